@@ -1,0 +1,34 @@
+# The two commands a user needs: `make run` and `make test`. Both install what
+# is missing (Debian packages), configure and build first.
+BUILD ?= build
+JOBS ?= 2
+PORT ?= 8080
+DATA ?= ./kuzot-data
+
+.PHONY: all deps configure build run test bench clean format
+
+all: build
+
+deps:
+	bash scripts/install-deps.sh
+
+configure: deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	./$(BUILD)/kuzot serve --demo --data $(DATA) --port $(PORT)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	bash bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc')
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every Debian package Kuzot needs to build, test and run on a fresh
+# Debian 12 machine. Idempotent: does nothing when all are present.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libboost1.81-dev
+  libsqlite3-dev
+  libicu-dev
+  libsodium-dev
+  nlohmann-json3-dev
+  libstemmer-dev
+  libspdlog-dev libfmt-dev
+  libcli11-dev
+  libgtest-dev libgmock-dev
+  libbenchmark-dev
+  libeigen3-dev libgsl-dev
+  libxlsxwriter-dev
+  libzip-dev libexpat1-dev
+  wrk
+  procps psmisc curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
