@@ -1,0 +1,257 @@
+// Whole-database JSON bundles: export and all-or-nothing import.
+#include <istream>
+#include <map>
+#include <ostream>
+
+#include "common/clock.h"
+#include "records/service.h"
+#include "records/validate.h"
+
+namespace kuzot::records {
+namespace {
+
+constexpr char kFormat[] = "kuzot-bundle";
+constexpr int kVersion = 1;
+
+Json RecordJson(const storage::StoredRecord& r) {
+  Json out = {{"id", r.id}, {"type", r.type}, {"revision", r.revision},
+              {"confidentiality", r.confidentiality}, {"created_at", r.created_at},
+              {"created_by", r.created_by}, {"updated_at", r.updated_at},
+              {"updated_by", r.updated_by}, {"deleted", r.deleted}};
+  out["body"] = Json::parse(r.body);
+  return out;
+}
+
+// Replaces "@key" strings by the ids the keys were given.
+Status ResolveKeys(Json& value, const std::map<std::string, std::string>& ids,
+                   const std::string& path) {
+  if (value.is_string()) {
+    const std::string& s = value.get_ref<const std::string&>();
+    if (s.size() > 1 && s[0] == '@') {
+      auto it = ids.find(s.substr(1));
+      if (it == ids.end()) {
+        return Status::InvalidArgument("refers to the key '" + s.substr(1) +
+                                           "', which no record in the bundle has",
+                                       path);
+      }
+      value = it->second;
+    }
+  } else if (value.is_array()) {
+    for (size_t i = 0; i < value.size(); ++i) {
+      KUZOT_RETURN_IF_ERROR(ResolveKeys(value[i], ids, path + "[" + std::to_string(i) + "]"));
+    }
+  } else if (value.is_object()) {
+    for (auto& [k, v] : value.items()) KUZOT_RETURN_IF_ERROR(ResolveKeys(v, ids, path + "." + k));
+  }
+  return Status::Ok();
+}
+
+Result<std::string> RequiredString(const Json& j, const char* field, const std::string& path) {
+  if (!j.contains(field) || !j[field].is_string()) {
+    return Status::InvalidArgument("is required and must be a string", path + "." + field);
+  }
+  return j[field].get<std::string>();
+}
+
+}  // namespace
+
+Status RecordService::ExportBundle(std::ostream& out, const Progress& progress) {
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+  out << "{\"format\":\"" << kFormat << "\",\"version\":" << kVersion
+      << ",\n\"vocabularies\":[";
+  KUZOT_ASSIGN_OR_RETURN(auto names, tx->VocabularyNames());
+  bool first = true;
+  for (const auto& name : names) {
+    KUZOT_ASSIGN_OR_RETURN(auto terms, tx->Vocabulary(name));
+    for (const auto& t : terms) {
+      Json term = {{"vocabulary", t.vocabulary}, {"code", t.code},
+                   {"labels", Json::parse(t.labels)}, {"position", t.position},
+                   {"deprecated", t.deprecated}};
+      out << (first ? "\n" : ",\n") << term.dump();
+      first = false;
+    }
+  }
+  out << "],\n\"records\":[";
+  first = true;
+  int64_t done = 0;
+  KUZOT_RETURN_IF_ERROR(tx->ForEachRecord([&](const storage::StoredRecord& r) {
+    out << (first ? "\n" : ",\n") << RecordJson(r).dump();
+    first = false;
+    if (progress && ++done % 10000 == 0) progress(done, 0);
+    return Status::Ok();
+  }));
+  out << "],\n\"revisions\":[";
+  first = true;
+  KUZOT_RETURN_IF_ERROR(tx->ForEachRevision([&](const storage::Revision& rev) {
+    Json j = RecordJson(rev.record);
+    j["op"] = rev.op;
+    out << (first ? "\n" : ",\n") << j.dump();
+    first = false;
+    return Status::Ok();
+  }));
+  out << "]}\n";
+  if (!out) return Status::Internal("writing the bundle failed");
+  return Status::Ok();
+}
+
+Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller& caller,
+                                                 const Progress& progress) {
+  Json bundle = Json::parse(in, nullptr, false);
+  if (bundle.is_discarded()) {
+    return Status::InvalidArgument("the file is not valid JSON");
+  }
+  if (!bundle.is_object() || bundle.value("format", "") != kFormat) {
+    return Status::InvalidArgument("is not \"kuzot-bundle\"", "format");
+  }
+  if (bundle.value("version", 0) != kVersion) {
+    return Status::InvalidArgument("this Kuzot reads bundles of version 1", "version");
+  }
+  for (const char* list : {"vocabularies", "records", "revisions"}) {
+    if (bundle.contains(list) && !bundle[list].is_array()) {
+      return Status::InvalidArgument("must be a list", list);
+    }
+  }
+  ImportReport report;
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
+
+  // Vocabularies first: records are checked against them.
+  std::map<std::string, std::set<std::string>> codes;
+  {
+    KUZOT_ASSIGN_OR_RETURN(auto names, tx->VocabularyNames());
+    for (const auto& name : names) {
+      KUZOT_ASSIGN_OR_RETURN(auto terms, tx->Vocabulary(name));
+      for (const auto& t : terms) codes[name].insert(t.code);
+    }
+  }
+  const Json empty = Json::array();
+  const Json& vocabularies = bundle.contains("vocabularies") ? bundle["vocabularies"] : empty;
+  for (size_t i = 0; i < vocabularies.size(); ++i) {
+    const Json& t = vocabularies[i];
+    std::string path = "vocabularies[" + std::to_string(i) + "]";
+    if (!t.is_object()) return Status::InvalidArgument("must be an object", path);
+    KUZOT_ASSIGN_OR_RETURN(std::string vocabulary, RequiredString(t, "vocabulary", path));
+    KUZOT_ASSIGN_OR_RETURN(std::string code, RequiredString(t, "code", path));
+    if (!t.contains("labels") || !t["labels"].is_object()) {
+      return Status::InvalidArgument("is required", path + ".labels");
+    }
+    KUZOT_RETURN_IF_ERROR(tx->PutVocabularyTerm({vocabulary, code, t["labels"].dump(),
+                                                 t.value("position", 0),
+                                                 t.value("deprecated", false)}));
+    codes[vocabulary].insert(code);
+    ++report.vocabulary_terms;
+  }
+  auto known = [&](const std::string& v, const std::string& c) {
+    auto it = codes.find(v);
+    return it != codes.end() && it->second.count(c);
+  };
+
+  const Json& records = bundle.contains("records") ? bundle["records"] : empty;
+  // Hand-written bundles name records by key; give each key an id first.
+  std::map<std::string, std::string> key_ids;
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (records[i].is_object() && records[i].contains("key") && records[i]["key"].is_string()) {
+      if (!key_ids.emplace(records[i]["key"].get<std::string>(), NewId()).second) {
+        return Status::InvalidArgument("the key is used twice", "records[" + std::to_string(i) + "].key");
+      }
+    }
+  }
+  std::set<std::string> skipped;
+  std::vector<std::pair<std::string, std::vector<PendingRef>>> to_check;
+  std::string now = NowIso8601();
+  for (size_t i = 0; i < records.size(); ++i) {
+    std::string path = "records[" + std::to_string(i) + "]";
+    Json r = records[i];
+    if (!r.is_object()) return Status::InvalidArgument("must be an object", path);
+    KUZOT_ASSIGN_OR_RETURN(std::string type_name, RequiredString(r, "type", path));
+    const TypeSpec* spec = FindType(type_name);
+    if (!spec) return Status::InvalidArgument("unknown record type", path + ".type");
+    if (!r.contains("body") || !r["body"].is_object()) {
+      return Status::InvalidArgument("is required and must be an object", path + ".body");
+    }
+    Json body = r["body"];
+    if (!key_ids.empty()) KUZOT_RETURN_IF_ERROR(ResolveKeys(body, key_ids, path + ".body"));
+    auto valid = ValidateBody(*spec, body, known);
+    if (!valid.ok()) return valid.status().WithFieldPrefix(path + ".body");
+    storage::StoredRecord record;
+    if (r.contains("key")) {
+      record.id = key_ids[r["key"].get<std::string>()];
+    } else if (r.contains("id")) {
+      KUZOT_ASSIGN_OR_RETURN(record.id, RequiredString(r, "id", path));
+      if (!LooksLikeId(record.id)) return Status::InvalidArgument("is not a record id", path + ".id");
+    } else {
+      record.id = NewId();
+    }
+    KUZOT_ASSIGN_OR_RETURN(auto existing, tx->Get(record.id));
+    if (existing) {
+      skipped.insert(record.id);
+      ++report.skipped;
+      continue;
+    }
+    record.type = spec->name;
+    record.revision = r.value("revision", int64_t{1});
+    record.confidentiality = valid->confidentiality;
+    record.body = valid->body.dump();
+    record.created_at = r.value("created_at", now);
+    record.created_by = r.value("created_by", caller.user);
+    record.updated_at = r.value("updated_at", record.created_at);
+    record.updated_by = r.value("updated_by", record.created_by);
+    record.deleted = r.value("deleted", false);
+    std::vector<storage::Reference> refs;
+    for (const auto& p : valid->references) refs.push_back({p.field, p.target_id});
+    // With a history in the bundle the revision rows come from it.
+    bool has_history = bundle.contains("revisions") && !bundle["revisions"].empty();
+    KUZOT_RETURN_IF_ERROR(
+        tx->Put(record, has_history ? "" : "create", refs, valid->search_text));
+    to_check.emplace_back(path, std::move(valid->references));
+    ++report.records;
+    if (progress && report.records % 1000 == 0) progress(report.records, records.size());
+  }
+  // References may point forward in the bundle: check them once all are in.
+  for (const auto& [path, refs] : to_check) {
+    std::vector<std::string> ids;
+    for (const auto& ref : refs) ids.push_back(ref.target_id);
+    if (ids.empty()) continue;
+    KUZOT_ASSIGN_OR_RETURN(auto found, tx->ExistingIds(ids, {}));
+    std::set<std::string> live(found.begin(), found.end());
+    for (const auto& ref : refs) {
+      if (!live.count(ref.target_id)) {
+        // A reference to a deleted record is kept as it was exported.
+        KUZOT_ASSIGN_OR_RETURN(auto target, tx->Get(ref.target_id));
+        if (!target) {
+          return Status::InvalidArgument("refers to '" + ref.target_id + "', which does not exist",
+                                         path + ".body." + ref.path);
+        }
+      }
+    }
+  }
+  const Json& revisions = bundle.contains("revisions") ? bundle["revisions"] : empty;
+  if (!revisions.empty()) {
+    for (size_t i = 0; i < revisions.size(); ++i) {
+      std::string path = "revisions[" + std::to_string(i) + "]";
+      const Json& r = revisions[i];
+      if (!r.is_object()) return Status::InvalidArgument("must be an object", path);
+      KUZOT_ASSIGN_OR_RETURN(std::string id, RequiredString(r, "id", path));
+      if (skipped.count(id)) continue;
+      storage::Revision rev;
+      rev.record.id = id;
+      KUZOT_ASSIGN_OR_RETURN(rev.record.type, RequiredString(r, "type", path));
+      rev.record.revision = r.value("revision", int64_t{0});
+      rev.record.confidentiality = r.value("confidentiality", "internal");
+      rev.record.body = r.contains("body") ? r["body"].dump() : "{}";
+      rev.record.created_at = r.value("created_at", "");
+      rev.record.created_by = r.value("created_by", "");
+      rev.record.updated_at = r.value("updated_at", "");
+      rev.record.updated_by = r.value("updated_by", "");
+      rev.record.deleted = r.value("deleted", false);
+      rev.op = r.value("op", "update");
+      KUZOT_RETURN_IF_ERROR(tx->PutRevision(rev));
+      ++report.revisions;
+    }
+  }
+  KUZOT_RETURN_IF_ERROR(tx->Commit());
+  KUZOT_RETURN_IF_ERROR(LoadVocabularies());
+  if (progress) progress(report.records, records.size());
+  return report;
+}
+
+}  // namespace kuzot::records

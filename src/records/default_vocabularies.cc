@@ -1,0 +1,137 @@
+// The controlled vocabularies a new database starts with, labelled in
+// English, Russian and Kyrgyz. Administrators edit them through the API;
+// these defaults only fill terms that are missing.
+#include "records/default_vocabularies.h"
+
+namespace kuzot::records {
+
+const std::vector<DefaultTerm>& DefaultVocabularies() {
+  static const std::vector<DefaultTerm> terms = {
+      {"confidentiality", "public", "Public", "Открытый", "Ачык"},
+      {"confidentiality", "internal", "Internal", "Внутренний", "Ички"},
+      {"confidentiality", "restricted", "Restricted", "Ограниченный", "Чектелген"},
+      {"confidentiality", "secret", "Secret", "Секретный", "Жашыруун"},
+
+      {"act_type", "killing", "Killing", "Убийство", "Өлтүрүү"},
+      {"act_type", "injury", "Injury", "Ранение", "Жаракат"},
+      {"act_type", "torture", "Torture", "Пытка", "Кыйноо"},
+      {"act_type", "ill_treatment", "Cruel or degrading treatment", "Жестокое обращение",
+       "Ырайымсыз мамиле"},
+      {"act_type", "arbitrary_detention", "Arbitrary detention", "Произвольное задержание",
+       "Мыйзамсыз кармоо"},
+      {"act_type", "hostage_taking", "Hostage-taking", "Захват заложников", "Барымтага алуу"},
+      {"act_type", "enforced_disappearance", "Enforced disappearance",
+       "Насильственное исчезновение", "Мажбурлап дайынсыз жоготуу"},
+      {"act_type", "enforced_displacement", "Enforced displacement",
+       "Принудительное перемещение", "Мажбурлап көчүрүү"},
+      {"act_type", "destruction_of_property", "Destruction of property",
+       "Уничтожение имущества", "Мүлктү жок кылуу"},
+      {"act_type", "looting", "Looting", "Мародёрство", "Талап-тоноо"},
+      {"act_type", "deportation", "Deportation", "Депортация", "Депортация"},
+      {"act_type", "attack_on_journalist", "Attack on a journalist", "Нападение на журналиста",
+       "Журналистке кол салуу"},
+      {"act_type", "excessive_force", "Excessive use of force", "Чрезмерное применение силы",
+       "Күчтү ашыкча колдонуу"},
+      {"act_type", "sexual_violence", "Sexual violence", "Сексуальное насилие",
+       "Сексуалдык зомбулук"},
+      {"act_type", "unfair_trial", "Denial of a fair trial",
+       "Нарушение права на справедливый суд", "Адилеттүү сотко укуктун бузулушу"},
+      {"act_type", "other", "Other", "Другое", "Башка"},
+
+      {"sex", "female", "Female", "Женский", "Аял"},
+      {"sex", "male", "Male", "Мужской", "Эркек"},
+      {"sex", "other", "Other", "Другой", "Башка"},
+      {"sex", "unknown", "Unknown", "Неизвестно", "Белгисиз"},
+
+      {"place_level", "country", "Country", "Страна", "Өлкө"},
+      {"place_level", "oblast", "Oblast (region)", "Область", "Облус"},
+      {"place_level", "district", "District", "Район", "Район"},
+      {"place_level", "city", "City or town", "Город", "Шаар"},
+      {"place_level", "jamoat", "Jamoat", "Джамоат", "Жамаат"},
+      {"place_level", "village", "Village", "Село", "Айыл"},
+      {"place_level", "site", "Site", "Объект", "Объект"},
+
+      {"organization_kind", "ngo", "NGO", "НКО", "БЭУ"},
+      {"organization_kind", "state_body", "State body", "Государственный орган",
+       "Мамлекеттик орган"},
+      {"organization_kind", "court", "Court", "Суд", "Сот"},
+      {"organization_kind", "armed_unit", "Armed unit", "Вооружённое подразделение",
+       "Куралдуу бөлүк"},
+      {"organization_kind", "international_body", "International body",
+       "Международный орган", "Эл аралык орган"},
+      {"organization_kind", "media", "Media", "СМИ", "ЖМК"},
+      {"organization_kind", "other", "Other", "Другое", "Башка"},
+
+      {"source_kind", "interview", "Interview", "Интервью", "Интервью"},
+      {"source_kind", "focus_group", "Focus group", "Фокус-группа", "Фокус-топ"},
+      {"source_kind", "official_statement", "Official statement", "Официальное заявление",
+       "Расмий билдирүү"},
+      {"source_kind", "media_report", "Media report", "Сообщение СМИ", "ЖМК билдирүүсү"},
+      {"source_kind", "document", "Document", "Документ", "Документ"},
+      {"source_kind", "medical_record", "Medical record", "Медицинский документ",
+       "Медициналык документ"},
+      {"source_kind", "ngo_report", "NGO report", "Доклад НКО", "БЭУнун баяндамасы"},
+      {"source_kind", "victim_list", "Victim list", "Список пострадавших",
+       "Жабыр тарткандардын тизмеси"},
+      {"source_kind", "other", "Other", "Другое", "Башка"},
+
+      {"reliability", "high", "High", "Высокая", "Жогорку"},
+      {"reliability", "medium", "Medium", "Средняя", "Орточо"},
+      {"reliability", "low", "Low", "Низкая", "Төмөн"},
+      {"reliability", "unknown", "Unknown", "Неизвестна", "Белгисиз"},
+
+      {"indicator", "killed", "Killed", "Погибшие", "Каза болгондор"},
+      {"indicator", "wounded", "Wounded", "Раненые", "Жарадарлар"},
+      {"indicator", "casualties", "Casualties", "Пострадавшие", "Жабыр тарткандар"},
+      {"indicator", "injured", "Injured", "Получившие травмы", "Жаракат алгандар"},
+      {"indicator", "displaced", "Displaced", "Перемещённые", "Көчүрүлгөндөр"},
+      {"indicator", "houses_destroyed", "Houses destroyed", "Разрушенные дома",
+       "Талкаланган үйлөр"},
+      {"indicator", "buildings_destroyed", "Other buildings destroyed", "Разрушенные здания",
+       "Талкаланган имараттар"},
+      {"indicator", "detained", "Detained", "Задержанные", "Кармалгандар"},
+      {"indicator", "missing", "Missing", "Пропавшие без вести", "Дайынсыз жоголгондор"},
+      {"indicator", "hostages", "Hostages", "Заложники", "Барымтадагылар"},
+      {"indicator", "criminal_cases", "Criminal cases opened", "Возбуждённые уголовные дела",
+       "Козголгон кылмыш иштери"},
+
+      {"qualification_kind", "criminal_code_article", "Criminal Code article",
+       "Статья Уголовного кодекса", "Кылмыш-жаза кодексинин беренеси"},
+      {"qualification_kind", "international_instrument", "International instrument",
+       "Международный документ", "Эл аралык документ"},
+      {"qualification_kind", "other", "Other", "Другое", "Башка"},
+
+      {"object_kind", "house", "House", "Жилой дом", "Турак үй"},
+      {"object_kind", "school", "School", "Школа", "Мектеп"},
+      {"object_kind", "kindergarten", "Kindergarten", "Детский сад", "Бала бакча"},
+      {"object_kind", "medical_facility", "Medical facility", "Медицинское учреждение",
+       "Медициналык мекеме"},
+      {"object_kind", "border_post", "Border checkpoint", "Пограничный пост", "Чек ара бекети"},
+      {"object_kind", "gas_station", "Gas station", "Автозаправочная станция",
+       "Май куюучу жай"},
+      {"object_kind", "shop", "Shop", "Магазин", "Дүкөн"},
+      {"object_kind", "public_building", "Public building", "Общественное здание",
+       "Коомдук имарат"},
+      {"object_kind", "vehicle", "Vehicle", "Транспортное средство", "Унаа"},
+      {"object_kind", "other", "Other", "Другое", "Башка"},
+
+      {"language", "ky", "Kyrgyz", "Кыргызский", "Кыргызча"},
+      {"language", "ru", "Russian", "Русский", "Орусча"},
+      {"language", "en", "English", "Английский", "Англисче"},
+      {"language", "uz", "Uzbek", "Узбекский", "Өзбекче"},
+      {"language", "tg", "Tajik", "Таджикский", "Тажикче"},
+      {"language", "other", "Other", "Другой", "Башка"},
+
+      {"script", "Cyrl", "Cyrillic", "Кириллица", "Кирилл жазмасы"},
+      {"script", "Latn", "Latin", "Латиница", "Латын жазмасы"},
+      {"script", "Arab", "Arabic", "Арабское письмо", "Араб жазмасы"},
+
+      {"name_kind", "full", "Full name", "Полное имя", "Толук аты-жөнү"},
+      {"name_kind", "alias", "Alias", "Псевдоним", "Лакап аты"},
+      {"name_kind", "former", "Former name", "Прежнее имя", "Мурунку аты"},
+      {"name_kind", "transliteration", "Transliteration", "Транслитерация", "Транслитерация"},
+  };
+  return terms;
+}
+
+}  // namespace kuzot::records

@@ -1,0 +1,636 @@
+#include "records/service.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/clock.h"
+#include "common/fuzzy_date.h"
+#include "records/default_vocabularies.h"
+#include "records/validate.h"
+#include "search/search.h"
+
+namespace kuzot::records {
+namespace {
+
+constexpr int kMaxPageSize = 500;
+constexpr int kMaxParentDepth = 64;
+
+Json ToJson(const storage::StoredRecord& r) {
+  Json out = Json::object();
+  out["id"] = r.id;
+  out["type"] = r.type;
+  Json body = Json::parse(r.body, nullptr, false);
+  if (body.is_object()) {
+    for (auto& [k, v] : body.items()) out[k] = v;
+  }
+  out["revision"] = r.revision;
+  out["created_at"] = r.created_at;
+  out["created_by"] = r.created_by;
+  out["updated_at"] = r.updated_at;
+  out["updated_by"] = r.updated_by;
+  out["deleted"] = r.deleted;
+  return out;
+}
+
+std::string Base64Url(std::string_view in) {
+  std::string out(sodium_base64_ENCODED_LEN(in.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                  '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(in.data()),
+                    in.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+std::optional<std::string> FromBase64Url(std::string_view in) {
+  std::string out(in.size(), '\0');
+  size_t length = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), in.data(),
+                        in.size(), nullptr, &length, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+    return std::nullopt;
+  }
+  out.resize(length);
+  return out;
+}
+
+}  // namespace
+
+std::string DisplayTitle(const std::string& type, const Json& r) {
+  auto str = [&](const char* f) { return r.contains(f) && r[f].is_string() ? r[f].get<std::string>() : ""; };
+  if (type == "person" && r.contains("names") && r["names"].is_array() && !r["names"].empty()) {
+    return r["names"][0].value("value", "");
+  }
+  if (type == "act") {
+    std::string title = str("type");
+    if (r.contains("object")) title += ": " + r["object"].value("kind", "");
+    return title;
+  }
+  if (type == "claim") {
+    std::string value = r.contains("value") ? r["value"].dump()
+                        : r.contains("value_min")
+                            ? r["value_min"].dump() + "–" + r["value_max"].dump()
+                            : "";
+    return str("indicator") + ": " + value;
+  }
+  if (type == "legal_qualification") {
+    std::string code = str("code");
+    return code.empty() ? str("title") : code + " " + str("title");
+  }
+  for (const char* f : {"title", "name"}) {
+    if (!str(f).empty()) return str(f);
+  }
+  return r.value("id", "");
+}
+
+RecordService::RecordService(std::unique_ptr<storage::Store> store) : store_(std::move(store)) {}
+RecordService::~RecordService() = default;
+
+Result<std::unique_ptr<RecordService>> RecordService::Open(const std::string& path) {
+  if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
+  storage::StoreOptions options;
+  options.path = path;
+  options.on_connection = search::RegisterTokenizer;
+  options.fts_tokenizer = search::kTokenizerSpec;
+  KUZOT_ASSIGN_OR_RETURN(auto store, storage::Store::Open(options));
+  for (const auto& type : RecordTypes()) {
+    for (const auto& field : type.fields) {
+      if (field.filterable && field.kind != FieldKind::kRef && field.kind != FieldKind::kRefList) {
+        KUZOT_RETURN_IF_ERROR(store->EnsureFieldIndex(type.name, field.name));
+      }
+    }
+  }
+  std::unique_ptr<RecordService> service(new RecordService(std::move(store)));
+  {
+    KUZOT_ASSIGN_OR_RETURN(auto tx, service->store_->BeginWrite());
+    std::map<std::string, std::set<std::string>> present;
+    KUZOT_ASSIGN_OR_RETURN(auto names, tx->VocabularyNames());
+    for (const auto& name : names) {
+      KUZOT_ASSIGN_OR_RETURN(auto terms, tx->Vocabulary(name));
+      for (const auto& t : terms) present[name].insert(t.code);
+    }
+    int position = 0;
+    std::string last;
+    for (const auto& d : DefaultVocabularies()) {
+      position = last == d.vocabulary ? position + 1 : 0;
+      last = d.vocabulary;
+      if (present[d.vocabulary].count(d.code)) continue;
+      Json labels = {{"en", d.en}, {"ru", d.ru}, {"ky", d.ky}};
+      KUZOT_RETURN_IF_ERROR(
+          tx->PutVocabularyTerm({d.vocabulary, d.code, labels.dump(), position, false}));
+    }
+    KUZOT_RETURN_IF_ERROR(tx->Commit());
+  }
+  KUZOT_RETURN_IF_ERROR(service->LoadVocabularies());
+  return service;
+}
+
+Status RecordService::LoadVocabularies() {
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+  std::map<std::string, std::set<std::string>> codes;
+  KUZOT_ASSIGN_OR_RETURN(auto names, tx->VocabularyNames());
+  for (const auto& name : names) {
+    KUZOT_ASSIGN_OR_RETURN(auto terms, tx->Vocabulary(name));
+    for (const auto& t : terms) {
+      if (!t.deprecated) codes[name].insert(t.code);
+    }
+  }
+  std::lock_guard<std::mutex> lock(vocab_mutex_);
+  vocab_codes_ = std::move(codes);
+  return Status::Ok();
+}
+
+bool RecordService::KnownCode(const std::string& vocabulary, const std::string& code) {
+  std::lock_guard<std::mutex> lock(vocab_mutex_);
+  auto it = vocab_codes_.find(vocabulary);
+  return it != vocab_codes_.end() && it->second.count(code);
+}
+
+namespace {
+
+Result<const TypeSpec*> TypeOrError(std::string_view type) {
+  const TypeSpec* spec = FindType(type);
+  if (!spec) return Status::NotFound("there is no record type '" + std::string(type) + "'");
+  return spec;
+}
+
+Result<storage::StoredRecord> Load(storage::Transaction& tx, const TypeSpec& type,
+                                   std::string_view id) {
+  KUZOT_ASSIGN_OR_RETURN(auto found, tx.Get(id));
+  if (!found || found->type != type.name) {
+    return Status::NotFound("there is no " + type.name + " with id '" +
+                            std::string(id.substr(0, 40)) + "'");
+  }
+  return *found;
+}
+
+// Checks that every reference points at a live record of an allowed type,
+// and that parent links make no cycle.
+Status CheckReferences(storage::Transaction& tx, const std::string& self_id,
+                       const std::vector<PendingRef>& refs) {
+  for (const PendingRef& ref : refs) {
+    if (ref.target_id == self_id) {
+      return Status::InvalidArgument("a record cannot refer to itself", ref.path);
+    }
+  }
+  std::vector<std::string> ids;
+  for (const PendingRef& ref : refs) ids.push_back(ref.target_id);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  if (ids.empty()) return Status::Ok();
+  KUZOT_ASSIGN_OR_RETURN(auto existing, tx.ExistingIds(ids, {}));
+  std::set<std::string> live(existing.begin(), existing.end());
+  for (const PendingRef& ref : refs) {
+    if (!live.count(ref.target_id)) {
+      return Status::InvalidArgument("refers to '" + ref.target_id + "', which does not exist",
+                                     ref.path);
+    }
+    KUZOT_ASSIGN_OR_RETURN(auto target, tx.Get(ref.target_id));
+    if (std::find(ref.types->begin(), ref.types->end(), target->type) == ref.types->end()) {
+      return Status::InvalidArgument("refers to a " + target->type + "; it must be a " +
+                                         ref.types->front(),
+                                     ref.path);
+    }
+    if (ref.field == "parent_id") {
+      std::string cursor = ref.target_id;
+      for (int depth = 0; depth < kMaxParentDepth && !cursor.empty(); ++depth) {
+        if (cursor == self_id) {
+          return Status::InvalidArgument("would make the record its own ancestor", ref.path);
+        }
+        KUZOT_ASSIGN_OR_RETURN(auto parent, tx.Get(cursor));
+        if (!parent) break;
+        Json body = Json::parse(parent->body, nullptr, false);
+        cursor = body.is_object() ? body.value("parent_id", "") : "";
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+std::vector<storage::Reference> ToReferences(const std::vector<PendingRef>& refs) {
+  std::vector<storage::Reference> out;
+  out.reserve(refs.size());
+  for (const auto& r : refs) out.push_back({r.field, r.target_id});
+  return out;
+}
+
+}  // namespace
+
+Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, std::string_view id,
+                                  const Json& body, bool create) {
+  auto known = [this](const std::string& v, const std::string& c) { return KnownCode(v, c); };
+  KUZOT_ASSIGN_OR_RETURN(ValidatedBody valid, ValidateBody(type, body, known));
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
+  storage::StoredRecord record;
+  std::string now = NowIso8601();
+  if (create) {
+    record.id = NewId();
+    record.type = type.name;
+    record.revision = 1;
+    record.created_at = now;
+    record.created_by = caller.user;
+  } else {
+    KUZOT_ASSIGN_OR_RETURN(record, Load(*tx, type, id));
+    if (record.deleted) {
+      return Status::Conflict("the " + type.name + " is deleted; restore it before editing");
+    }
+    if (body.contains("revision")) {
+      if (!body["revision"].is_number_integer()) {
+        return Status::InvalidArgument("must be a whole number", "revision");
+      }
+      if (body["revision"].get<int64_t>() != record.revision) {
+        return Status::Conflict("the record was changed by " + record.updated_by + " at " +
+                                    record.updated_at + " (now revision " +
+                                    std::to_string(record.revision) +
+                                    "); reload it and apply your change again",
+                                "revision");
+      }
+    }
+    record.revision += 1;
+  }
+  KUZOT_RETURN_IF_ERROR(CheckReferences(*tx, record.id, valid.references));
+  record.confidentiality = valid.confidentiality;
+  record.body = valid.body.dump();
+  record.updated_at = now;
+  record.updated_by = caller.user;
+  KUZOT_RETURN_IF_ERROR(tx->Put(record, create ? "create" : "update",
+                                ToReferences(valid.references), valid.search_text));
+  KUZOT_RETURN_IF_ERROR(tx->Commit());
+  return ToJson(record);
+}
+
+Result<Json> RecordService::Create(const Caller& caller, std::string_view type, const Json& body) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  return Write(caller, *spec, "", body, true);
+}
+
+Result<Json> RecordService::Get(const Caller& caller, std::string_view type, std::string_view id) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+  KUZOT_ASSIGN_OR_RETURN(auto record, Load(*tx, *spec, id));
+  return ToJson(record);
+}
+
+Result<Json> RecordService::Replace(const Caller& caller, std::string_view type,
+                                    std::string_view id, const Json& body) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  return Write(caller, *spec, id, body, false);
+}
+
+namespace {
+void MergePatch(Json& target, const Json& patch) {
+  if (!patch.is_object()) {
+    target = patch;
+    return;
+  }
+  if (!target.is_object()) target = Json::object();
+  for (const auto& [key, value] : patch.items()) {
+    if (value.is_null()) {
+      target.erase(key);
+    } else {
+      MergePatch(target[key], value);
+    }
+  }
+}
+}  // namespace
+
+Result<Json> RecordService::Patch(const Caller& caller, std::string_view type,
+                                  std::string_view id, const Json& patch) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  if (!patch.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+  Json body;
+  {
+    KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+    KUZOT_ASSIGN_OR_RETURN(auto record, Load(*tx, *spec, id));
+    body = Json::parse(record.body);
+    // Without an explicit revision, the patch applies to what was read here;
+    // Write re-checks it under the write lock.
+    body["revision"] = record.revision;
+  }
+  Json envelope_free = patch;
+  if (patch.contains("revision")) body["revision"] = patch["revision"];
+  envelope_free.erase("revision");
+  MergePatch(body, envelope_free);
+  return Write(caller, *spec, id, body, false);
+}
+
+namespace {
+Result<Json> SetDeleted(storage::Store& store, const Caller& caller, const TypeSpec& spec,
+                        std::string_view id, bool deleted) {
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store.BeginWrite());
+  KUZOT_ASSIGN_OR_RETURN(auto record, Load(*tx, spec, id));
+  if (record.deleted == deleted) {
+    return Status::Conflict(std::string("the ") + spec.name + " is " +
+                            (deleted ? "already deleted" : "not deleted"));
+  }
+  KUZOT_ASSIGN_OR_RETURN(auto refs, tx->ReferencesFrom(id));
+  record.deleted = deleted;
+  record.revision += 1;
+  record.updated_at = NowIso8601();
+  record.updated_by = caller.user;
+  std::string search_text;
+  if (!deleted) {
+    // Rebuild the index entry from the body, as a write would.
+    auto valid = ValidateBody(spec, Json::parse(record.body),
+                              [](const std::string&, const std::string&) { return true; });
+    if (valid.ok()) search_text = valid->search_text;
+  }
+  KUZOT_RETURN_IF_ERROR(tx->Put(record, deleted ? "delete" : "restore", refs, search_text));
+  KUZOT_RETURN_IF_ERROR(tx->Commit());
+  return ToJson(record);
+}
+}  // namespace
+
+Result<Json> RecordService::Delete(const Caller& caller, std::string_view type,
+                                   std::string_view id) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  return SetDeleted(*store_, caller, *spec, id, true);
+}
+
+Result<Json> RecordService::Restore(const Caller& caller, std::string_view type,
+                                    std::string_view id) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  return SetDeleted(*store_, caller, *spec, id, false);
+}
+
+Result<Json> RecordService::List(const Caller& caller, std::string_view type,
+                                 const ListParams& params) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  storage::ListQuery q;
+  q.type = spec->name;
+  if (params.limit < 1 || params.limit > kMaxPageSize) {
+    return Status::InvalidArgument("must be between 1 and 500", "limit");
+  }
+  q.limit = params.limit + 1;  // one more tells whether there is a next page
+  q.include_deleted = params.include_deleted;
+  for (const auto& [name, value] : params.filters) {
+    std::string field = name;
+    storage::FilterOp op = storage::FilterOp::kEq;
+    auto ends_with = [&](const std::string& suffix) {
+      return field.size() > suffix.size() &&
+             field.compare(field.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (!FindField(spec->fields, field) && ends_with("_from")) {
+      field.resize(field.size() - 5);
+      op = storage::FilterOp::kGe;
+    } else if (!FindField(spec->fields, field) && ends_with("_to")) {
+      field.resize(field.size() - 3);
+      op = storage::FilterOp::kLe;
+    }
+    const FieldSpec* f = FindField(spec->fields, field);
+    if (!f || !f->filterable) {
+      return Status::InvalidArgument("cannot filter " + spec->plural + " by this", name);
+    }
+    storage::Filter filter{field, op, value};
+    if (f->kind == FieldKind::kRef || f->kind == FieldKind::kRefList) {
+      if (op != storage::FilterOp::kEq) {
+        return Status::InvalidArgument("a reference can only be matched exactly", name);
+      }
+      filter.op = storage::FilterOp::kRef;
+    } else if (f->kind == FieldKind::kInteger) {
+      char* end = nullptr;
+      std::strtoll(value.c_str(), &end, 10);
+      if (value.empty() || *end) return Status::InvalidArgument("must be a whole number", name);
+      filter.numeric = true;
+    } else if (f->kind == FieldKind::kBool) {
+      if (value != "true" && value != "false") {
+        return Status::InvalidArgument("must be true or false", name);
+      }
+      filter.value = value == "true" ? "1" : "0";
+      filter.numeric = true;
+    } else if (f->kind == FieldKind::kDate) {
+      auto date = FuzzyDate::Parse(value);
+      if (!date.ok()) return Status::InvalidArgument(date.status().message(), name);
+    }
+    q.filters.push_back(filter);
+  }
+  if (!params.sort.empty()) {
+    q.descending = params.sort[0] == '-';
+    std::string field = q.descending ? params.sort.substr(1) : params.sort;
+    if (field != "id") {
+      const FieldSpec* f = FindField(spec->fields, field);
+      if (!f || !(f->filterable || f->kind == FieldKind::kString)) {
+        return Status::InvalidArgument("cannot sort " + spec->plural + " by '" + field + "'",
+                                       "sort");
+      }
+      q.sort_field = field;
+    }
+  }
+  if (!params.cursor.empty()) {
+    auto decoded = FromBase64Url(params.cursor);
+    size_t sep = decoded ? decoded->find('\x1f') : std::string::npos;
+    if (sep == std::string::npos) {
+      return Status::InvalidArgument("is not a cursor this server gave out", "cursor");
+    }
+    q.after_value = decoded->substr(0, sep);
+    q.after_id = decoded->substr(sep + 1);
+  }
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+  KUZOT_ASSIGN_OR_RETURN(auto rows, tx->List(q));
+  Json out = Json::object();
+  Json items = Json::array();
+  bool more = static_cast<int>(rows.size()) > params.limit;
+  if (more) rows.pop_back();
+  for (const auto& row : rows) items.push_back(ToJson(row));
+  if (more) {
+    const Json& last = items.back();
+    std::string value;
+    if (!q.sort_field.empty() && last.contains(q.sort_field)) {
+      const Json& v = last[q.sort_field];
+      value = v.is_string() ? v.get<std::string>() : v.dump();
+    }
+    out["next_cursor"] = Base64Url(value + '\x1f' + last["id"].get<std::string>());
+  } else {
+    out["next_cursor"] = nullptr;
+  }
+  if (params.with_total) {
+    KUZOT_ASSIGN_OR_RETURN(int64_t total, tx->Count(q));
+    out["total"] = total;
+  }
+  out["items"] = std::move(items);
+  return out;
+}
+
+Result<Json> RecordService::History(const Caller& caller, std::string_view type,
+                                    std::string_view id) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+  KUZOT_RETURN_IF_ERROR(Load(*tx, *spec, id).status());
+  KUZOT_ASSIGN_OR_RETURN(auto revisions, tx->History(id));
+  Json out = Json::array();
+  Json previous = Json::object();
+  for (const auto& rev : revisions) {
+    Json body = Json::parse(rev.record.body, nullptr, false);
+    if (!body.is_object()) body = Json::object();
+    Json changes = Json::array();
+    for (const auto& [key, value] : body.items()) {
+      if (!previous.contains(key) || previous[key] != value) {
+        changes.push_back({{"field", key},
+                           {"before", previous.contains(key) ? previous[key] : Json()},
+                           {"after", value}});
+      }
+    }
+    for (const auto& [key, value] : previous.items()) {
+      if (!body.contains(key)) {
+        changes.push_back({{"field", key}, {"before", value}, {"after", nullptr}});
+      }
+    }
+    out.push_back({{"revision", rev.record.revision},
+                   {"op", rev.op},
+                   {"at", rev.record.updated_at},
+                   {"by", rev.record.updated_by},
+                   {"deleted", rev.record.deleted},
+                   {"changes", std::move(changes)},
+                   {"record", ToJson(rev.record)}});
+    previous = std::move(body);
+  }
+  return Json{{"id", std::string(id)}, {"type", spec->name}, {"revisions", std::move(out)}};
+}
+
+Result<Json> RecordService::Links(const Caller& caller, std::string_view type,
+                                  std::string_view id) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+  KUZOT_RETURN_IF_ERROR(Load(*tx, *spec, id).status());
+  auto describe = [&](const std::string& target, const std::string& field) -> Result<Json> {
+    KUZOT_ASSIGN_OR_RETURN(auto r, tx->Get(target));
+    if (!r) return Json{{"id", target}, {"field", field}, {"missing", true}};
+    Json full = ToJson(*r);
+    return Json{{"id", target},
+                {"type", r->type},
+                {"field", field},
+                {"title", DisplayTitle(r->type, full)},
+                {"confidentiality", r->confidentiality},
+                {"deleted", r->deleted}};
+  };
+  Json references = Json::array();
+  KUZOT_ASSIGN_OR_RETURN(auto forward, tx->ReferencesFrom(id));
+  for (const auto& ref : forward) {
+    KUZOT_ASSIGN_OR_RETURN(Json item, describe(ref.target_id, ref.field));
+    references.push_back(std::move(item));
+  }
+  Json referenced_by = Json::array();
+  KUZOT_ASSIGN_OR_RETURN(auto back, tx->ReferencesTo(id, false));
+  for (const auto& link : back) {
+    KUZOT_ASSIGN_OR_RETURN(Json item, describe(link.from_id, link.field));
+    referenced_by.push_back(std::move(item));
+  }
+  return Json{{"references", std::move(references)}, {"referenced_by", std::move(referenced_by)}};
+}
+
+Result<Json> RecordService::Search(const Caller& caller, std::string_view query,
+                                   const std::vector<std::string>& types, int limit, int offset) {
+  if (limit < 1 || limit > 100) return Status::InvalidArgument("must be between 1 and 100", "limit");
+  if (offset < 0 || offset > 10000) return Status::InvalidArgument("is out of range", "offset");
+  storage::SearchQuery q;
+  for (const auto& t : types) {
+    const TypeSpec* spec = FindType(t);
+    if (!spec) return Status::InvalidArgument("there is no record type '" + t + "'", "type");
+    q.types.push_back(spec->name);
+  }
+  KUZOT_ASSIGN_OR_RETURN(q.match, search::BuildMatchExpression(query));
+  q.limit = limit;
+  q.offset = offset;
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+  KUZOT_ASSIGN_OR_RETURN(auto hits, tx->Search(q));
+  Json items = Json::array();
+  for (const auto& hit : hits) {
+    KUZOT_ASSIGN_OR_RETURN(auto r, tx->Get(hit.id));
+    if (!r) continue;
+    items.push_back({{"id", hit.id},
+                     {"type", hit.type},
+                     {"title", DisplayTitle(hit.type, ToJson(*r))},
+                     {"snippet", hit.snippet},
+                     {"confidentiality", r->confidentiality},
+                     {"score", -hit.rank}});
+  }
+  return Json{{"query", std::string(query)}, {"items", std::move(items)}};
+}
+
+Result<Json> RecordService::Vocabularies() {
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+  KUZOT_ASSIGN_OR_RETURN(auto names, tx->VocabularyNames());
+  Json out = Json::object();
+  for (const auto& name : names) {
+    KUZOT_ASSIGN_OR_RETURN(auto terms, tx->Vocabulary(name));
+    Json list = Json::array();
+    for (const auto& t : terms) {
+      list.push_back({{"code", t.code},
+                      {"labels", Json::parse(t.labels)},
+                      {"position", t.position},
+                      {"deprecated", t.deprecated}});
+    }
+    out[name] = std::move(list);
+  }
+  return out;
+}
+
+Result<Json> RecordService::Vocabulary(std::string_view name) {
+  KUZOT_ASSIGN_OR_RETURN(Json all, Vocabularies());
+  if (!all.contains(std::string(name))) {
+    return Status::NotFound("there is no vocabulary '" + std::string(name.substr(0, 60)) + "'");
+  }
+  return Json{{"vocabulary", std::string(name)}, {"terms", all[std::string(name)]}};
+}
+
+Result<Json> RecordService::PutVocabularyTerm(const Caller& caller, std::string_view vocabulary,
+                                              std::string_view code, const Json& body) {
+  auto identifier = [](std::string_view s) {
+    if (s.empty() || s.size() > 64) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    });
+  };
+  if (!identifier(vocabulary)) {
+    return Status::InvalidArgument("a vocabulary name is letters, digits, _ and -", "vocabulary");
+  }
+  if (!identifier(code)) return Status::InvalidArgument("a code is letters, digits, _ and -", "code");
+  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+  for (const auto& [key, value] : body.items()) {
+    if (key != "labels" && key != "position" && key != "deprecated" && key != "code") {
+      return Status::InvalidArgument("unknown field", key);
+    }
+  }
+  if (!body.contains("labels") || !body["labels"].is_object()) {
+    return Status::InvalidArgument("is required: an object of en, ru, ky labels", "labels");
+  }
+  for (const char* lang : {"en", "ru", "ky"}) {
+    if (!body["labels"].contains(lang) || !body["labels"][lang].is_string() ||
+        body["labels"][lang].get<std::string>().empty()) {
+      return Status::InvalidArgument("is required", std::string("labels.") + lang);
+    }
+  }
+  for (const auto& [key, value] : body["labels"].items()) {
+    if (!value.is_string() || value.get<std::string>().size() > 200) {
+      return Status::InvalidArgument("must be a string of at most 200 bytes", "labels." + key);
+    }
+  }
+  if (body.contains("position") && !body["position"].is_number_integer()) {
+    return Status::InvalidArgument("must be a whole number", "position");
+  }
+  if (body.contains("deprecated") && !body["deprecated"].is_boolean()) {
+    return Status::InvalidArgument("must be true or false", "deprecated");
+  }
+  storage::VocabularyTerm term{std::string(vocabulary), std::string(code), body["labels"].dump(),
+                               body.value("position", 0), body.value("deprecated", false)};
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
+  KUZOT_RETURN_IF_ERROR(tx->PutVocabularyTerm(term));
+  KUZOT_RETURN_IF_ERROR(tx->Commit());
+  KUZOT_RETURN_IF_ERROR(LoadVocabularies());
+  return Json{{"vocabulary", term.vocabulary},
+              {"code", term.code},
+              {"labels", body["labels"]},
+              {"position", term.position},
+              {"deprecated", term.deprecated}};
+}
+
+Result<int64_t> RecordService::CountRecords(std::string_view type) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+  storage::ListQuery q;
+  q.type = spec->name;
+  return tx->Count(q);
+}
+
+}  // namespace kuzot::records

@@ -1,0 +1,122 @@
+// The records service: create, read, update, delete (soft), list, history,
+// links, search and vocabularies for every record type, and whole-database
+// bundles. Every call is one transaction: it is all written or nothing is.
+//
+// Records travel as JSON objects: the envelope (id, type, revision,
+// created_at/by, updated_at/by, deleted) plus the type's fields as in
+// records/schema.h. Errors are Status values naming the field at fault.
+//
+// Thread safety: one RecordService serves all threads.
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "records/schema.h"
+#include "storage/store.h"
+
+namespace kuzot::records {
+
+using Json = nlohmann::ordered_json;
+
+// Who is asking; recorded as created_by/updated_by in revisions.
+struct Caller {
+  std::string user = "system";
+};
+
+struct ListParams {
+  // Query parameters as given: "field=value" for filterable fields,
+  // "field_from"/"field_to" for date and number ranges.
+  std::vector<std::pair<std::string, std::string>> filters;
+  std::string sort;  // "field" ascending, "-field" descending; empty: oldest first
+  int limit = 50;    // 1..500
+  std::string cursor;
+  bool include_deleted = false;
+  bool with_total = false;
+};
+
+// Called during long work with (done, total); total may be 0 when unknown.
+using Progress = std::function<void(int64_t done, int64_t total)>;
+
+struct ImportReport {
+  int64_t records = 0;
+  int64_t revisions = 0;
+  int64_t skipped = 0;  // ids already in the database
+  int64_t vocabulary_terms = 0;
+};
+
+class RecordService {
+ public:
+  // Opens (creating when missing) the database file at `path` with the
+  // search tokenizer, and seeds missing vocabulary terms.
+  static Result<std::unique_ptr<RecordService>> Open(const std::string& path);
+  ~RecordService();
+
+  Result<Json> Create(const Caller& caller, std::string_view type, const Json& body);
+  // NotFound when there is no such record of that type; deleted records are
+  // returned with "deleted": true.
+  Result<Json> Get(const Caller& caller, std::string_view type, std::string_view id);
+  // Replaces every field (PUT). When `body` carries "revision", it must be
+  // the current one (Conflict otherwise): no lost updates.
+  Result<Json> Replace(const Caller& caller, std::string_view type, std::string_view id,
+                       const Json& body);
+  // Applies a JSON merge patch (RFC 7386) to the fields (PATCH).
+  Result<Json> Patch(const Caller& caller, std::string_view type, std::string_view id,
+                     const Json& patch);
+  Result<Json> Delete(const Caller& caller, std::string_view type, std::string_view id);
+  Result<Json> Restore(const Caller& caller, std::string_view type, std::string_view id);
+  // {"items": [...], "next_cursor": "..."|null, "total": n (when asked)}
+  Result<Json> List(const Caller& caller, std::string_view type, const ListParams& params);
+  // Every revision, oldest first, with the fields each one changed.
+  Result<Json> History(const Caller& caller, std::string_view type, std::string_view id);
+  // {"references": [...], "referenced_by": [...]}, each with id, type, field, title.
+  Result<Json> Links(const Caller& caller, std::string_view type, std::string_view id);
+  // Full-text search over all records (or `types`), across scripts.
+  Result<Json> Search(const Caller& caller, std::string_view query,
+                      const std::vector<std::string>& types, int limit, int offset);
+
+  Result<Json> Vocabularies();
+  Result<Json> Vocabulary(std::string_view name);
+  // Creates or changes one term: {"labels": {"en","ru","ky"}, "position", "deprecated"}.
+  Result<Json> PutVocabularyTerm(const Caller& caller, std::string_view vocabulary,
+                                 std::string_view code, const Json& body);
+
+  // Writes the whole database (records, their full history, vocabularies)
+  // as one JSON document.
+  Status ExportBundle(std::ostream& out, const Progress& progress = nullptr);
+  // Reads a bundle written by ExportBundle, or a hand-written one whose
+  // records carry "key" instead of "id" and refer to each other as "@key".
+  // All or nothing: on any error nothing is imported.
+  Result<ImportReport> ImportBundle(std::istream& in, const Caller& caller,
+                                    const Progress& progress = nullptr);
+
+  // Number of live records of `type`.
+  Result<int64_t> CountRecords(std::string_view type);
+
+  storage::Store& store() { return *store_; }
+
+ private:
+  explicit RecordService(std::unique_ptr<storage::Store> store);
+  Status LoadVocabularies();
+  bool KnownCode(const std::string& vocabulary, const std::string& code);
+  Result<Json> Write(const Caller& caller, const TypeSpec& type, std::string_view id,
+                     const Json& body, bool create);
+
+  std::unique_ptr<storage::Store> store_;
+  std::mutex vocab_mutex_;
+  std::map<std::string, std::set<std::string>> vocab_codes_;
+};
+
+// A record's display title ("Batken armed conflict", "Абдыкадырова Айзада").
+std::string DisplayTitle(const std::string& type, const Json& record);
+
+}  // namespace kuzot::records

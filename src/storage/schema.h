@@ -1,0 +1,19 @@
+// Database schema and its migrations, private to the storage module.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <string>
+
+#include "common/status.h"
+
+namespace kuzot::storage {
+
+// The schema version this build writes.
+inline constexpr int kSchemaVersion = 1;
+
+// Brings the database to kSchemaVersion in one transaction. Refuses a
+// database written by a newer Kuzot rather than damaging it.
+Status Migrate(sqlite3* db, const std::string& fts_tokenizer);
+
+}  // namespace kuzot::storage

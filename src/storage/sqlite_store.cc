@@ -1,0 +1,593 @@
+// SQLite implementation of the Store: WAL, one writer connection, a pool of
+// reader connections, full snapshots of every revision.
+#include <sqlite3.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <variant>
+
+#include "storage/schema.h"
+#include "storage/sqlite_util.h"
+#include "storage/store.h"
+
+namespace kuzot::storage {
+namespace {
+
+constexpr char kRecordColumns[] =
+    "r.id, r.type, r.revision, r.confidentiality, r.body, r.created_at, r.created_by, "
+    "r.updated_at, r.updated_by, r.deleted";
+
+StoredRecord ReadRecord(const Statement& s, int first = 0) {
+  StoredRecord r;
+  r.id = s.Text(first + 0);
+  r.type = s.Text(first + 1);
+  r.revision = s.Int(first + 2);
+  r.confidentiality = s.Text(first + 3);
+  r.body = s.Text(first + 4);
+  r.created_at = s.Text(first + 5);
+  r.created_by = s.Text(first + 6);
+  r.updated_at = s.Text(first + 7);
+  r.updated_by = s.Text(first + 8);
+  r.deleted = s.Int(first + 9) != 0;
+  return r;
+}
+
+bool IsIdentifier(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+std::string FieldExpr(const std::string& field) {
+  return "ifnull(json_extract(r.body,'$." + field + "'),'')";
+}
+
+using Binds = std::vector<std::variant<std::string, double>>;
+
+// A connection with its cache of prepared statements.
+class Connection {
+ public:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  ~Connection() {
+    cache_.clear();
+    sqlite3_close_v2(db_);
+  }
+  sqlite3* db() const { return db_; }
+  // Resets every cached statement so none holds a read snapshot open past
+  // the end of its transaction.
+  void ResetAll() {
+    for (auto& [sql, statement] : cache_) statement->Reset();
+  }
+  Statement& Prepared(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      it = cache_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
+    } else {
+      it->second->Reset();
+    }
+    return *it->second;
+  }
+
+ private:
+  sqlite3* db_;
+  std::map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+Result<std::unique_ptr<Connection>> OpenConnection(const StoreOptions& options) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(options.path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  auto connection = std::make_unique<Connection>(db);
+  if (rc != SQLITE_OK) return SqliteStatus(db, rc, "opening " + options.path);
+  sqlite3_extended_result_codes(db, 1);
+  KUZOT_RETURN_IF_ERROR(Exec(db,
+                             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                             "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; "
+                             "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
+  if (options.on_connection) KUZOT_RETURN_IF_ERROR(options.on_connection(db));
+  return connection;
+}
+
+class SqliteStore;
+
+class SqliteTransaction : public Transaction {
+ public:
+  SqliteTransaction(SqliteStore* store, std::unique_ptr<Connection> connection, bool write,
+                    std::unique_lock<std::timed_mutex> write_lock)
+      : store_(store),
+        connection_(std::move(connection)),
+        write_(write),
+        write_lock_(std::move(write_lock)) {}
+  ~SqliteTransaction() override;
+
+  Result<std::optional<StoredRecord>> Get(std::string_view id) override;
+  Status Put(const StoredRecord& record, std::string_view op,
+             const std::vector<Reference>& references, std::string_view search_text) override;
+  Result<std::vector<StoredRecord>> List(const ListQuery& query) override;
+  Result<int64_t> Count(const ListQuery& query) override;
+  Result<std::vector<Revision>> History(std::string_view id) override;
+  Result<std::optional<StoredRecord>> AsOf(std::string_view id, std::string_view at) override;
+  Result<std::vector<Backlink>> ReferencesTo(std::string_view id, bool include_deleted) override;
+  Result<std::vector<Reference>> ReferencesFrom(std::string_view id) override;
+  Result<std::vector<std::string>> ExistingIds(const std::vector<std::string>& ids,
+                                               const std::vector<std::string>& types) override;
+  Result<std::vector<SearchHit>> Search(const SearchQuery& query) override;
+  Status ForEachRecord(const std::function<Status(const StoredRecord&)>& fn) override;
+  Status ForEachRevision(const std::function<Status(const Revision&)>& fn) override;
+  Status PutRevision(const Revision& revision) override;
+  Result<std::vector<VocabularyTerm>> Vocabulary(std::string_view vocabulary) override;
+  Result<std::vector<std::string>> VocabularyNames() override;
+  Status PutVocabularyTerm(const VocabularyTerm& term) override;
+  Status Commit() override;
+
+ private:
+  sqlite3* db() const { return connection_->db(); }
+  Statement& Prepared(const std::string& sql) { return connection_->Prepared(sql); }
+  Status InsertRevision(const StoredRecord& record, std::string_view op);
+  // Builds "FROM ... WHERE ..." for a list query and the values to bind.
+  Result<std::string> WhereClause(const ListQuery& query, bool with_cursor, Binds* binds,
+                                  std::string* order_key);
+
+  SqliteStore* store_;
+  std::unique_ptr<Connection> connection_;
+  bool write_;
+  bool done_ = false;
+  std::unique_lock<std::timed_mutex> write_lock_;
+};
+
+class SqliteStore : public Store {
+ public:
+  explicit SqliteStore(StoreOptions options) : options_(std::move(options)) {}
+
+  Status Init() {
+    KUZOT_ASSIGN_OR_RETURN(writer_, OpenConnection(options_));
+    return Migrate(writer_->db(), options_.fts_tokenizer);
+  }
+
+  Result<std::unique_ptr<Transaction>> BeginRead() override {
+    std::unique_ptr<Connection> connection;
+    {
+      std::lock_guard<std::mutex> lock(pool_mutex_);
+      if (!readers_.empty()) {
+        connection = std::move(readers_.back());
+        readers_.pop_back();
+      }
+    }
+    if (!connection) {
+      KUZOT_ASSIGN_OR_RETURN(connection, OpenConnection(options_));
+    }
+    KUZOT_RETURN_IF_ERROR(Exec(connection->db(), "BEGIN"));
+    return std::unique_ptr<Transaction>(new SqliteTransaction(
+        this, std::move(connection), false, std::unique_lock<std::timed_mutex>()));
+  }
+
+  Result<std::unique_ptr<Transaction>> BeginWrite() override {
+    std::unique_lock<std::timed_mutex> lock(write_mutex_, std::defer_lock);
+    if (!lock.try_lock_for(std::chrono::seconds(10))) {
+      return Status::Unavailable("the database is busy with another write; try again");
+    }
+    KUZOT_RETURN_IF_ERROR(Exec(writer_->db(), "BEGIN IMMEDIATE"));
+    return std::unique_ptr<Transaction>(
+        new SqliteTransaction(this, std::move(writer_), true, std::move(lock)));
+  }
+
+  Status EnsureFieldIndex(std::string_view type, std::string_view field) override {
+    if (!IsIdentifier(type) || !IsIdentifier(field)) {
+      return Status::InvalidArgument("bad index name");
+    }
+    std::unique_lock<std::timed_mutex> lock(write_mutex_);
+    std::string name = "idx_" + std::string(type) + "_" + std::string(field);
+    std::string f(field);
+    std::string sql = "CREATE INDEX IF NOT EXISTS " + name +
+                      " ON records(type, ifnull(json_extract(body,'$." + f + "'),''), id)";
+    return Exec(writer_->db(), sql);
+  }
+
+  const std::string& path() const override { return options_.path; }
+
+  void Return(std::unique_ptr<Connection> connection, bool write) {
+    if (write) {
+      writer_ = std::move(connection);
+      return;
+    }
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    if (static_cast<int>(readers_.size()) < options_.readers) {
+      readers_.push_back(std::move(connection));
+    }
+  }
+
+ private:
+  StoreOptions options_;
+  std::timed_mutex write_mutex_;
+  std::unique_ptr<Connection> writer_;  // null while a write transaction holds it
+  std::mutex pool_mutex_;
+  std::vector<std::unique_ptr<Connection>> readers_;
+};
+
+SqliteTransaction::~SqliteTransaction() {
+  connection_->ResetAll();
+  if (!done_) (void)Exec(db(), "ROLLBACK");
+  store_->Return(std::move(connection_), write_);
+}
+
+Status SqliteTransaction::Commit() {
+  if (done_) return Status::Internal("transaction already finished");
+  connection_->ResetAll();
+  Status status = Exec(db(), "COMMIT");
+  if (!status.ok()) return status;  // destructor rolls back
+  done_ = true;
+  return Status::Ok();
+}
+
+Result<std::optional<StoredRecord>> SqliteTransaction::Get(std::string_view id) {
+  Statement& s = Prepared(std::string("SELECT ") + kRecordColumns + " FROM records r WHERE r.id=?");
+  s.Bind(1, id);
+  if (s.Step()) return std::optional<StoredRecord>(ReadRecord(s));
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return std::optional<StoredRecord>();
+}
+
+Status SqliteTransaction::InsertRevision(const StoredRecord& r, std::string_view op) {
+  Statement& s = Prepared(
+      "INSERT INTO revisions(record_id, revision, op, type, confidentiality, body, created_at, "
+      "created_by, updated_at, updated_by, deleted) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+  s.Bind(1, r.id).Bind(2, r.revision).Bind(3, op).Bind(4, r.type).Bind(5, r.confidentiality);
+  s.Bind(6, r.body).Bind(7, r.created_at).Bind(8, r.created_by).Bind(9, r.updated_at);
+  s.Bind(10, r.updated_by).Bind(11, static_cast<int64_t>(r.deleted));
+  return s.Run();
+}
+
+Status SqliteTransaction::Put(const StoredRecord& r, std::string_view op,
+                              const std::vector<Reference>& references,
+                              std::string_view search_text) {
+  if (!write_) return Status::Internal("write in a read transaction");
+  int64_t seq = 0;
+  {
+    Statement& s = Prepared("SELECT seq FROM records WHERE id=?");
+    s.Bind(1, r.id);
+    if (s.Step()) seq = s.Int(0);
+    KUZOT_RETURN_IF_ERROR(s.status());
+  }
+  if (seq == 0) {
+    Statement& s = Prepared(
+        "INSERT INTO records(id, type, revision, confidentiality, body, created_at, created_by, "
+        "updated_at, updated_by, deleted) VALUES(?,?,?,?,?,?,?,?,?,?)");
+    s.Bind(1, r.id).Bind(2, r.type).Bind(3, r.revision).Bind(4, r.confidentiality);
+    s.Bind(5, r.body).Bind(6, r.created_at).Bind(7, r.created_by).Bind(8, r.updated_at);
+    s.Bind(9, r.updated_by).Bind(10, static_cast<int64_t>(r.deleted));
+    KUZOT_RETURN_IF_ERROR(s.Run());
+    seq = sqlite3_last_insert_rowid(db());
+  } else {
+    Statement& s = Prepared(
+        "UPDATE records SET type=?, revision=?, confidentiality=?, body=?, created_at=?, "
+        "created_by=?, updated_at=?, updated_by=?, deleted=? WHERE seq=?");
+    s.Bind(1, r.type).Bind(2, r.revision).Bind(3, r.confidentiality).Bind(4, r.body);
+    s.Bind(5, r.created_at).Bind(6, r.created_by).Bind(7, r.updated_at).Bind(8, r.updated_by);
+    s.Bind(9, static_cast<int64_t>(r.deleted)).Bind(10, seq);
+    KUZOT_RETURN_IF_ERROR(s.Run());
+    KUZOT_RETURN_IF_ERROR(Prepared("DELETE FROM refs WHERE from_id=?").Bind(1, r.id).Run());
+    // Take the old text out of the full-text index.
+    Statement& old = Prepared("SELECT text FROM search_text WHERE seq=?");
+    old.Bind(1, seq);
+    if (old.Step()) {
+      std::string text = old.Text(0);
+      Statement& del =
+          Prepared("INSERT INTO search(search, rowid, text) VALUES('delete', ?, ?)");
+      del.Bind(1, seq).Bind(2, text);
+      KUZOT_RETURN_IF_ERROR(del.Run());
+      KUZOT_RETURN_IF_ERROR(Prepared("DELETE FROM search_text WHERE seq=?").Bind(1, seq).Run());
+    }
+    KUZOT_RETURN_IF_ERROR(old.status());
+  }
+  if (!op.empty()) KUZOT_RETURN_IF_ERROR(InsertRevision(r, op));
+  for (const Reference& ref : references) {
+    Statement& s = Prepared("INSERT OR IGNORE INTO refs(from_id, field, to_id) VALUES(?,?,?)");
+    s.Bind(1, r.id).Bind(2, ref.field).Bind(3, ref.target_id);
+    KUZOT_RETURN_IF_ERROR(s.Run());
+  }
+  if (!r.deleted && !search_text.empty()) {
+    Statement& t = Prepared("INSERT INTO search_text(seq, text) VALUES(?,?)");
+    t.Bind(1, seq).Bind(2, search_text);
+    KUZOT_RETURN_IF_ERROR(t.Run());
+    Statement& f = Prepared("INSERT INTO search(rowid, text) VALUES(?,?)");
+    f.Bind(1, seq).Bind(2, search_text);
+    KUZOT_RETURN_IF_ERROR(f.Run());
+  }
+  return Status::Ok();
+}
+
+Result<std::string> SqliteTransaction::WhereClause(const ListQuery& q, bool with_cursor,
+                                                   Binds* binds, std::string* order_key) {
+  auto text = [&](std::string v) { binds->emplace_back(std::move(v)); };
+  if (!IsIdentifier(q.type)) return Status::InvalidArgument("bad record type");
+  if (!q.sort_field.empty() && !IsIdentifier(q.sort_field)) {
+    return Status::InvalidArgument("cannot sort by '" + q.sort_field + "'", "sort");
+  }
+  // A reference filter drives the query through the refs index, whose rows
+  // come out ordered by from_id = record id: no sort, LIMIT stops early.
+  const Filter* driver = nullptr;
+  if (q.sort_field.empty()) {
+    for (const Filter& f : q.filters) {
+      if (f.op == FilterOp::kRef) {
+        driver = &f;
+        break;
+      }
+    }
+  }
+  std::string from;
+  std::string where;
+  if (driver) {
+    from = " FROM refs f0 JOIN records r ON r.id=f0.from_id";
+    where = " WHERE f0.to_id=? AND f0.field=? AND r.type=?";
+    text(driver->value);
+    text(driver->field);
+    *order_key = "f0.from_id";
+  } else {
+    from = " FROM records r";
+    where = " WHERE r.type=?";
+    *order_key = q.sort_field.empty() ? "r.id" : FieldExpr(q.sort_field);
+  }
+  text(q.type);
+  if (!q.include_deleted) where += " AND r.deleted=0";
+  for (const Filter& f : q.filters) {
+    if (&f == driver) continue;
+    if (!IsIdentifier(f.field)) {
+      return Status::InvalidArgument("unknown filter field '" + f.field + "'", f.field);
+    }
+    switch (f.op) {
+      case FilterOp::kRef:
+        where += " AND r.id IN (SELECT from_id FROM refs WHERE to_id=? AND field=?)";
+        text(f.value);
+        text(f.field);
+        break;
+      case FilterOp::kEq:
+        if (f.numeric) {
+          where += " AND json_extract(r.body,'$." + f.field + "')=?";
+          binds->emplace_back(std::strtod(f.value.c_str(), nullptr));
+        } else {
+          where += " AND " + FieldExpr(f.field) + "=?";
+          text(f.value);
+        }
+        break;
+      case FilterOp::kGe:
+      case FilterOp::kLe: {
+        const char* op = f.op == FilterOp::kGe ? ">=" : "<=";
+        where += " AND json_extract(r.body,'$." + f.field + "')" + op + "?";
+        if (f.numeric) {
+          binds->emplace_back(std::strtod(f.value.c_str(), nullptr));
+        } else {
+          text(f.value);
+        }
+        break;
+      }
+    }
+  }
+  if (with_cursor && q.after_id) {
+    const char* cmp = q.descending ? "<" : ">";
+    if (q.sort_field.empty()) {
+      where += " AND " + *order_key + cmp + "?";
+      text(*q.after_id);
+    } else {
+      where += " AND (" + *order_key + ", r.id) " + cmp + " (?, ?)";
+      text(q.after_value.value_or(""));
+      text(*q.after_id);
+    }
+  }
+  return from + where;
+}
+
+void BindAll(Statement& s, const Binds& binds) {
+  int index = 1;
+  for (const auto& b : binds) {
+    if (const auto* t = std::get_if<std::string>(&b)) {
+      s.Bind(index++, *t);
+    } else {
+      s.BindDouble(index++, std::get<double>(b));
+    }
+  }
+}
+
+Result<std::vector<StoredRecord>> SqliteTransaction::List(const ListQuery& q) {
+  Binds binds;
+  std::string order_key;
+  KUZOT_ASSIGN_OR_RETURN(std::string clause, WhereClause(q, true, &binds, &order_key));
+  const char* dir = q.descending ? " DESC" : "";
+  std::string sql = std::string("SELECT ") + kRecordColumns + clause + " ORDER BY " + order_key +
+                    dir + (q.sort_field.empty() ? "" : std::string(", r.id") + dir) + " LIMIT ?";
+  Statement& s = Prepared(sql);
+  KUZOT_RETURN_IF_ERROR(s.prepare_status());
+  BindAll(s, binds);
+  s.Bind(static_cast<int>(binds.size()) + 1, static_cast<int64_t>(q.limit));
+  std::vector<StoredRecord> out;
+  while (s.Step()) out.push_back(ReadRecord(s));
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return out;
+}
+
+Result<int64_t> SqliteTransaction::Count(const ListQuery& q) {
+  Binds binds;
+  std::string order_key;
+  KUZOT_ASSIGN_OR_RETURN(std::string clause, WhereClause(q, false, &binds, &order_key));
+  Statement& s = Prepared("SELECT count(*)" + clause);
+  KUZOT_RETURN_IF_ERROR(s.prepare_status());
+  BindAll(s, binds);
+  int64_t n = s.Step() ? s.Int(0) : 0;
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return n;
+}
+
+namespace {
+constexpr char kRevisionColumns[] =
+    "record_id, type, revision, confidentiality, body, created_at, created_by, updated_at, "
+    "updated_by, deleted, op";
+
+Revision ReadRevision(const Statement& s) {
+  Revision rev;
+  rev.record = ReadRecord(s);
+  rev.op = s.Text(10);
+  return rev;
+}
+}  // namespace
+
+Result<std::vector<Revision>> SqliteTransaction::History(std::string_view id) {
+  Statement& s = Prepared(std::string("SELECT ") + kRevisionColumns +
+                          " FROM revisions WHERE record_id=? ORDER BY revision");
+  s.Bind(1, id);
+  std::vector<Revision> out;
+  while (s.Step()) out.push_back(ReadRevision(s));
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return out;
+}
+
+Result<std::optional<StoredRecord>> SqliteTransaction::AsOf(std::string_view id,
+                                                            std::string_view at) {
+  Statement& s = Prepared(std::string("SELECT ") + kRevisionColumns +
+                          " FROM revisions WHERE record_id=? AND updated_at<=? "
+                          "ORDER BY revision DESC LIMIT 1");
+  s.Bind(1, id).Bind(2, at);
+  if (s.Step()) return std::optional<StoredRecord>(ReadRevision(s).record);
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return std::optional<StoredRecord>();
+}
+
+Result<std::vector<Backlink>> SqliteTransaction::ReferencesTo(std::string_view id,
+                                                              bool include_deleted) {
+  Statement& s = Prepared(std::string(
+      "SELECT f.from_id, r.type, f.field FROM refs f JOIN records r ON r.id=f.from_id "
+      "WHERE f.to_id=?") + (include_deleted ? "" : " AND r.deleted=0") +
+      " ORDER BY f.from_id LIMIT 1000");
+  s.Bind(1, id);
+  std::vector<Backlink> out;
+  while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Text(2)});
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return out;
+}
+
+Result<std::vector<Reference>> SqliteTransaction::ReferencesFrom(std::string_view id) {
+  Statement& s = Prepared("SELECT field, to_id FROM refs WHERE from_id=? ORDER BY field, to_id");
+  s.Bind(1, id);
+  std::vector<Reference> out;
+  while (s.Step()) out.push_back({s.Text(0), s.Text(1)});
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteTransaction::ExistingIds(
+    const std::vector<std::string>& ids, const std::vector<std::string>& types) {
+  std::vector<std::string> out;
+  if (ids.empty()) return out;
+  std::string sql = "SELECT id FROM records WHERE deleted=0 AND id IN (";
+  for (size_t i = 0; i < ids.size(); ++i) sql += i ? ",?" : "?";
+  sql += ")";
+  if (!types.empty()) {
+    sql += " AND type IN (";
+    for (size_t i = 0; i < types.size(); ++i) sql += i ? ",?" : "?";
+    sql += ")";
+  }
+  Statement s(db(), sql);
+  KUZOT_RETURN_IF_ERROR(s.prepare_status());
+  int index = 1;
+  for (const auto& id : ids) s.Bind(index++, id);
+  for (const auto& t : types) s.Bind(index++, t);
+  while (s.Step()) out.push_back(s.Text(0));
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return out;
+}
+
+Result<std::vector<SearchHit>> SqliteTransaction::Search(const SearchQuery& q) {
+  std::string sql =
+      "SELECT r.id, r.type, search.rank, snippet(search, 0, '[', ']', '…', 16) "
+      "FROM search JOIN records r ON r.seq=search.rowid WHERE search MATCH ? AND r.deleted=0";
+  for (const auto& t : q.types) {
+    if (!IsIdentifier(t)) return Status::InvalidArgument("unknown record type '" + t + "'", "type");
+  }
+  if (!q.types.empty()) {
+    sql += " AND r.type IN (";
+    for (size_t i = 0; i < q.types.size(); ++i) sql += i ? ",?" : "?";
+    sql += ")";
+  }
+  sql += " ORDER BY search.rank LIMIT ? OFFSET ?";
+  Statement s(db(), sql);
+  KUZOT_RETURN_IF_ERROR(s.prepare_status());
+  int index = 1;
+  s.Bind(index++, q.match);
+  for (const auto& t : q.types) s.Bind(index++, t);
+  s.Bind(index++, static_cast<int64_t>(q.limit));
+  s.Bind(index++, static_cast<int64_t>(q.offset));
+  std::vector<SearchHit> out;
+  while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Double(2), s.Text(3)});
+  if (!s.status().ok()) {
+    // A malformed MATCH expression is the caller's error, not ours.
+    if (s.status().message().find("fts5") != std::string::npos ||
+        s.status().message().find("syntax") != std::string::npos) {
+      return Status::InvalidArgument("cannot search for that: " + s.status().message(), "q");
+    }
+    return s.status();
+  }
+  return out;
+}
+
+Status SqliteTransaction::ForEachRecord(const std::function<Status(const StoredRecord&)>& fn) {
+  Statement s(db(), std::string("SELECT ") + kRecordColumns + " FROM records r ORDER BY r.id");
+  while (s.Step()) KUZOT_RETURN_IF_ERROR(fn(ReadRecord(s)));
+  return s.status();
+}
+
+Status SqliteTransaction::ForEachRevision(const std::function<Status(const Revision&)>& fn) {
+  Statement s(db(), std::string("SELECT ") + kRevisionColumns +
+                        " FROM revisions ORDER BY record_id, revision");
+  while (s.Step()) KUZOT_RETURN_IF_ERROR(fn(ReadRevision(s)));
+  return s.status();
+}
+
+Status SqliteTransaction::PutRevision(const Revision& revision) {
+  if (!write_) return Status::Internal("write in a read transaction");
+  return InsertRevision(revision.record, revision.op);
+}
+
+Result<std::vector<VocabularyTerm>> SqliteTransaction::Vocabulary(std::string_view vocabulary) {
+  Statement& s = Prepared(
+      "SELECT vocabulary, code, labels, position, deprecated FROM vocabulary_terms "
+      "WHERE vocabulary=? ORDER BY position, code");
+  s.Bind(1, vocabulary);
+  std::vector<VocabularyTerm> out;
+  while (s.Step()) {
+    out.push_back({s.Text(0), s.Text(1), s.Text(2), static_cast<int>(s.Int(3)), s.Int(4) != 0});
+  }
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteTransaction::VocabularyNames() {
+  Statement& s = Prepared("SELECT DISTINCT vocabulary FROM vocabulary_terms ORDER BY 1");
+  std::vector<std::string> out;
+  while (s.Step()) out.push_back(s.Text(0));
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return out;
+}
+
+Status SqliteTransaction::PutVocabularyTerm(const VocabularyTerm& t) {
+  if (!write_) return Status::Internal("write in a read transaction");
+  Statement& s = Prepared(
+      "INSERT INTO vocabulary_terms(vocabulary, code, labels, position, deprecated) "
+      "VALUES(?,?,?,?,?) ON CONFLICT(vocabulary, code) DO UPDATE SET labels=excluded.labels, "
+      "position=excluded.position, deprecated=excluded.deprecated");
+  s.Bind(1, t.vocabulary).Bind(2, t.code).Bind(3, t.labels).Bind(4, int64_t{t.position});
+  s.Bind(5, static_cast<int64_t>(t.deprecated));
+  return s.Run();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  auto store = std::make_unique<SqliteStore>(options);
+  KUZOT_RETURN_IF_ERROR(store->Init());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace kuzot::storage

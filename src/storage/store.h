@@ -1,0 +1,170 @@
+// The storage contract: a transactional store of versioned records.
+//
+// Records are opaque JSON documents with a small typed envelope (id, type,
+// revision, confidentiality, who/when, deleted). Every Put also appends a
+// revision row (a full snapshot), replaces the record's outgoing references
+// and its full-text entry, all inside the caller's transaction: either all of
+// it is committed or none. The records module above decides what a record
+// means; this module only keeps them. SQL never leaves this module.
+//
+// Thread safety: a Store is shared by all threads. A Transaction belongs to
+// one thread at a time. Any number of read transactions run concurrently
+// with at most one write transaction (SQLite WAL).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+struct sqlite3;
+
+namespace kuzot::storage {
+
+struct StoredRecord {
+  std::string id;
+  std::string type;
+  int64_t revision = 0;
+  std::string confidentiality = "internal";
+  std::string body;  // JSON object text with the record's own fields
+  std::string created_at;
+  std::string created_by;
+  std::string updated_at;
+  std::string updated_by;
+  bool deleted = false;
+};
+
+// One kept version of a record: the envelope and body as they were after
+// the change `op` ("create", "update", "delete", "restore").
+struct Revision {
+  StoredRecord record;
+  std::string op;
+};
+
+// A reference from a record's field to another record (field "event_id",
+// "place_ids", "sources", ...).
+struct Reference {
+  std::string field;
+  std::string target_id;
+};
+
+// A record referring to another one, seen from the target.
+struct Backlink {
+  std::string from_id;
+  std::string from_type;
+  std::string field;
+};
+
+enum class FilterOp { kEq, kGe, kLe, kRef };
+
+// A filter on a top-level body field (kEq/kGe/kLe compare the JSON value with
+// `value` as text; kRef keeps records whose `field` references `value`).
+// Field names are identifiers [a-z_0-9]+; anything else is refused.
+struct Filter {
+  std::string field;
+  FilterOp op = FilterOp::kEq;
+  std::string value;
+  bool numeric = false;  // compare as a number, not as text
+};
+
+struct ListQuery {
+  std::string type;
+  std::vector<Filter> filters;
+  std::string sort_field;  // empty: by id (= creation order)
+  bool descending = false;
+  // Keyset cursor: the sort value and id of the last row of the previous page.
+  std::optional<std::string> after_value;
+  std::optional<std::string> after_id;
+  int limit = 50;
+  bool include_deleted = false;
+};
+
+struct SearchQuery {
+  std::string match;  // an FTS5 MATCH expression, built by the search module
+  std::vector<std::string> types;  // empty: all
+  int limit = 20;
+  int offset = 0;
+};
+
+struct SearchHit {
+  std::string id;
+  std::string type;
+  double rank = 0;
+  std::string snippet;
+};
+
+struct VocabularyTerm {
+  std::string vocabulary;
+  std::string code;
+  std::string labels;  // JSON object {"en": ..., "ru": ..., "ky": ...}
+  int position = 0;
+  bool deprecated = false;
+};
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;  // rolls back unless committed
+
+  virtual Result<std::optional<StoredRecord>> Get(std::string_view id) = 0;
+  // Inserts or replaces the record (by id), appends its revision with `op`
+  // (none when `op` is empty: an import adds the history itself), and
+  // replaces its references and its search text.
+  virtual Status Put(const StoredRecord& record, std::string_view op,
+                     const std::vector<Reference>& references, std::string_view search_text) = 0;
+  virtual Result<std::vector<StoredRecord>> List(const ListQuery& query) = 0;
+  // Number of records matching the query's type and filters (sort/cursor ignored).
+  virtual Result<int64_t> Count(const ListQuery& query) = 0;
+  virtual Result<std::vector<Revision>> History(std::string_view id) = 0;
+  // The record as it stood at `at` (ISO time), from its revisions; nullopt
+  // when it did not exist yet.
+  virtual Result<std::optional<StoredRecord>> AsOf(std::string_view id, std::string_view at) = 0;
+  virtual Result<std::vector<Backlink>> ReferencesTo(std::string_view id, bool include_deleted) = 0;
+  // The references the record makes, as stored by its last Put.
+  virtual Result<std::vector<Reference>> ReferencesFrom(std::string_view id) = 0;
+  // Ids among `ids` that exist as records of one of `types` and are not deleted.
+  virtual Result<std::vector<std::string>> ExistingIds(const std::vector<std::string>& ids,
+                                                       const std::vector<std::string>& types) = 0;
+  virtual Result<std::vector<SearchHit>> Search(const SearchQuery& query) = 0;
+  // Iterates over every record (deleted too) in id order, for export.
+  virtual Status ForEachRecord(const std::function<Status(const StoredRecord&)>& fn) = 0;
+  virtual Status ForEachRevision(const std::function<Status(const Revision&)>& fn) = 0;
+  // Appends a revision row as is (import of a bundle keeps history exactly).
+  virtual Status PutRevision(const Revision& revision) = 0;
+
+  virtual Result<std::vector<VocabularyTerm>> Vocabulary(std::string_view vocabulary) = 0;
+  virtual Result<std::vector<std::string>> VocabularyNames() = 0;
+  virtual Status PutVocabularyTerm(const VocabularyTerm& term) = 0;
+
+  virtual Status Commit() = 0;
+};
+
+struct StoreOptions {
+  std::string path;  // SQLite database file; created when missing
+  int readers = 4;   // pooled read connections
+  // Called on every new connection before use (registers the FTS5
+  // tokenizer of the search module).
+  std::function<Status(sqlite3*)> on_connection;
+  // The tokenizer spec for the full-text table, e.g. "kuzot".
+  std::string fts_tokenizer = "unicode61 remove_diacritics 2";
+};
+
+class Store {
+ public:
+  // Opens (creating and migrating when needed) the store at options.path.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  virtual ~Store() = default;
+
+  virtual Result<std::unique_ptr<Transaction>> BeginRead() = 0;
+  // Waits for the single writer slot (up to a few seconds, then Unavailable).
+  virtual Result<std::unique_ptr<Transaction>> BeginWrite() = 0;
+  // Creates, if missing, an index serving kEq filters and sorting on
+  // `field` of records of `type`.
+  virtual Status EnsureFieldIndex(std::string_view type, std::string_view field) = 0;
+  virtual const std::string& path() const = 0;
+};
+
+}  // namespace kuzot::storage
