@@ -1,7 +1,100 @@
+// kuzot serve: the HTTP server with the JSON API (and, later, the web app).
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
 #include "cli/commands.h"
+#include "cli/data_dir.h"
+#include "http/api.h"
+#include "http/server.h"
 
 namespace kuzot::cli {
 
-void AddServeCommand(CLI::App& app) { (void)app; }
+extern const std::string_view kDemoBundle;
+
+namespace {
+
+struct ServeOptions {
+  std::string data_dir = "./kuzot-data";
+  http::ServerOptions server;
+  bool demo = false;
+};
+
+// Loads the demo data set into an empty database.
+Status LoadDemo(records::RecordService& records) {
+  KUZOT_ASSIGN_OR_RETURN(int64_t events, records.CountRecords("event"));
+  if (events > 0) {
+    spdlog::info("the database already has records; the demo data is not loaded again");
+    return Status::Ok();
+  }
+  std::istringstream in{std::string(kDemoBundle)};
+  KUZOT_ASSIGN_OR_RETURN(auto report, records.ImportBundle(in, records::Caller{"demo"}));
+  spdlog::info("loaded the demo data: {} records", report.records);
+  return Status::Ok();
+}
+
+int Serve(const ServeOptions& options) {
+  auto records = OpenDataDir(options.data_dir);
+  if (!records.ok()) {
+    std::cerr << "kuzot serve: " << records.status().message() << "\n";
+    return 1;
+  }
+  if (options.demo) {
+    Status s = LoadDemo(*records.value());
+    if (!s.ok()) {
+      std::cerr << "kuzot serve: cannot load the demo data: " << s.ToString() << "\n";
+      return 1;
+    }
+  }
+  http::Router router;
+  http::AddApiRoutes(router, *records.value());
+  http::Server server(options.server, router);
+  Status s = server.Listen();
+  if (!s.ok()) {
+    std::cerr << "kuzot serve: " << s.message() << "\n";
+    return 1;
+  }
+  // Tests and scripts read this line to find the port.
+  std::cout << "kuzot listening on http://" << options.server.address << ":" << server.port()
+            << std::endl;
+  server.Run(true);
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app) {
+  auto options = std::make_shared<ServeOptions>();
+  CLI::App* cmd = app.add_subcommand("serve", "Serve the web application and the JSON API");
+  cmd->add_option("--data", options->data_dir, "data directory (created when missing)")
+      ->envname("KUZOT_DATA")
+      ->capture_default_str();
+  cmd->add_option("--address", options->server.address,
+                  "address to listen on; 0.0.0.0 for every interface")
+      ->envname("KUZOT_ADDRESS")
+      ->capture_default_str();
+  cmd->add_option("--port", options->server.port, "port; 0 picks a free one")
+      ->envname("KUZOT_PORT")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  cmd->add_option("--threads", options->server.threads, "worker threads")
+      ->envname("KUZOT_THREADS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--max-body", options->server.max_body_bytes,
+                  "largest JSON request body in bytes")
+      ->envname("KUZOT_MAX_BODY")
+      ->capture_default_str();
+  cmd->add_flag("--demo", options->demo,
+                "load the demo data set (public facts, fictional victims) into an empty database")
+      ->envname("KUZOT_DEMO");
+  cmd->callback([options] {
+    int rc = Serve(*options);
+    if (rc != 0) throw CLI::RuntimeError(rc);
+  });
+}
 
 }  // namespace kuzot::cli

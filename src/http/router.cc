@@ -1,0 +1,136 @@
+#include "http/router.h"
+
+#include <spdlog/spdlog.h>
+
+#include "http/error_mapping.h"
+
+namespace kuzot::http {
+namespace {
+
+std::vector<std::string_view> Split(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool Match(std::string_view pattern, std::string_view path,
+           std::map<std::string, std::string>* params) {
+  auto p = Split(pattern);
+  auto s = Split(path);
+  if (p.size() != s.size()) return false;
+  std::map<std::string, std::string> found;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (p[i].size() > 2 && p[i].front() == '{' && p[i].back() == '}') {
+      found[std::string(p[i].substr(1, p[i].size() - 2))] = std::string(s[i]);
+    } else if (p[i] != s[i]) {
+      return false;
+    }
+  }
+  *params = std::move(found);
+  return true;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> Request::Query(std::string_view name) const {
+  for (const auto& [k, v] : query) {
+    if (k == name) return v;
+  }
+  return std::nullopt;
+}
+
+std::string Request::Header(std::string_view name) const {
+  auto it = headers.find(std::string(name));
+  return it == headers.end() ? std::string() : it->second;
+}
+
+Response Response::JsonBody(int status, const Json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return r;
+}
+
+std::string UrlDecode(std::string_view in, bool plus_is_space) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
+      out += static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2]));
+      i += 2;
+    } else if (in[i] == '+' && plus_is_space) {
+      out += ' ';
+    } else {
+      out += in[i];
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t i = 0;
+  while (i <= query.size() && !query.empty()) {
+    size_t j = query.find('&', i);
+    if (j == std::string_view::npos) j = query.size();
+    std::string_view part = query.substr(i, j - i);
+    if (!part.empty()) {
+      size_t eq = part.find('=');
+      std::string key = UrlDecode(part.substr(0, eq), true);
+      std::string value = eq == std::string_view::npos ? "" : UrlDecode(part.substr(eq + 1), true);
+      out.emplace_back(std::move(key), std::move(value));
+    }
+    if (j == query.size()) break;
+    i = j + 1;
+  }
+  return out;
+}
+
+void Router::Add(Route route) { routes_.push_back(std::move(route)); }
+
+Response Router::Dispatch(Request& request) const {
+  std::vector<std::string> allowed;
+  for (const Route& route : routes_) {
+    std::map<std::string, std::string> params;
+    if (!Match(route.pattern, request.path, &params)) continue;
+    if (route.method != request.method) {
+      allowed.push_back(route.method);
+      continue;
+    }
+    request.params = std::move(params);
+    try {
+      return route.handler(request);
+    } catch (const std::exception& e) {
+      spdlog::error("{} {}: unhandled exception: {}", request.method, request.path, e.what());
+      return ErrorResponse(Status::Internal("the server failed on this request; it is logged"));
+    }
+  }
+  if (!allowed.empty()) {
+    Response r = ErrorResponse(Status::InvalidArgument(
+        "this path does not take " + request.method.substr(0, 10)), 405);
+    std::string allow;
+    for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+    r.headers.emplace_back("Allow", allow);
+    return r;
+  }
+  return ErrorResponse(Status::NotFound("no such path: " + request.path.substr(0, 200)));
+}
+
+}  // namespace kuzot::http

@@ -1,0 +1,70 @@
+// HTTP requests, responses and the route table. Handlers are plain
+// functions from a parsed Request to a Response; the server owns sockets.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace kuzot::http {
+
+using Json = nlohmann::ordered_json;
+
+struct Request {
+  std::string method;  // "GET", ...
+  std::string path;    // decoded path without the query
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::map<std::string, std::string> headers;              // lower-case names
+  std::string body;
+  std::string remote_address;
+  std::map<std::string, std::string> params;  // path parameters, filled by the router
+
+  // The first value of query parameter `name`.
+  std::optional<std::string> Query(std::string_view name) const;
+  std::string Header(std::string_view lower_name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static Response JsonBody(int status, const Json& body);
+};
+
+using Handler = std::function<Response(Request&)>;
+
+struct Route {
+  std::string method;
+  std::string pattern;     // "/api/v1/{type}/{id}"; {name} matches one segment
+  std::string permission;  // what a caller needs, see doc/security.md
+  std::string summary;
+  Handler handler;
+};
+
+class Router {
+ public:
+  void Add(Route route);
+  // Finds the route for the request, fills request.params and calls it.
+  // Unknown paths give 404 and known paths with another method 405, both
+  // as JSON errors. A handler that throws gives a 500; the server goes on.
+  Response Dispatch(Request& request) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+// Splits "a=1&b=x%20y" into decoded pairs.
+std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query);
+// Percent-decodes; '+' becomes a space when `plus_is_space`.
+std::string UrlDecode(std::string_view in, bool plus_is_space);
+
+}  // namespace kuzot::http
