@@ -26,6 +26,9 @@ Result<Json> ParseJsonBody(const Request& request) {
     size_t colon = what.rfind(": ");
     return Status::InvalidArgument("malformed JSON at byte " + std::to_string(e.byte) + ": " +
                                    (colon == std::string::npos ? what : what.substr(colon + 2)));
+  } catch (const Json::exception& e) {
+    // Numbers too large for a double, and the like.
+    return Status::InvalidArgument(std::string("unreadable JSON: ") + e.what());
   }
 }
 

@@ -75,16 +75,21 @@ using TokenCallback = int (*)(void*, int, const char*, int, int, int);
 
 int EmitWord(Tokenizer* t, void* ctx, int flags, TokenCallback x_token, std::string_view word,
              int start, int end) {
-  std::string forms[4];
+  // The word, its Latin form, its spelling key, its stem and, for Cyrillic,
+  // the spelling key of the stem: "Лейлеке" is found by "Leilek".
+  constexpr int kForms = 5;
+  std::string forms[kForms];
   forms[0] = FoldCase(word);
   forms[1] = ToLatin(forms[0]);
   forms[2] = "~" + SpellingKey(forms[1]);
   bool prefix = flags & FTS5_TOKENIZE_PREFIX;
   if (!prefix) {
-    forms[3] = Stem(HasCyrillic(forms[0]) ? t->russian : t->english, forms[0]);
+    bool cyrillic = HasCyrillic(forms[0]);
+    forms[3] = Stem(cyrillic ? t->russian : t->english, forms[0]);
+    if (cyrillic && !forms[3].empty()) forms[4] = "~" + SpellingKey(ToLatin(forms[3]));
   }
   int emitted = 0;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < kForms; ++i) {
     const std::string& form = forms[i];
     if (form.empty() || form == "~") continue;
     bool duplicate = false;

@@ -1,0 +1,154 @@
+#include "kuzot_process.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+namespace kuzot::testing {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+
+std::filesystem::path TestDir(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("kuzot-api-" + std::to_string(::getpid()) + "-" + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+KuzotProcess::KuzotProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args)
+    : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)) {}
+
+KuzotProcess::~KuzotProcess() { Stop(); }
+
+bool KuzotProcess::Start() {
+  int out[2];
+  if (pipe(out) != 0) return false;
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    close(out[1]);
+    std::vector<std::string> args = {KUZOT_BINARY, "serve", "--port", "0", "--data",
+                                     data_dir_.string()};
+    args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(KUZOT_BINARY, argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  // Read the "kuzot listening on http://127.0.0.1:PORT" line.
+  FILE* f = fdopen(out[0], "r");
+  char line[512];
+  bool found = false;
+  while (fgets(line, sizeof line, f)) {
+    std::string s(line);
+    auto pos = s.rfind(':');
+    if (s.find("listening on") != std::string::npos && pos != std::string::npos) {
+      port_ = std::stoi(s.substr(pos + 1));
+      found = true;
+      break;
+    }
+  }
+  // Keep draining stdout in the background so the server never blocks on it.
+  std::thread([f] {
+    char buf[512];
+    while (fgets(buf, sizeof buf, f)) {
+    }
+    fclose(f);
+  }).detach();
+  if (!found) {
+    Kill();
+    return false;
+  }
+  return true;
+}
+
+void KuzotProcess::Stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+void KuzotProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+HttpResult KuzotProcess::Request(const std::string& method, const std::string& target,
+                                 const std::string& body,
+                                 const std::map<std::string, std::string>& headers) {
+  HttpResult result;
+  try {
+    asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.expires_after(std::chrono::seconds(30));
+    stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
+    req.set(bhttp::field::host, "127.0.0.1");
+    bool has_type = false;
+    for (const auto& [k, v] : headers) {
+      req.set(k, v);
+      has_type |= k == "Content-Type" || k == "content-type";
+    }
+    if (!body.empty() && !has_type) req.set(bhttp::field::content_type, "application/json");
+    req.body() = body;
+    req.prepare_payload();
+    bhttp::write(stream, req);
+    beast::flat_buffer buffer;
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(256 * 1024 * 1024);
+    bhttp::read(stream, buffer, parser);
+    auto& res = parser.get();
+    result.status = res.result_int();
+    result.body = res.body();
+    for (const auto& field : res) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      result.headers[name] = std::string(field.value());
+    }
+  } catch (const std::exception& e) {
+    result.status = -1;
+    result.body = e.what();
+  }
+  return result;
+}
+
+std::string KuzotProcess::RawExchange(const std::string& bytes) {
+  try {
+    asio::io_context io;
+    asio::ip::tcp::socket socket(io);
+    socket.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    asio::write(socket, asio::buffer(bytes));
+    socket.shutdown(asio::ip::tcp::socket::shutdown_send);
+    std::string out;
+    boost::system::error_code ec;
+    char buf[4096];
+    for (;;) {
+      size_t n = socket.read_some(asio::buffer(buf), ec);
+      if (ec) break;
+      out.append(buf, n);
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return std::string("exception: ") + e.what();
+  }
+}
+
+}  // namespace kuzot::testing

@@ -1,0 +1,53 @@
+// Starts the real kuzot binary on a free port against a real SQLite file,
+// and talks HTTP to it. Shared by the API tests.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace kuzot::testing {
+
+using Json = nlohmann::ordered_json;
+
+struct HttpResult {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+  Json json() const { return Json::parse(body, nullptr, false); }
+};
+
+class KuzotProcess {
+ public:
+  // `data_dir` is created when missing and kept after Stop().
+  explicit KuzotProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args = {});
+  ~KuzotProcess();
+
+  // Starts `kuzot serve` and waits for its "listening" line. False on failure.
+  bool Start();
+  void Stop();  // SIGTERM and wait
+  void Kill();  // SIGKILL and wait: a crash
+  bool running() const { return pid_ > 0; }
+  int port() const { return port_; }
+
+  HttpResult Request(const std::string& method, const std::string& target,
+                     const std::string& body = "",
+                     const std::map<std::string, std::string>& headers = {});
+  // Sends raw bytes and returns what came back (for malformed HTTP).
+  std::string RawExchange(const std::string& bytes);
+
+ private:
+  std::filesystem::path data_dir_;
+  std::vector<std::string> extra_args_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// A fresh temporary folder named after the running test.
+std::filesystem::path TestDir(const std::string& name);
+
+}  // namespace kuzot::testing
