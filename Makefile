@@ -5,14 +5,17 @@ JOBS ?= 2
 PORT ?= 8080
 DATA ?= ./kuzot-data
 
-.PHONY: all deps configure build run test bench clean format
+.PHONY: all deps web configure build run test bench clean format
 
 all: build
 
 deps:
 	bash scripts/install-deps.sh
 
-configure: deps
+web: deps
+	bash scripts/build-web.sh
+
+configure: deps web
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 build: configure

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/data_dir.h"
 #include "http/api.h"
+#include "http/assets.h"
 #include "http/server.h"
 
 namespace kuzot::cli {
@@ -50,6 +51,7 @@ int Serve(const ServeOptions& options) {
   }
   http::Router router;
   http::AddApiRoutes(router, *records.value());
+  http::AddAssetRoutes(router);
   http::Server server(options.server, router);
   Status s = server.Listen();
   if (!s.ok()) {

@@ -122,6 +122,10 @@ Response Router::Dispatch(Request& request) const {
       return ErrorResponse(Status::Internal("the server failed on this request; it is logged"));
     }
   }
+  if (allowed.empty() && fallback_ && request.method == "GET" &&
+      request.path.rfind("/api/", 0) != 0) {
+    return fallback_->handler(request);
+  }
   if (!allowed.empty()) {
     Response r = ErrorResponse(Status::InvalidArgument(
         "this path does not take " + request.method.substr(0, 10)), 405);

@@ -52,6 +52,8 @@ struct Route {
 class Router {
  public:
   void Add(Route route);
+  // The route for GET paths no other route matches (the web application).
+  void AddFallback(Route route) { fallback_ = std::move(route); }
   // Finds the route for the request, fills request.params and calls it.
   // Unknown paths give 404 and known paths with another method 405, both
   // as JSON errors. A handler that throws gives a 500; the server goes on.
@@ -60,6 +62,7 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  std::optional<Route> fallback_;
 };
 
 // Splits "a=1&b=x%20y" into decoded pairs.
