@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "kuzot 0.1.0");
   kuzot::cli::AddServeCommand(app);
   kuzot::cli::AddDataCommands(app);
+  kuzot::cli::AddUserCommands(app);
   kuzot::cli::AddReconcileCommand(app);
   kuzot::cli::AddEstimateCommand(app);
   CLI11_PARSE(app, argc, argv);

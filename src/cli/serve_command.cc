@@ -9,6 +9,7 @@
 #include "cli/data_dir.h"
 #include "http/api.h"
 #include "http/assets.h"
+#include "http/auth_routes.h"
 #include "http/server.h"
 
 namespace kuzot::cli {
@@ -21,6 +22,7 @@ struct ServeOptions {
   std::string data_dir = "./kuzot-data";
   http::ServerOptions server;
   bool demo = false;
+  bool secure_cookies = false;
 };
 
 // Loads the demo data set into an empty database.
@@ -49,7 +51,21 @@ int Serve(const ServeOptions& options) {
       return 1;
     }
   }
+  auth::AuthService auth(records.value()->store());
+  const char* admin_password = std::getenv("KUZOT_ADMIN_PASSWORD");
+  auto created = auth.EnsureAdmin(admin_password ? admin_password : "");
+  if (!created.ok()) {
+    std::cerr << "kuzot serve: cannot create the first administrator: "
+              << created.status().ToString() << "\n";
+    return 1;
+  }
+  if (created.value()) {
+    // Printed once; it is stored only as an Argon2id hash.
+    std::cout << "first start: created user 'admin' with the one-time password "
+              << *created.value() << "\n(change it after signing in)" << std::endl;
+  }
   http::Router router;
+  http::AddAuthRoutes(router, auth, records.value()->store(), {options.secure_cookies});
   http::AddApiRoutes(router, *records.value());
   http::AddAssetRoutes(router);
   http::Server server(options.server, router);
@@ -90,6 +106,9 @@ void AddServeCommand(CLI::App& app) {
                   "largest JSON request body in bytes")
       ->envname("KUZOT_MAX_BODY")
       ->capture_default_str();
+  cmd->add_flag("--secure-cookies", options->secure_cookies,
+                "mark the session cookie Secure: set it when a TLS proxy serves Kuzot")
+      ->envname("KUZOT_SECURE_COOKIES");
   cmd->add_flag("--demo", options->demo,
                 "load the demo data set (public facts, fictional victims) into an empty database")
       ->envname("KUZOT_DEMO");

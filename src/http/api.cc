@@ -32,7 +32,7 @@ Result<Json> ParseJsonBody(const Request& request) {
   }
 }
 
-records::Caller CallerOf(const Request&) { return records::Caller{"anonymous"}; }
+const Caller& CallerOf(const Request& r) { return r.caller; }
 
 Response Reply(const Result<Json>& result, int success = 200) {
   if (!result.ok()) return ErrorResponse(result.status());
@@ -168,9 +168,7 @@ Json SchemaJson() {
 
 void AddApiRoutes(Router& router, RecordService& records) {
   router.Add({"GET", "/api/v1/health", "public", "Liveness and version",
-              [&records](Request&) {
-                auto count = records.CountRecords("event");
-                if (!count.ok()) return ErrorResponse(count.status());
+              [](Request&) {
                 return Response::JsonBody(200, {{"status", "ok"}, {"version", kVersion}});
               }});
   router.Add({"GET", "/api/v1/openapi.json", "public", "This API as OpenAPI 3.0",

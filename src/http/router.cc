@@ -116,6 +116,10 @@ Response Router::Dispatch(Request& request) const {
     }
     request.params = std::move(params);
     try {
+      if (authenticator_) {
+        Status allowed = authenticator_(request, route.permission);
+        if (!allowed.ok()) return ErrorResponse(allowed);
+      }
       return route.handler(request);
     } catch (const std::exception& e) {
       spdlog::error("{} {}: unhandled exception: {}", request.method, request.path, e.what());

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/caller.h"
 #include "common/status.h"
 
 namespace kuzot::http {
@@ -24,6 +25,21 @@ struct Request {
   std::string body;
   std::string remote_address;
   std::map<std::string, std::string> params;  // path parameters, filled by the router
+  // Who is asking, filled by the router's authenticator; anonymous callers
+  // of public routes have an empty user and public clearance.
+  Caller caller = Anonymous();
+  std::string session_kind;  // "session", "api" or "" when not signed in
+  std::string csrf_token;
+  std::string session_token;
+
+  static Caller Anonymous() {
+    Caller c;
+    c.user = "";
+    c.role = "";
+    c.clearance = Confidentiality::kPublic;
+    c.sees_sensitive = false;
+    return c;
+  }
 
   // The first value of query parameter `name`.
   std::optional<std::string> Query(std::string_view name) const;
@@ -41,6 +57,10 @@ struct Response {
 
 using Handler = std::function<Response(Request&)>;
 
+// Decides who a request comes from and whether it may use a route: fills
+// request.caller and returns OK, or the Status to answer with.
+using Authenticator = std::function<Status(Request& request, const std::string& permission)>;
+
 struct Route {
   std::string method;
   std::string pattern;     // "/api/v1/{type}/{id}"; {name} matches one segment
@@ -54,6 +74,8 @@ class Router {
   void Add(Route route);
   // The route for GET paths no other route matches (the web application).
   void AddFallback(Route route) { fallback_ = std::move(route); }
+  // Without an authenticator every route is open (tests of handlers only).
+  void SetAuthenticator(Authenticator authenticator) { authenticator_ = std::move(authenticator); }
   // Finds the route for the request, fills request.params and calls it.
   // Unknown paths give 404 and known paths with another method 405, both
   // as JSON errors. A handler that throws gives a 500; the server goes on.
@@ -63,6 +85,7 @@ class Router {
  private:
   std::vector<Route> routes_;
   std::optional<Route> fallback_;
+  Authenticator authenticator_;
 };
 
 // Splits "a=1&b=x%20y" into decoded pairs.

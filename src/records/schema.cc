@@ -75,6 +75,12 @@ FieldSpec Searchable(FieldSpec f) {
   f.searchable = true;
   return f;
 }
+FieldSpec Sensitive(FieldSpec f) {
+  f.sensitive = true;
+  f.searchable = false;
+  f.filterable = false;
+  return f;
+}
 FieldSpec Filterable(FieldSpec f) {
   f.filterable = true;
   return f;
@@ -127,6 +133,9 @@ std::vector<TypeSpec> Build() {
                     Filterable(Str("citizenship", "country of citizenship")),
                     Str("occupation", "occupation"),
                     Text("notes", "notes"),
+                    Sensitive(Text("contact", "phone, messenger, e-mail (sensitive)")),
+                    Sensitive(Str("address", "where the person lives (sensitive)")),
+                    Sensitive(Text("private_notes", "notes that would endanger the person (sensitive)")),
                     Bool("consent_to_publication",
                          "whether the person agreed that their identity may be published")}});
 
@@ -162,7 +171,8 @@ std::vector<TypeSpec> Build() {
                     Date("date", "when it was given or published"),
                     Enum("language", "language", "language of the source"),
                     Enum("reliability", "reliability", "how far it can be trusted"),
-                    Ref("given_by_person_id", {"person"}, "the person who gave it"),
+                    Sensitive(Ref("given_by_person_id", {"person"},
+                                  "the person who gave it (sensitive: the identity of a witness)")),
                     Ref("given_by_organization_id", {"organization"},
                         "the organization that gave or published it"),
                     Str("url", "where it is published"),

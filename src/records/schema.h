@@ -37,6 +37,9 @@ struct FieldSpec {
   std::vector<FieldSpec> fields;  // kObject, kObjectList
   bool searchable = false;        // its text goes into the full-text index
   bool filterable = false;        // usable as ?name=value on lists
+  // Contacts, addresses, identities of witnesses and sources: shown only to
+  // callers who see sensitive fields, never put in the full-text index.
+  bool sensitive = false;
 };
 
 struct TypeSpec {

@@ -17,12 +17,31 @@ namespace {
 constexpr int kMaxPageSize = 500;
 constexpr int kMaxParentDepth = 64;
 
-Json ToJson(const storage::StoredRecord& r) {
+// Removes the fields `caller` may not see.
+void Redact(Json& body, const std::string& type, const Caller& caller) {
+  if (caller.sees_sensitive) return;
+  const TypeSpec* spec = FindType(type);
+  if (!spec) return;
+  for (const auto& f : spec->fields) {
+    if (f.sensitive) body.erase(f.name);
+  }
+}
+
+std::vector<std::string> VisibleLevels(const Caller& caller) {
+  std::vector<std::string> out;
+  for (int level = 0; level <= static_cast<int>(caller.clearance); ++level) {
+    out.push_back(ConfidentialityName(static_cast<Confidentiality>(level)));
+  }
+  return out;
+}
+
+Json ToJson(const storage::StoredRecord& r, const Caller& caller) {
   Json out = Json::object();
   out["id"] = r.id;
   out["type"] = r.type;
   Json body = Json::parse(r.body, nullptr, false);
   if (body.is_object()) {
+    Redact(body, r.type, caller);
     for (auto& [k, v] : body.items()) out[k] = v;
   }
   out["revision"] = r.revision;
@@ -155,10 +174,12 @@ Result<const TypeSpec*> TypeOrError(std::string_view type) {
   return spec;
 }
 
+// The record, when it exists, is of `type` and `caller` may see it; the
+// same NotFound otherwise, so that nobody learns what they may not see.
 Result<storage::StoredRecord> Load(storage::Transaction& tx, const TypeSpec& type,
-                                   std::string_view id) {
+                                   std::string_view id, const Caller& caller) {
   KUZOT_ASSIGN_OR_RETURN(auto found, tx.Get(id));
-  if (!found || found->type != type.name) {
+  if (!found || found->type != type.name || !caller.MaySee(found->confidentiality)) {
     return Status::NotFound("there is no " + type.name + " with id '" +
                             std::string(id.substr(0, 40)) + "'");
   }
@@ -168,7 +189,7 @@ Result<storage::StoredRecord> Load(storage::Transaction& tx, const TypeSpec& typ
 // Checks that every reference points at a live record of an allowed type,
 // and that parent links make no cycle.
 Status CheckReferences(storage::Transaction& tx, const std::string& self_id,
-                       const std::vector<PendingRef>& refs) {
+                       const std::vector<PendingRef>& refs, const Caller& caller) {
   for (const PendingRef& ref : refs) {
     if (ref.target_id == self_id) {
       return Status::InvalidArgument("a record cannot refer to itself", ref.path);
@@ -187,6 +208,10 @@ Status CheckReferences(storage::Transaction& tx, const std::string& self_id,
                                      ref.path);
     }
     KUZOT_ASSIGN_OR_RETURN(auto target, tx.Get(ref.target_id));
+    if (!caller.MaySee(target->confidentiality)) {
+      return Status::InvalidArgument("refers to '" + ref.target_id + "', which does not exist",
+                                     ref.path);
+    }
     if (std::find(ref.types->begin(), ref.types->end(), target->type) == ref.types->end()) {
       return Status::InvalidArgument("refers to a " + target->type + "; it must be a " +
                                          ref.types->front(),
@@ -215,12 +240,44 @@ std::vector<storage::Reference> ToReferences(const std::vector<PendingRef>& refs
   return out;
 }
 
+Status AuditRecord(storage::Transaction& tx, const Caller& caller, const std::string& action,
+                   const storage::StoredRecord& r) {
+  storage::AuditEntry e;
+  e.at = NowIso8601();
+  e.actor = caller.user;
+  e.action = action;
+  e.target = r.type + "/" + r.id;
+  e.detail = Json{{"revision", r.revision}, {"confidentiality", r.confidentiality}}.dump();
+  e.remote = caller.remote_address;
+  return tx.AppendAudit(e);
+}
+
+// Reads of restricted and secret records are audited.
+Status AuditRead(storage::Store& store, const Caller& caller, const storage::StoredRecord& r) {
+  auto level = ParseConfidentiality(r.confidentiality).value_or(Confidentiality::kSecret);
+  if (level < Confidentiality::kRestricted) return Status::Ok();
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store.BeginWrite());
+  KUZOT_RETURN_IF_ERROR(AuditRecord(*tx, caller, "record.read", r));
+  return tx->Commit();
+}
+
 }  // namespace
 
 Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, std::string_view id,
                                   const Json& body, bool create) {
   auto known = [this](const std::string& v, const std::string& c) { return KnownCode(v, c); };
   KUZOT_ASSIGN_OR_RETURN(ValidatedBody valid, ValidateBody(type, body, known));
+  if (!caller.MaySee(valid.confidentiality)) {
+    return Status::Forbidden(std::string("you may not classify a record above ") +
+                             ConfidentialityName(caller.clearance));
+  }
+  if (!caller.sees_sensitive) {
+    for (const auto& f : type.fields) {
+      if (f.sensitive && valid.body.contains(f.name)) {
+        return Status::Forbidden("you may not set this sensitive field");
+      }
+    }
+  }
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
   storage::StoredRecord record;
   std::string now = NowIso8601();
@@ -231,7 +288,7 @@ Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, st
     record.created_at = now;
     record.created_by = caller.user;
   } else {
-    KUZOT_ASSIGN_OR_RETURN(record, Load(*tx, type, id));
+    KUZOT_ASSIGN_OR_RETURN(record, Load(*tx, type, id, caller));
     if (record.deleted) {
       return Status::Conflict("the " + type.name + " is deleted; restore it before editing");
     }
@@ -249,15 +306,16 @@ Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, st
     }
     record.revision += 1;
   }
-  KUZOT_RETURN_IF_ERROR(CheckReferences(*tx, record.id, valid.references));
+  KUZOT_RETURN_IF_ERROR(CheckReferences(*tx, record.id, valid.references, caller));
   record.confidentiality = valid.confidentiality;
   record.body = valid.body.dump();
   record.updated_at = now;
   record.updated_by = caller.user;
   KUZOT_RETURN_IF_ERROR(tx->Put(record, create ? "create" : "update",
                                 ToReferences(valid.references), valid.search_text));
+  KUZOT_RETURN_IF_ERROR(AuditRecord(*tx, caller, create ? "record.create" : "record.update", record));
   KUZOT_RETURN_IF_ERROR(tx->Commit());
-  return ToJson(record);
+  return ToJson(record, caller);
 }
 
 Result<Json> RecordService::Create(const Caller& caller, std::string_view type, const Json& body) {
@@ -267,9 +325,13 @@ Result<Json> RecordService::Create(const Caller& caller, std::string_view type, 
 
 Result<Json> RecordService::Get(const Caller& caller, std::string_view type, std::string_view id) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
-  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
-  KUZOT_ASSIGN_OR_RETURN(auto record, Load(*tx, *spec, id));
-  return ToJson(record);
+  storage::StoredRecord record;
+  {
+    KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+    KUZOT_ASSIGN_OR_RETURN(record, Load(*tx, *spec, id, caller));
+  }
+  KUZOT_RETURN_IF_ERROR(AuditRead(*store_, caller, record));
+  return ToJson(record, caller);
 }
 
 Result<Json> RecordService::Replace(const Caller& caller, std::string_view type,
@@ -302,7 +364,7 @@ Result<Json> RecordService::Patch(const Caller& caller, std::string_view type,
   Json body;
   {
     KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
-    KUZOT_ASSIGN_OR_RETURN(auto record, Load(*tx, *spec, id));
+    KUZOT_ASSIGN_OR_RETURN(auto record, Load(*tx, *spec, id, caller));
     body = Json::parse(record.body);
     // Without an explicit revision, the patch applies to what was read here;
     // Write re-checks it under the write lock.
@@ -319,7 +381,7 @@ namespace {
 Result<Json> SetDeleted(storage::Store& store, const Caller& caller, const TypeSpec& spec,
                         std::string_view id, bool deleted) {
   KUZOT_ASSIGN_OR_RETURN(auto tx, store.BeginWrite());
-  KUZOT_ASSIGN_OR_RETURN(auto record, Load(*tx, spec, id));
+  KUZOT_ASSIGN_OR_RETURN(auto record, Load(*tx, spec, id, caller));
   if (record.deleted == deleted) {
     return Status::Conflict(std::string("the ") + spec.name + " is " +
                             (deleted ? "already deleted" : "not deleted"));
@@ -337,8 +399,10 @@ Result<Json> SetDeleted(storage::Store& store, const Caller& caller, const TypeS
     if (valid.ok()) search_text = valid->search_text;
   }
   KUZOT_RETURN_IF_ERROR(tx->Put(record, deleted ? "delete" : "restore", refs, search_text));
+  KUZOT_RETURN_IF_ERROR(
+      AuditRecord(*tx, caller, deleted ? "record.delete" : "record.restore", record));
   KUZOT_RETURN_IF_ERROR(tx->Commit());
-  return ToJson(record);
+  return ToJson(record, caller);
 }
 }  // namespace
 
@@ -364,6 +428,7 @@ Result<Json> RecordService::List(const Caller& caller, std::string_view type,
   }
   q.limit = params.limit + 1;  // one more tells whether there is a next page
   q.include_deleted = params.include_deleted;
+  q.confidentiality_in = VisibleLevels(caller);
   for (const auto& [name, value] : params.filters) {
     std::string field = name;
     storage::FilterOp op = storage::FilterOp::kEq;
@@ -432,7 +497,7 @@ Result<Json> RecordService::List(const Caller& caller, std::string_view type,
   Json items = Json::array();
   bool more = static_cast<int>(rows.size()) > params.limit;
   if (more) rows.pop_back();
-  for (const auto& row : rows) items.push_back(ToJson(row));
+  for (const auto& row : rows) items.push_back(ToJson(row, caller));
   if (more) {
     const Json& last = items.back();
     std::string value;
@@ -456,13 +521,24 @@ Result<Json> RecordService::History(const Caller& caller, std::string_view type,
                                     std::string_view id) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
-  KUZOT_RETURN_IF_ERROR(Load(*tx, *spec, id).status());
+  KUZOT_RETURN_IF_ERROR(Load(*tx, *spec, id, caller).status());
   KUZOT_ASSIGN_OR_RETURN(auto revisions, tx->History(id));
   Json out = Json::array();
   Json previous = Json::object();
   for (const auto& rev : revisions) {
     Json body = Json::parse(rev.record.body, nullptr, false);
     if (!body.is_object()) body = Json::object();
+    if (!caller.MaySee(rev.record.confidentiality)) {
+      // A past state classified above the caller's clearance stays hidden.
+      out.push_back({{"revision", rev.record.revision},
+                     {"op", rev.op},
+                     {"at", rev.record.updated_at},
+                     {"by", rev.record.updated_by},
+                     {"hidden", true}});
+      previous = Json::object();
+      continue;
+    }
+    Redact(body, rev.record.type, caller);
     Json changes = Json::array();
     for (const auto& [key, value] : body.items()) {
       if (!previous.contains(key) || previous[key] != value) {
@@ -482,7 +558,7 @@ Result<Json> RecordService::History(const Caller& caller, std::string_view type,
                    {"by", rev.record.updated_by},
                    {"deleted", rev.record.deleted},
                    {"changes", std::move(changes)},
-                   {"record", ToJson(rev.record)}});
+                   {"record", ToJson(rev.record, caller)}});
     previous = std::move(body);
   }
   return Json{{"id", std::string(id)}, {"type", spec->name}, {"revisions", std::move(out)}};
@@ -492,11 +568,17 @@ Result<Json> RecordService::Links(const Caller& caller, std::string_view type,
                                   std::string_view id) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
-  KUZOT_RETURN_IF_ERROR(Load(*tx, *spec, id).status());
+  KUZOT_RETURN_IF_ERROR(Load(*tx, *spec, id, caller).status());
+  // Links the caller may not see are left out entirely.
+  auto sensitive_field = [&](const std::string& type, const std::string& field) {
+    const TypeSpec* t = FindType(type);
+    const FieldSpec* f = t ? FindField(t->fields, field) : nullptr;
+    return f && f->sensitive && !caller.sees_sensitive;
+  };
   auto describe = [&](const std::string& target, const std::string& field) -> Result<Json> {
     KUZOT_ASSIGN_OR_RETURN(auto r, tx->Get(target));
-    if (!r) return Json{{"id", target}, {"field", field}, {"missing", true}};
-    Json full = ToJson(*r);
+    if (!r || !caller.MaySee(r->confidentiality)) return Json();
+    Json full = ToJson(*r, caller);
     return Json{{"id", target},
                 {"type", r->type},
                 {"field", field},
@@ -507,14 +589,16 @@ Result<Json> RecordService::Links(const Caller& caller, std::string_view type,
   Json references = Json::array();
   KUZOT_ASSIGN_OR_RETURN(auto forward, tx->ReferencesFrom(id));
   for (const auto& ref : forward) {
+    if (sensitive_field(spec->name, ref.field)) continue;
     KUZOT_ASSIGN_OR_RETURN(Json item, describe(ref.target_id, ref.field));
-    references.push_back(std::move(item));
+    if (!item.is_null()) references.push_back(std::move(item));
   }
   Json referenced_by = Json::array();
   KUZOT_ASSIGN_OR_RETURN(auto back, tx->ReferencesTo(id, false));
   for (const auto& link : back) {
+    if (sensitive_field(link.from_type, link.field)) continue;
     KUZOT_ASSIGN_OR_RETURN(Json item, describe(link.from_id, link.field));
-    referenced_by.push_back(std::move(item));
+    if (!item.is_null()) referenced_by.push_back(std::move(item));
   }
   return Json{{"references", std::move(references)}, {"referenced_by", std::move(referenced_by)}};
 }
@@ -532,15 +616,16 @@ Result<Json> RecordService::Search(const Caller& caller, std::string_view query,
   KUZOT_ASSIGN_OR_RETURN(q.match, search::BuildMatchExpression(query));
   q.limit = limit;
   q.offset = offset;
+  q.confidentiality_in = VisibleLevels(caller);
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
   KUZOT_ASSIGN_OR_RETURN(auto hits, tx->Search(q));
   Json items = Json::array();
   for (const auto& hit : hits) {
     KUZOT_ASSIGN_OR_RETURN(auto r, tx->Get(hit.id));
-    if (!r) continue;
+    if (!r || !caller.MaySee(r->confidentiality)) continue;
     items.push_back({{"id", hit.id},
                      {"type", hit.type},
-                     {"title", DisplayTitle(hit.type, ToJson(*r))},
+                     {"title", DisplayTitle(hit.type, ToJson(*r, caller))},
                      {"snippet", hit.snippet},
                      {"confidentiality", r->confidentiality},
                      {"score", -hit.rank}});
@@ -616,6 +701,14 @@ Result<Json> RecordService::PutVocabularyTerm(const Caller& caller, std::string_
                                body.value("position", 0), body.value("deprecated", false)};
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
   KUZOT_RETURN_IF_ERROR(tx->PutVocabularyTerm(term));
+  storage::AuditEntry e;
+  e.at = NowIso8601();
+  e.actor = caller.user;
+  e.action = "vocabulary.put";
+  e.target = "vocabulary/" + term.vocabulary + "/" + term.code;
+  e.detail = body.dump();
+  e.remote = caller.remote_address;
+  KUZOT_RETURN_IF_ERROR(tx->AppendAudit(e));
   KUZOT_RETURN_IF_ERROR(tx->Commit());
   KUZOT_RETURN_IF_ERROR(LoadVocabularies());
   return Json{{"vocabulary", term.vocabulary},

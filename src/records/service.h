@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/caller.h"
 #include "common/status.h"
 #include "records/schema.h"
 #include "storage/store.h"
@@ -28,10 +29,9 @@ namespace kuzot::records {
 
 using Json = nlohmann::ordered_json;
 
-// Who is asking; recorded as created_by/updated_by in revisions.
-struct Caller {
-  std::string user = "system";
-};
+// Who is asking: recorded as created_by/updated_by in revisions, and
+// what they may see (see common/caller.h).
+using Caller = ::kuzot::Caller;
 
 struct ListParams {
   // Query parameters as given: "field=value" for filterable fields,

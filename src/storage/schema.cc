@@ -57,6 +57,41 @@ CREATE TABLE vocabulary_terms(
   deprecated INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY(vocabulary, code)
 ) WITHOUT ROWID;
+CREATE TABLE users(
+  username TEXT PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE tokens(
+  token_hash TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  username TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX tokens_user ON tokens(username, kind);
+CREATE TABLE audit_log(
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  remote TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_actor ON audit_log(actor, seq);
+CREATE INDEX audit_target ON audit_log(target, seq);
 )sql";
 }
 

@@ -9,8 +9,7 @@
 #include <variant>
 
 #include "storage/schema.h"
-#include "storage/sqlite_util.h"
-#include "storage/store.h"
+#include "storage/sqlite_store_impl.h"
 
 namespace kuzot::storage {
 namespace {
@@ -46,37 +45,6 @@ std::string FieldExpr(const std::string& field) {
   return "ifnull(json_extract(r.body,'$." + field + "'),'')";
 }
 
-using Binds = std::vector<std::variant<std::string, double>>;
-
-// A connection with its cache of prepared statements.
-class Connection {
- public:
-  explicit Connection(sqlite3* db) : db_(db) {}
-  ~Connection() {
-    cache_.clear();
-    sqlite3_close_v2(db_);
-  }
-  sqlite3* db() const { return db_; }
-  // Resets every cached statement so none holds a read snapshot open past
-  // the end of its transaction.
-  void ResetAll() {
-    for (auto& [sql, statement] : cache_) statement->Reset();
-  }
-  Statement& Prepared(const std::string& sql) {
-    auto it = cache_.find(sql);
-    if (it == cache_.end()) {
-      it = cache_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
-    } else {
-      it->second->Reset();
-    }
-    return *it->second;
-  }
-
- private:
-  sqlite3* db_;
-  std::map<std::string, std::unique_ptr<Statement>> cache_;
-};
-
 Result<std::unique_ptr<Connection>> OpenConnection(const StoreOptions& options) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(options.path.c_str(), &db,
@@ -93,52 +61,7 @@ Result<std::unique_ptr<Connection>> OpenConnection(const StoreOptions& options) 
   return connection;
 }
 
-class SqliteStore;
-
-class SqliteTransaction : public Transaction {
- public:
-  SqliteTransaction(SqliteStore* store, std::unique_ptr<Connection> connection, bool write,
-                    std::unique_lock<std::timed_mutex> write_lock)
-      : store_(store),
-        connection_(std::move(connection)),
-        write_(write),
-        write_lock_(std::move(write_lock)) {}
-  ~SqliteTransaction() override;
-
-  Result<std::optional<StoredRecord>> Get(std::string_view id) override;
-  Status Put(const StoredRecord& record, std::string_view op,
-             const std::vector<Reference>& references, std::string_view search_text) override;
-  Result<std::vector<StoredRecord>> List(const ListQuery& query) override;
-  Result<int64_t> Count(const ListQuery& query) override;
-  Result<std::vector<Revision>> History(std::string_view id) override;
-  Result<std::optional<StoredRecord>> AsOf(std::string_view id, std::string_view at) override;
-  Result<std::vector<Backlink>> ReferencesTo(std::string_view id, bool include_deleted) override;
-  Result<std::vector<Reference>> ReferencesFrom(std::string_view id) override;
-  Result<std::vector<std::string>> ExistingIds(const std::vector<std::string>& ids,
-                                               const std::vector<std::string>& types) override;
-  Result<std::vector<SearchHit>> Search(const SearchQuery& query) override;
-  Status ForEachRecord(const std::function<Status(const StoredRecord&)>& fn) override;
-  Status ForEachRevision(const std::function<Status(const Revision&)>& fn) override;
-  Status PutRevision(const Revision& revision) override;
-  Result<std::vector<VocabularyTerm>> Vocabulary(std::string_view vocabulary) override;
-  Result<std::vector<std::string>> VocabularyNames() override;
-  Status PutVocabularyTerm(const VocabularyTerm& term) override;
-  Status Commit() override;
-
- private:
-  sqlite3* db() const { return connection_->db(); }
-  Statement& Prepared(const std::string& sql) { return connection_->Prepared(sql); }
-  Status InsertRevision(const StoredRecord& record, std::string_view op);
-  // Builds "FROM ... WHERE ..." for a list query and the values to bind.
-  Result<std::string> WhereClause(const ListQuery& query, bool with_cursor, Binds* binds,
-                                  std::string* order_key);
-
-  SqliteStore* store_;
-  std::unique_ptr<Connection> connection_;
-  bool write_;
-  bool done_ = false;
-  std::unique_lock<std::timed_mutex> write_lock_;
-};
+}  // namespace
 
 class SqliteStore : public Store {
  public:
@@ -189,6 +112,7 @@ class SqliteStore : public Store {
   }
 
   const std::string& path() const override { return options_.path; }
+  const std::string& audit_key() const { return options_.audit_key; }
 
   void Return(std::unique_ptr<Connection> connection, bool write) {
     if (write) {
@@ -208,6 +132,8 @@ class SqliteStore : public Store {
   std::mutex pool_mutex_;
   std::vector<std::unique_ptr<Connection>> readers_;
 };
+
+const std::string& SqliteTransaction::audit_key() const { return store_->audit_key(); }
 
 SqliteTransaction::~SqliteTransaction() {
   connection_->ResetAll();
@@ -334,6 +260,14 @@ Result<std::string> SqliteTransaction::WhereClause(const ListQuery& q, bool with
   }
   text(q.type);
   if (!q.include_deleted) where += " AND r.deleted=0";
+  if (!q.confidentiality_in.empty()) {
+    where += " AND r.confidentiality IN (";
+    for (size_t i = 0; i < q.confidentiality_in.size(); ++i) {
+      where += i ? ",?" : "?";
+      text(q.confidentiality_in[i]);
+    }
+    where += ")";
+  }
   for (const Filter& f : q.filters) {
     if (&f == driver) continue;
     if (!IsIdentifier(f.field)) {
@@ -381,6 +315,7 @@ Result<std::string> SqliteTransaction::WhereClause(const ListQuery& q, bool with
   return from + where;
 }
 
+namespace {
 void BindAll(Statement& s, const Binds& binds) {
   int index = 1;
   for (const auto& b : binds) {
@@ -391,6 +326,8 @@ void BindAll(Statement& s, const Binds& binds) {
     }
   }
 }
+
+}  // namespace
 
 Result<std::vector<StoredRecord>> SqliteTransaction::List(const ListQuery& q) {
   Binds binds;
@@ -511,12 +448,18 @@ Result<std::vector<SearchHit>> SqliteTransaction::Search(const SearchQuery& q) {
     for (size_t i = 0; i < q.types.size(); ++i) sql += i ? ",?" : "?";
     sql += ")";
   }
+  if (!q.confidentiality_in.empty()) {
+    sql += " AND r.confidentiality IN (";
+    for (size_t i = 0; i < q.confidentiality_in.size(); ++i) sql += i ? ",?" : "?";
+    sql += ")";
+  }
   sql += " ORDER BY search.rank LIMIT ? OFFSET ?";
   Statement s(db(), sql);
   KUZOT_RETURN_IF_ERROR(s.prepare_status());
   int index = 1;
   s.Bind(index++, q.match);
   for (const auto& t : q.types) s.Bind(index++, t);
+  for (const auto& c : q.confidentiality_in) s.Bind(index++, c);
   s.Bind(index++, static_cast<int64_t>(q.limit));
   s.Bind(index++, static_cast<int64_t>(q.offset));
   std::vector<SearchHit> out;
@@ -581,8 +524,6 @@ Status SqliteTransaction::PutVocabularyTerm(const VocabularyTerm& t) {
   s.Bind(5, static_cast<int64_t>(t.deprecated));
   return s.Run();
 }
-
-}  // namespace
 
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   auto store = std::make_unique<SqliteStore>(options);

@@ -81,6 +81,8 @@ struct ListQuery {
   std::optional<std::string> after_id;
   int limit = 50;
   bool include_deleted = false;
+  // Only records at these levels; empty: any.
+  std::vector<std::string> confidentiality_in;
 };
 
 struct SearchQuery {
@@ -88,6 +90,7 @@ struct SearchQuery {
   std::vector<std::string> types;  // empty: all
   int limit = 20;
   int offset = 0;
+  std::vector<std::string> confidentiality_in;  // empty: any
 };
 
 struct SearchHit {
@@ -103,6 +106,62 @@ struct VocabularyTerm {
   std::string labels;  // JSON object {"en": ..., "ru": ..., "ky": ...}
   int position = 0;
   bool deprecated = false;
+};
+
+struct UserRow {
+  std::string username;
+  std::string display_name;
+  std::string role;
+  std::string password_hash;  // Argon2id, libsodium's string form
+  bool disabled = false;
+  int failed_logins = 0;
+  int64_t locked_until_ms = 0;
+  std::string created_at;
+  std::string updated_at;
+};
+
+// A login session (kind "session") or an API token (kind "api"). Only the
+// hash of the secret is stored.
+struct TokenRow {
+  std::string token_hash;  // hex SHA-256 of the secret
+  std::string kind;
+  std::string username;
+  std::string csrf_token;  // sessions only
+  std::string name;        // API tokens: what it is for
+  int64_t created_ms = 0;
+  int64_t expires_ms = 0;
+  bool revoked = false;
+};
+
+// One entry of the append-only, hash-chained audit log.
+struct AuditEntry {
+  int64_t seq = 0;  // assigned on append
+  std::string at;
+  std::string actor;
+  std::string action;  // "login", "login_failed", "record.create", "record.read", ...
+  std::string target;  // "event/01H...", "user/alice", ""
+  std::string detail;  // JSON object text
+  std::string remote;
+  std::string prev_hash;  // assigned on append
+  std::string hash;       // assigned on append
+};
+
+struct AuditQuery {
+  std::string actor;
+  std::string action;
+  std::string target;
+  std::string since;  // ISO time, inclusive
+  std::string until;  // ISO time, exclusive
+  int64_t after_seq = 0;
+  int limit = 100;
+};
+
+// The first entry whose chain does not hold, when there is one.
+struct AuditVerdict {
+  int64_t entries = 0;
+  bool intact = true;
+  int64_t broken_seq = 0;
+  std::string problem;
 };
 
 class Transaction {
@@ -139,6 +198,24 @@ class Transaction {
   virtual Result<std::vector<std::string>> VocabularyNames() = 0;
   virtual Status PutVocabularyTerm(const VocabularyTerm& term) = 0;
 
+  // Accounts, sessions and tokens.
+  virtual Result<std::optional<UserRow>> GetUser(std::string_view username) = 0;
+  virtual Status PutUser(const UserRow& user) = 0;
+  virtual Result<std::vector<UserRow>> ListUsers() = 0;
+  virtual Result<std::optional<TokenRow>> GetToken(std::string_view token_hash) = 0;
+  virtual Status PutToken(const TokenRow& token) = 0;
+  virtual Result<std::vector<TokenRow>> ListTokens(std::string_view username,
+                                                   std::string_view kind) = 0;
+  // Drops sessions that expired before `now_ms`.
+  virtual Status DeleteExpiredSessions(int64_t now_ms) = 0;
+
+  // Appends to the audit log, chaining the entry to the previous one with
+  // the store's audit key; fills seq, prev_hash and hash.
+  virtual Status AppendAudit(AuditEntry& entry) = 0;
+  virtual Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) = 0;
+  // Recomputes the whole chain.
+  virtual Result<AuditVerdict> VerifyAudit() = 0;
+
   virtual Status Commit() = 0;
 };
 
@@ -150,6 +227,9 @@ struct StoreOptions {
   std::function<Status(sqlite3*)> on_connection;
   // The tokenizer spec for the full-text table, e.g. "kuzot".
   std::string fts_tokenizer = "unicode61 remove_diacritics 2";
+  // Key of the audit log's hash chain (BLAKE2b keyed); without it anyone
+  // who can write the file could rebuild the chain after an edit.
+  std::string audit_key;
 };
 
 class Store {

@@ -44,6 +44,7 @@ bool KuzotProcess::Start() {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
+    setenv("KUZOT_ADMIN_PASSWORD", kAdminPassword, 1);
     execv(KUZOT_BINARY, argv.data());
     _exit(127);
   }
@@ -72,6 +73,46 @@ bool KuzotProcess::Start() {
     Kill();
     return false;
   }
+  identities_.clear();
+  return ActAs("admin");
+}
+
+bool KuzotProcess::Login(const std::string& username, const std::string& password,
+                         Identity* out) {
+  std::string saved = acting_as_;
+  acting_as_ = "nobody";
+  Json body = {{"username", username}, {"password", password}};
+  HttpResult r = Request("POST", "/api/v1/auth/login", body.dump());
+  acting_as_ = saved;
+  if (r.status != 200) return false;
+  std::string cookie = r.headers["set-cookie"];
+  out->cookie = cookie.substr(0, cookie.find(';'));
+  out->csrf = r.json()["csrf_token"];
+  return true;
+}
+
+bool KuzotProcess::ActAs(const std::string& name) {
+  if (name == "nobody" || identities_.count(name)) {
+    acting_as_ = name;
+    return true;
+  }
+  Identity identity;
+  if (name == "admin") {
+    if (!Login("admin", kAdminPassword, &identity)) return false;
+  } else {
+    std::string saved = acting_as_;
+    if (!identities_.count("admin") && !ActAs("admin")) return false;
+    acting_as_ = "admin";
+    std::string user = name + "1";
+    std::string password = "password-of-" + user;
+    Json body = {{"username", user}, {"password", password}, {"role", name}};
+    HttpResult created = Request("POST", "/api/v1/users", body.dump());
+    acting_as_ = saved;
+    if (created.status != 201 && created.status != 409) return false;
+    if (!Login(user, password, &identity)) return false;
+  }
+  identities_[name] = identity;
+  acting_as_ = name;
   return true;
 }
 
@@ -103,6 +144,11 @@ HttpResult KuzotProcess::Request(const std::string& method, const std::string& t
     bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
     req.set(bhttp::field::host, "127.0.0.1");
     bool has_type = false;
+    auto identity = identities_.find(acting_as_);
+    if (identity != identities_.end()) {
+      req.set(bhttp::field::cookie, identity->second.cookie);
+      if (method != "GET" && method != "HEAD") req.set("X-CSRF-Token", identity->second.csrf);
+    }
     for (const auto& [k, v] : headers) {
       req.set(k, v);
       has_type |= k == "Content-Type" || k == "content-type";

@@ -21,6 +21,15 @@ struct HttpResult {
   Json json() const { return Json::parse(body, nullptr, false); }
 };
 
+// The first administrator's password in every test server.
+inline constexpr char kAdminPassword[] = "admin-password-for-tests";
+
+// A signed-in identity: the session cookie and its CSRF token.
+struct Identity {
+  std::string cookie;
+  std::string csrf;
+};
+
 class KuzotProcess {
  public:
   // `data_dir` is created when missing and kept after Stop().
@@ -34,9 +43,18 @@ class KuzotProcess {
   bool running() const { return pid_ > 0; }
   int port() const { return port_; }
 
+  // Sends a request as the current identity (the admin after Start()),
+  // with its cookie and, for state changes, its CSRF token.
   HttpResult Request(const std::string& method, const std::string& target,
                      const std::string& body = "",
                      const std::map<std::string, std::string>& headers = {});
+
+  // Signs in; false when refused.
+  bool Login(const std::string& username, const std::string& password, Identity* out);
+  // Acts as `name`: "admin", "nobody" (no credentials) or a role name, for
+  // which a user "<role>1" is created on first use.
+  bool ActAs(const std::string& name);
+  const std::string& acting_as() const { return acting_as_; }
   // Sends raw bytes and returns what came back (for malformed HTTP).
   std::string RawExchange(const std::string& bytes);
 
@@ -45,6 +63,8 @@ class KuzotProcess {
   std::vector<std::string> extra_args_;
   pid_t pid_ = -1;
   int port_ = 0;
+  std::map<std::string, Identity> identities_;
+  std::string acting_as_ = "nobody";
 };
 
 // A fresh temporary folder named after the running test.

@@ -69,9 +69,10 @@ TEST(OpenApiTest, DocumentMatchesTheServer) {
   // Every documented operation is routed (a made-up id gives "not found",
   // never "no such path" or "method not allowed").
   for (const auto& [path, ops] : doc["paths"].items()) {
+    if (path == "/api/v1/auth/logout") continue;  // would end the test's own session
     for (const auto& [method, op] : ops.items()) {
       std::string target = path;
-      for (const char* p : {"{id}", "{name}", "{code}"}) {
+      for (const char* p : {"{id}", "{name}", "{code}", "{username}"}) {
         auto pos = target.find(p);
         if (pos != std::string::npos) target.replace(pos, std::string(p).size(), "01ZZZZZZZZZZZZZZZZZZZZZZZZ");
       }
@@ -88,7 +89,10 @@ TEST(OpenApiTest, DocumentMatchesTheServer) {
 
   // Every demo record read through the API matches its documented schema.
   for (const auto& [path, ops] : doc["paths"].items()) {
-    if (path.find("/{id}") == std::string::npos || path.find("/{id}/") != std::string::npos) continue;
+    if (path.find("/{id}") == std::string::npos || path.find("/{id}/") != std::string::npos ||
+        !ops.contains("get")) {
+      continue;  // only the record types' read routes
+    }
     std::string collection = path.substr(0, path.find("/{id}"));
     auto list = kuzot.Request("GET", collection + "?limit=20");
     ASSERT_EQ(list.status, 200) << collection;

@@ -8,6 +8,9 @@
 //   save event = id                remember a value of the answer (dotted path, [i])
 //   count items = 3                the array at a path has this many elements
 //   contains some text             the raw answer contains this text
+//   lacks some text                the raw answer does not contain it
+//   as documenter                  from here on act as a user of that role
+//                                  (admin, a role name, or nobody)
 //
 // ${name} is replaced by a saved value anywhere in a step; "*" in an
 // expected JSON value matches anything present.
@@ -24,6 +27,7 @@ namespace {
 
 struct Step {
   int line = 0;
+  std::string as;  // when set, the step only switches identity
   std::string method;
   std::string target;
   std::map<std::string, std::string> headers;
@@ -33,6 +37,7 @@ struct Step {
   std::vector<std::pair<std::string, std::string>> saves;
   std::vector<std::pair<std::string, size_t>> counts;
   std::vector<std::string> contains;
+  std::vector<std::string> lacks;
 };
 
 struct Scenario {
@@ -74,6 +79,13 @@ Scenario Parse(const std::filesystem::path& path) {
       if (in_expect) flush();
       continue;
     }
+    if (!in_step && t.rfind("as ", 0) == 0) {
+      Step as_step;
+      as_step.line = number;
+      as_step.as = Trim(t.substr(3));
+      scenario.steps.push_back(as_step);
+      continue;
+    }
     if (!in_step) {
       std::istringstream words(t);
       words >> step.method >> step.target;
@@ -90,6 +102,8 @@ Scenario Parse(const std::filesystem::path& path) {
         step.counts.emplace_back(Trim(t.substr(6, eq - 6)), std::stoul(Trim(t.substr(eq + 1))));
       } else if (t.rfind("contains ", 0) == 0) {
         step.contains.push_back(t.substr(9));
+      } else if (t.rfind("lacks ", 0) == 0) {
+        step.lacks.push_back(t.substr(6));
       } else {
         ADD_FAILURE() << path << ":" << number << ": unknown line after =>: " << t;
       }
@@ -186,6 +200,10 @@ TEST_P(ScenarioTest, Runs) {
   std::map<std::string, std::string> vars;
   for (const Step& step : scenario.steps) {
     std::string where = path.filename().string() + ":" + std::to_string(step.line);
+    if (!step.as.empty()) {
+      ASSERT_TRUE(kuzot.ActAs(step.as)) << where << ": cannot act as " << step.as;
+      continue;
+    }
     std::map<std::string, std::string> headers;
     for (const auto& [k, v] : step.headers) headers[k] = Substitute(v, vars);
     HttpResult r = kuzot.Request(step.method, Substitute(step.target, vars),
@@ -204,6 +222,10 @@ TEST_P(ScenarioTest, Runs) {
     for (const auto& text : step.contains) {
       EXPECT_NE(r.body.find(Substitute(text, vars)), std::string::npos)
           << where << ": answer lacks '" << text << "'\n answer: " << r.body.substr(0, 2000);
+    }
+    for (const auto& text : step.lacks) {
+      EXPECT_EQ(r.body.find(Substitute(text, vars)), std::string::npos)
+          << where << ": answer has '" << text << "'\n answer: " << r.body.substr(0, 2000);
     }
     for (const auto& [p, n] : step.counts) {
       const Json* value = At(actual, p);

@@ -1,0 +1,199 @@
+// Accounts, tokens and the hash-chained audit log in SQLite.
+#include <sodium.h>
+
+#include "storage/sqlite_store_impl.h"
+
+namespace kuzot::storage {
+namespace {
+
+constexpr char kUserColumns[] =
+    "username, display_name, role, password_hash, disabled, failed_logins, locked_until, "
+    "created_at, updated_at";
+constexpr char kTokenColumns[] =
+    "token_hash, kind, username, csrf_token, name, created_ms, expires_ms, revoked";
+constexpr char kAuditColumns[] =
+    "seq, at, actor, action, target, detail, remote, prev_hash, hash";
+
+UserRow ReadUser(const Statement& s) {
+  return {s.Text(0), s.Text(1), s.Text(2),         s.Text(3), s.Int(4) != 0,
+          static_cast<int>(s.Int(5)), s.Int(6), s.Text(7), s.Text(8)};
+}
+
+TokenRow ReadToken(const Statement& s) {
+  return {s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5), s.Int(6), s.Int(7) != 0};
+}
+
+AuditEntry ReadAudit(const Statement& s) {
+  return {s.Int(0),  s.Text(1), s.Text(2), s.Text(3), s.Text(4),
+          s.Text(5), s.Text(6), s.Text(7), s.Text(8)};
+}
+
+// BLAKE2b-256 over the previous hash and every field, each length-prefixed
+// so that no two different entries serialise alike.
+std::string ChainHash(const AuditEntry& e, const std::string& prev, const std::string& key) {
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, reinterpret_cast<const unsigned char*>(key.data()),
+                          key.size() >= crypto_generichash_KEYBYTES_MIN ? key.size() : 0, 32);
+  auto add = [&](const std::string& field) {
+    uint64_t n = field.size();
+    unsigned char length[8];
+    for (int i = 0; i < 8; ++i) length[i] = static_cast<unsigned char>(n >> (8 * i));
+    crypto_generichash_update(&state, length, sizeof length);
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(field.data()),
+                              field.size());
+  };
+  add(prev);
+  add(std::to_string(e.seq));
+  for (const std::string* f : {&e.at, &e.actor, &e.action, &e.target, &e.detail, &e.remote}) {
+    add(*f);
+  }
+  unsigned char out[32];
+  crypto_generichash_final(&state, out, sizeof out);
+  char hex[65];
+  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+  return hex;
+}
+
+}  // namespace
+
+Result<std::optional<UserRow>> SqliteTransaction::GetUser(std::string_view username) {
+  Statement& s = Prepared(std::string("SELECT ") + kUserColumns + " FROM users WHERE username=?");
+  s.Bind(1, username);
+  if (s.Step()) return std::optional<UserRow>(ReadUser(s));
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return std::optional<UserRow>();
+}
+
+Status SqliteTransaction::PutUser(const UserRow& u) {
+  if (!write_) return Status::Internal("write in a read transaction");
+  Statement& s = Prepared(std::string("INSERT OR REPLACE INTO users(") + kUserColumns +
+                          ") VALUES(?,?,?,?,?,?,?,?,?)");
+  s.Bind(1, u.username).Bind(2, u.display_name).Bind(3, u.role).Bind(4, u.password_hash);
+  s.Bind(5, int64_t{u.disabled}).Bind(6, int64_t{u.failed_logins}).Bind(7, u.locked_until_ms);
+  s.Bind(8, u.created_at).Bind(9, u.updated_at);
+  return s.Run();
+}
+
+Result<std::vector<UserRow>> SqliteTransaction::ListUsers() {
+  Statement& s = Prepared(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY username");
+  std::vector<UserRow> out;
+  while (s.Step()) out.push_back(ReadUser(s));
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return out;
+}
+
+Result<std::optional<TokenRow>> SqliteTransaction::GetToken(std::string_view token_hash) {
+  Statement& s =
+      Prepared(std::string("SELECT ") + kTokenColumns + " FROM tokens WHERE token_hash=?");
+  s.Bind(1, token_hash);
+  if (s.Step()) return std::optional<TokenRow>(ReadToken(s));
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return std::optional<TokenRow>();
+}
+
+Status SqliteTransaction::PutToken(const TokenRow& t) {
+  if (!write_) return Status::Internal("write in a read transaction");
+  Statement& s = Prepared(std::string("INSERT OR REPLACE INTO tokens(") + kTokenColumns +
+                          ") VALUES(?,?,?,?,?,?,?,?)");
+  s.Bind(1, t.token_hash).Bind(2, t.kind).Bind(3, t.username).Bind(4, t.csrf_token);
+  s.Bind(5, t.name).Bind(6, t.created_ms).Bind(7, t.expires_ms).Bind(8, int64_t{t.revoked});
+  return s.Run();
+}
+
+Result<std::vector<TokenRow>> SqliteTransaction::ListTokens(std::string_view username,
+                                                            std::string_view kind) {
+  Statement& s = Prepared(std::string("SELECT ") + kTokenColumns +
+                          " FROM tokens WHERE username=? AND kind=? ORDER BY created_ms");
+  s.Bind(1, username).Bind(2, kind);
+  std::vector<TokenRow> out;
+  while (s.Step()) out.push_back(ReadToken(s));
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return out;
+}
+
+Status SqliteTransaction::DeleteExpiredSessions(int64_t now_ms) {
+  if (!write_) return Status::Internal("write in a read transaction");
+  return Prepared("DELETE FROM tokens WHERE kind='session' AND expires_ms<?").Bind(1, now_ms).Run();
+}
+
+Status SqliteTransaction::AppendAudit(AuditEntry& e) {
+  if (!write_) return Status::Internal("audit write in a read transaction");
+  std::string prev;
+  int64_t last_seq = 0;
+  {
+    Statement& s = Prepared("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    if (s.Step()) {
+      last_seq = s.Int(0);
+      prev = s.Text(1);
+    }
+    KUZOT_RETURN_IF_ERROR(s.status());
+  }
+  e.seq = last_seq + 1;
+  e.prev_hash = prev;
+  if (e.detail.empty()) e.detail = "{}";
+  e.hash = ChainHash(e, prev, audit_key());
+  Statement& s = Prepared(std::string("INSERT INTO audit_log(") + kAuditColumns +
+                          ") VALUES(?,?,?,?,?,?,?,?,?)");
+  s.Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.target);
+  s.Bind(6, e.detail).Bind(7, e.remote).Bind(8, e.prev_hash).Bind(9, e.hash);
+  return s.Run();
+}
+
+Result<std::vector<AuditEntry>> SqliteTransaction::ListAudit(const AuditQuery& q) {
+  std::string sql = std::string("SELECT ") + kAuditColumns + " FROM audit_log WHERE seq>?";
+  std::vector<std::string> binds;
+  auto add = [&](const std::string& value, const char* clause) {
+    if (value.empty()) return;
+    sql += clause;
+    binds.push_back(value);
+  };
+  add(q.actor, " AND actor=?");
+  add(q.action, " AND action=?");
+  add(q.target, " AND target=?");
+  add(q.since, " AND at>=?");
+  add(q.until, " AND at<?");
+  sql += " ORDER BY seq LIMIT ?";
+  Statement s(db(), sql);
+  KUZOT_RETURN_IF_ERROR(s.prepare_status());
+  s.Bind(1, q.after_seq);
+  int index = 2;
+  for (const auto& b : binds) s.Bind(index++, b);
+  s.Bind(index, static_cast<int64_t>(q.limit));
+  std::vector<AuditEntry> out;
+  while (s.Step()) out.push_back(ReadAudit(s));
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return out;
+}
+
+Result<AuditVerdict> SqliteTransaction::VerifyAudit() {
+  AuditVerdict verdict;
+  // In the order the rows are stored (rowid = seq), so a reordering shows.
+  Statement s(db(), std::string("SELECT ") + kAuditColumns + " FROM audit_log ORDER BY rowid");
+  std::string prev;
+  int64_t expected_seq = 1;
+  while (s.Step()) {
+    AuditEntry e = ReadAudit(s);
+    ++verdict.entries;
+    std::string problem;
+    if (e.seq != expected_seq) {
+      problem = "entry " + std::to_string(expected_seq) + " is missing (found " +
+                std::to_string(e.seq) + " in its place)";
+    } else if (e.prev_hash != prev) {
+      problem = "does not follow the entry before it (an entry was removed or moved)";
+    } else if (ChainHash(e, prev, audit_key()) != e.hash) {
+      problem = "its content does not match its hash (it was edited)";
+    }
+    if (!problem.empty()) {
+      verdict.intact = false;
+      verdict.broken_seq = expected_seq;
+      verdict.problem = problem;
+      return verdict;
+    }
+    prev = e.hash;
+    ++expected_seq;
+  }
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return verdict;
+}
+
+}  // namespace kuzot::storage

@@ -1,0 +1,109 @@
+// The SQLite store's classes, private to the storage module: the store
+// (sqlite_store.cc), its transactions' record operations (sqlite_store.cc)
+// and their account and audit operations (sqlite_accounts.cc).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <variant>
+
+#include "storage/sqlite_util.h"
+#include "storage/store.h"
+
+namespace kuzot::storage {
+
+using Binds = std::vector<std::variant<std::string, double>>;
+
+// A connection with its cache of prepared statements.
+class Connection {
+ public:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  ~Connection() {
+    cache_.clear();
+    sqlite3_close_v2(db_);
+  }
+  sqlite3* db() const { return db_; }
+  // Resets every cached statement so none holds a read snapshot open past
+  // the end of its transaction.
+  void ResetAll() {
+    for (auto& [sql, statement] : cache_) statement->Reset();
+  }
+  Statement& Prepared(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      it = cache_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
+    } else {
+      it->second->Reset();
+    }
+    return *it->second;
+  }
+
+ private:
+  sqlite3* db_;
+  std::map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+class SqliteStore;
+
+class SqliteTransaction : public Transaction {
+ public:
+  SqliteTransaction(SqliteStore* store, std::unique_ptr<Connection> connection, bool write,
+                    std::unique_lock<std::timed_mutex> write_lock)
+      : store_(store),
+        connection_(std::move(connection)),
+        write_(write),
+        write_lock_(std::move(write_lock)) {}
+  ~SqliteTransaction() override;
+
+  Result<std::optional<StoredRecord>> Get(std::string_view id) override;
+  Status Put(const StoredRecord& record, std::string_view op,
+             const std::vector<Reference>& references, std::string_view search_text) override;
+  Result<std::vector<StoredRecord>> List(const ListQuery& query) override;
+  Result<int64_t> Count(const ListQuery& query) override;
+  Result<std::vector<Revision>> History(std::string_view id) override;
+  Result<std::optional<StoredRecord>> AsOf(std::string_view id, std::string_view at) override;
+  Result<std::vector<Backlink>> ReferencesTo(std::string_view id, bool include_deleted) override;
+  Result<std::vector<Reference>> ReferencesFrom(std::string_view id) override;
+  Result<std::vector<std::string>> ExistingIds(const std::vector<std::string>& ids,
+                                               const std::vector<std::string>& types) override;
+  Result<std::vector<SearchHit>> Search(const SearchQuery& query) override;
+  Status ForEachRecord(const std::function<Status(const StoredRecord&)>& fn) override;
+  Status ForEachRevision(const std::function<Status(const Revision&)>& fn) override;
+  Status PutRevision(const Revision& revision) override;
+  Result<std::vector<VocabularyTerm>> Vocabulary(std::string_view vocabulary) override;
+  Result<std::vector<std::string>> VocabularyNames() override;
+  Status PutVocabularyTerm(const VocabularyTerm& term) override;
+  Result<std::optional<UserRow>> GetUser(std::string_view username) override;
+  Status PutUser(const UserRow& user) override;
+  Result<std::vector<UserRow>> ListUsers() override;
+  Result<std::optional<TokenRow>> GetToken(std::string_view token_hash) override;
+  Status PutToken(const TokenRow& token) override;
+  Result<std::vector<TokenRow>> ListTokens(std::string_view username,
+                                           std::string_view kind) override;
+  Status DeleteExpiredSessions(int64_t now_ms) override;
+  Status AppendAudit(AuditEntry& entry) override;
+  Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) override;
+  Result<AuditVerdict> VerifyAudit() override;
+  Status Commit() override;
+
+ private:
+  sqlite3* db() const { return connection_->db(); }
+  Statement& Prepared(const std::string& sql) { return connection_->Prepared(sql); }
+  Status InsertRevision(const StoredRecord& record, std::string_view op);
+  // Builds "FROM ... WHERE ..." for a list query and the values to bind.
+  Result<std::string> WhereClause(const ListQuery& query, bool with_cursor, Binds* binds,
+                                  std::string* order_key);
+
+  const std::string& audit_key() const;
+
+  SqliteStore* store_;
+  std::unique_ptr<Connection> connection_;
+  bool write_;
+  bool done_ = false;
+  std::unique_lock<std::timed_mutex> write_lock_;
+};
+
+
+}  // namespace kuzot::storage
