@@ -156,7 +156,10 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
     }
   }
   std::set<std::string> skipped;
-  std::vector<std::pair<std::string, std::vector<PendingRef>>> to_check;
+  std::map<std::string, std::string> paths;  // record id -> "records[i]", for errors
+  constexpr size_t kBulkThreshold = 5000;
+  bool bulk = records.size() >= kBulkThreshold;
+  if (bulk) KUZOT_RETURN_IF_ERROR(tx->SetBulkMode(true));
   std::string now = NowIso8601();
   for (size_t i = 0; i < records.size(); ++i) {
     std::string path = "records[" + std::to_string(i) + "]";
@@ -202,26 +205,20 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
     bool has_history = bundle.contains("revisions") && !bundle["revisions"].empty();
     KUZOT_RETURN_IF_ERROR(
         tx->Put(record, has_history ? "" : "create", refs, valid->search_text));
-    to_check.emplace_back(path, std::move(valid->references));
+    if (!valid->references.empty()) paths[record.id] = path;
     ++report.records;
     if (progress && report.records % 1000 == 0) progress(report.records, records.size());
   }
-  // References may point forward in the bundle: check them once all are in.
-  for (const auto& [path, refs] : to_check) {
-    std::vector<std::string> ids;
-    for (const auto& ref : refs) ids.push_back(ref.target_id);
-    if (ids.empty()) continue;
-    KUZOT_ASSIGN_OR_RETURN(auto found, tx->ExistingIds(ids, {}));
-    std::set<std::string> live(found.begin(), found.end());
-    for (const auto& ref : refs) {
-      if (!live.count(ref.target_id)) {
-        // A reference to a deleted record is kept as it was exported.
-        KUZOT_ASSIGN_OR_RETURN(auto target, tx->Get(ref.target_id));
-        if (!target) {
-          return Status::InvalidArgument("refers to '" + ref.target_id + "', which does not exist",
-                                         path + ".body." + ref.path);
-        }
-      }
+  // References may point forward in the bundle: check them once all are in,
+  // with one anti-join over the whole reference table.
+  {
+    std::string target;
+    KUZOT_ASSIGN_OR_RETURN(auto dangling, tx->FindDanglingReference(&target));
+    if (dangling) {
+      auto it = paths.find(dangling->from_id);
+      std::string where = it == paths.end() ? "record " + dangling->from_id : it->second;
+      return Status::InvalidArgument("refers to '" + target + "', which does not exist",
+                                     where + ".body." + dangling->field);
     }
   }
   const Json& revisions = bundle.contains("revisions") ? bundle["revisions"] : empty;
@@ -248,6 +245,15 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
       ++report.revisions;
     }
   }
+  if (bulk) KUZOT_RETURN_IF_ERROR(tx->SetBulkMode(false));
+  storage::AuditEntry audit;
+  audit.at = NowIso8601();
+  audit.actor = caller.user;
+  audit.action = "import";
+  audit.detail = Json{{"records", report.records}, {"revisions", report.revisions},
+                      {"skipped", report.skipped}}.dump();
+  audit.remote = caller.remote_address;
+  KUZOT_RETURN_IF_ERROR(tx->AppendAudit(audit));
   KUZOT_RETURN_IF_ERROR(tx->Commit());
   KUZOT_RETURN_IF_ERROR(LoadVocabularies());
   if (progress) progress(report.records, records.size());

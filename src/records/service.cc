@@ -113,9 +113,14 @@ Result<std::unique_ptr<RecordService>> RecordService::Open(const std::string& pa
   options.on_connection = search::RegisterTokenizer;
   options.fts_tokenizer = search::kTokenizerSpec;
   KUZOT_ASSIGN_OR_RETURN(auto store, storage::Store::Open(options));
+  // Indexes for the filters and sorts that lists use most: vocabulary codes
+  // and dates. References are served by the refs table; other filters scan
+  // one type's rows. Each index costs every write of its type.
   for (const auto& type : RecordTypes()) {
     for (const auto& field : type.fields) {
-      if (field.filterable && field.kind != FieldKind::kRef && field.kind != FieldKind::kRefList) {
+      bool worth_it = (field.kind == FieldKind::kEnum && field.name != "confidentiality") ||
+                      field.kind == FieldKind::kDate;
+      if (field.filterable && worth_it) {
         KUZOT_RETURN_IF_ERROR(store->EnsureFieldIndex(type.name, field.name));
       }
     }

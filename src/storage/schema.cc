@@ -16,7 +16,7 @@ CREATE TABLE records(
   type TEXT NOT NULL,
   revision INTEGER NOT NULL,
   confidentiality TEXT NOT NULL,
-  body TEXT NOT NULL CHECK (json_valid(body)),
+  body TEXT NOT NULL,
   created_at TEXT NOT NULL,
   created_by TEXT NOT NULL,
   updated_at TEXT NOT NULL,

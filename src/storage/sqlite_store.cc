@@ -104,10 +104,13 @@ class SqliteStore : public Store {
       return Status::InvalidArgument("bad index name");
     }
     std::unique_lock<std::timed_mutex> lock(write_mutex_);
-    std::string name = "idx_" + std::string(type) + "_" + std::string(field);
+    // Partial: only records of `type` are in it, so writes of other types
+    // never touch it. Queries name the type as a literal to use it.
+    std::string name = "fidx_" + std::string(type) + "_" + std::string(field);
     std::string f(field);
     std::string sql = "CREATE INDEX IF NOT EXISTS " + name +
-                      " ON records(type, ifnull(json_extract(body,'$." + f + "'),''), id)";
+                      " ON records(ifnull(json_extract(body,'$." + f + "'),''), id) WHERE type='" +
+                      std::string(type) + "'";
     return Exec(writer_->db(), sql);
   }
 
@@ -220,6 +223,7 @@ Status SqliteTransaction::Put(const StoredRecord& r, std::string_view op,
     Statement& t = Prepared("INSERT INTO search_text(seq, text) VALUES(?,?)");
     t.Bind(1, seq).Bind(2, search_text);
     KUZOT_RETURN_IF_ERROR(t.Run());
+    if (bulk_) return Status::Ok();  // indexed all at once when bulk mode ends
     Statement& f = Prepared("INSERT INTO search(rowid, text) VALUES(?,?)");
     f.Bind(1, seq).Bind(2, search_text);
     KUZOT_RETURN_IF_ERROR(f.Run());
@@ -249,16 +253,17 @@ Result<std::string> SqliteTransaction::WhereClause(const ListQuery& q, bool with
   std::string where;
   if (driver) {
     from = " FROM refs f0 JOIN records r ON r.id=f0.from_id";
-    where = " WHERE f0.to_id=? AND f0.field=? AND r.type=?";
+    where = " WHERE f0.to_id=? AND f0.field=? AND r.type='" + q.type + "'";
     text(driver->value);
     text(driver->field);
     *order_key = "f0.from_id";
   } else {
+    // The type is a checked identifier, written as a literal so that the
+    // type's partial field indexes apply.
     from = " FROM records r";
-    where = " WHERE r.type=?";
+    where = " WHERE r.type='" + q.type + "'";
     *order_key = q.sort_field.empty() ? "r.id" : FieldExpr(q.sort_field);
   }
-  text(q.type);
   if (!q.include_deleted) where += " AND r.deleted=0";
   if (!q.confidentiality_in.empty()) {
     where += " AND r.confidentiality IN (";
@@ -426,7 +431,7 @@ Result<std::vector<std::string>> SqliteTransaction::ExistingIds(
     for (size_t i = 0; i < types.size(); ++i) sql += i ? ",?" : "?";
     sql += ")";
   }
-  Statement s(db(), sql);
+  Statement& s = Prepared(sql);
   KUZOT_RETURN_IF_ERROR(s.prepare_status());
   int index = 1;
   for (const auto& id : ids) s.Bind(index++, id);
@@ -473,6 +478,47 @@ Result<std::vector<SearchHit>> SqliteTransaction::Search(const SearchQuery& q) {
     return s.status();
   }
   return out;
+}
+
+Status SqliteTransaction::SetBulkMode(bool on) {
+  if (!write_) return Status::Internal("bulk mode in a read transaction");
+  if (on == bulk_) return Status::Ok();
+  connection_->ResetAll();
+  if (on) {
+    // Every secondary index except the ones that keep ids unique.
+    Statement list(db(),
+                   "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
+                   "AND tbl_name IN ('records','revisions','refs')");
+    std::vector<std::pair<std::string, std::string>> indexes;
+    while (list.Step()) indexes.emplace_back(list.Text(0), list.Text(1));
+    KUZOT_RETURN_IF_ERROR(list.status());
+    for (const auto& [name, sql] : indexes) {
+      KUZOT_RETURN_IF_ERROR(Exec(db(), "DROP INDEX \"" + name + "\""));
+      dropped_indexes_.push_back(sql);
+    }
+    KUZOT_RETURN_IF_ERROR(Exec(db(), "PRAGMA cache_size=-1048576"));
+    bulk_ = true;
+    return Status::Ok();
+  }
+  for (const auto& sql : dropped_indexes_) KUZOT_RETURN_IF_ERROR(Exec(db(), sql));
+  dropped_indexes_.clear();
+  // Rebuild the full-text index from search_text in one pass.
+  KUZOT_RETURN_IF_ERROR(Exec(db(), "INSERT INTO search(search) VALUES('rebuild')"));
+  KUZOT_RETURN_IF_ERROR(Exec(db(), "PRAGMA cache_size=-65536"));
+  bulk_ = false;
+  return Status::Ok();
+}
+
+Result<std::optional<Backlink>> SqliteTransaction::FindDanglingReference(std::string* target_id) {
+  Statement s(db(),
+              "SELECT f.from_id, f.field, f.to_id FROM refs f LEFT JOIN records r ON r.id=f.to_id "
+              "WHERE r.id IS NULL LIMIT 1");
+  if (s.Step()) {
+    *target_id = s.Text(2);
+    return std::optional<Backlink>(Backlink{s.Text(0), "", s.Text(1)});
+  }
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return std::optional<Backlink>();
 }
 
 Status SqliteTransaction::ForEachRecord(const std::function<Status(const StoredRecord&)>& fn) {

@@ -69,6 +69,8 @@ class SqliteTransaction : public Transaction {
   Result<std::vector<std::string>> ExistingIds(const std::vector<std::string>& ids,
                                                const std::vector<std::string>& types) override;
   Result<std::vector<SearchHit>> Search(const SearchQuery& query) override;
+  Status SetBulkMode(bool on) override;
+  Result<std::optional<Backlink>> FindDanglingReference(std::string* target_id) override;
   Status ForEachRecord(const std::function<Status(const StoredRecord&)>& fn) override;
   Status ForEachRevision(const std::function<Status(const Revision&)>& fn) override;
   Status PutRevision(const Revision& revision) override;
@@ -102,6 +104,8 @@ class SqliteTransaction : public Transaction {
   std::unique_ptr<Connection> connection_;
   bool write_;
   bool done_ = false;
+  bool bulk_ = false;
+  std::vector<std::string> dropped_indexes_;  // their CREATE statements
   std::unique_lock<std::timed_mutex> write_lock_;
 };
 

@@ -188,6 +188,12 @@ class Transaction {
   virtual Result<std::vector<std::string>> ExistingIds(const std::vector<std::string>& ids,
                                                        const std::vector<std::string>& types) = 0;
   virtual Result<std::vector<SearchHit>> Search(const SearchQuery& query) = 0;
+  // Bulk loading: while on, secondary indexes and the full-text index are
+  // not maintained row by row; turning it off rebuilds them (sorting once is
+  // far cheaper than a million random inserts). Write transactions only.
+  virtual Status SetBulkMode(bool on) = 0;
+  // A reference whose target record does not exist, if there is one.
+  virtual Result<std::optional<Backlink>> FindDanglingReference(std::string* target_id) = 0;
   // Iterates over every record (deleted too) in id order, for export.
   virtual Status ForEachRecord(const std::function<Status(const StoredRecord&)>& fn) = 0;
   virtual Status ForEachRevision(const std::function<Status(const Revision&)>& fn) = 0;
