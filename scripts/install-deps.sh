@@ -18,8 +18,13 @@ packages=(
   libeigen3-dev libgsl-dev
   libxlsxwriter-dev
   libzip-dev libexpat1-dev
+  libexiv2-dev libmagic-dev libavformat-dev libavutil-dev
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-noto-core
+  libpqxx-dev postgresql
+  clang libclang-rt-14-dev
+  chromium
   wrk
-  procps psmisc curl
+  procps psmisc curl xxd
 )
 
 missing=()
@@ -35,8 +40,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  $SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
+  $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 # Packages only the browser tests need (chromium) are installed by their own script.
