@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/data_dir.h"
@@ -14,7 +15,7 @@
 
 namespace kuzot::cli {
 
-extern const std::string_view kDemoBundle;
+extern const std::vector<std::string_view> kDemoBundles;
 
 namespace {
 
@@ -32,7 +33,18 @@ Status LoadDemo(records::RecordService& records) {
     spdlog::info("the database already has records; the demo data is not loaded again");
     return Status::Ok();
   }
-  std::istringstream in{std::string(kDemoBundle)};
+  // The parts refer to each other by key, so they are imported as one bundle.
+  records::Json merged = {{"format", "kuzot-bundle"}, {"version", 1},
+                          {"vocabularies", records::Json::array()},
+                          {"records", records::Json::array()}};
+  for (std::string_view part : kDemoBundles) {
+    records::Json bundle = records::Json::parse(part);
+    for (const char* list : {"vocabularies", "records"}) {
+      if (!bundle.contains(list)) continue;
+      for (auto& item : bundle[list]) merged[list].push_back(std::move(item));
+    }
+  }
+  std::istringstream in{merged.dump()};
   KUZOT_ASSIGN_OR_RETURN(auto report, records.ImportBundle(in, records::Caller{"demo"}));
   spdlog::info("loaded the demo data: {} records", report.records);
   return Status::Ok();
