@@ -192,22 +192,33 @@ Result<storage::StoredRecord> Load(storage::Transaction& tx, const TypeSpec& typ
 }
 
 // Checks that every reference points at a live record of an allowed type,
-// and that parent links make no cycle.
+// and that parent links make no cycle. `batch` (id -> type) holds records
+// the same transaction writes later (an intake): they count as existing.
 Status CheckReferences(storage::Transaction& tx, const std::string& self_id,
-                       const std::vector<PendingRef>& refs, const Caller& caller) {
+                       const std::vector<PendingRef>& refs, const Caller& caller,
+                       const std::map<std::string, std::string>& batch) {
   for (const PendingRef& ref : refs) {
     if (ref.target_id == self_id) {
       return Status::InvalidArgument("a record cannot refer to itself", ref.path);
     }
   }
   std::vector<std::string> ids;
-  for (const PendingRef& ref : refs) ids.push_back(ref.target_id);
+  for (const PendingRef& ref : refs) {
+    auto later = batch.find(ref.target_id);
+    if (later == batch.end()) {
+      ids.push_back(ref.target_id);
+    } else if (std::find(ref.types->begin(), ref.types->end(), later->second) == ref.types->end()) {
+      return Status::InvalidArgument(
+          "refers to a " + later->second + "; it must be a " + ref.types->front(), ref.path);
+    }
+  }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   if (ids.empty()) return Status::Ok();
   KUZOT_ASSIGN_OR_RETURN(auto existing, tx.ExistingIds(ids, {}));
   std::set<std::string> live(existing.begin(), existing.end());
   for (const PendingRef& ref : refs) {
+    if (batch.count(ref.target_id)) continue;
     if (!live.count(ref.target_id)) {
       return Status::InvalidArgument("refers to '" + ref.target_id + "', which does not exist",
                                      ref.path);
@@ -270,6 +281,16 @@ Status AuditRead(storage::Store& store, const Caller& caller, const storage::Sto
 
 Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, std::string_view id,
                                   const Json& body, bool create) {
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
+  KUZOT_ASSIGN_OR_RETURN(storage::StoredRecord record,
+                         WriteIn(*tx, caller, type, id, body, create, {}));
+  KUZOT_RETURN_IF_ERROR(tx->Commit());
+  return ToJson(record, caller);
+}
+
+Result<storage::StoredRecord> RecordService::WriteIn(
+    storage::Transaction& tx, const Caller& caller, const TypeSpec& type, std::string_view id,
+    const Json& body, bool create, const std::map<std::string, std::string>& batch) {
   auto known = [this](const std::string& v, const std::string& c) { return KnownCode(v, c); };
   KUZOT_ASSIGN_OR_RETURN(ValidatedBody valid, ValidateBody(type, body, known));
   if (!caller.MaySee(valid.confidentiality)) {
@@ -283,17 +304,16 @@ Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, st
       }
     }
   }
-  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
   storage::StoredRecord record;
   std::string now = NowIso8601();
   if (create) {
-    record.id = NewId();
+    record.id = id.empty() ? NewId() : std::string(id);
     record.type = type.name;
     record.revision = 1;
     record.created_at = now;
     record.created_by = caller.user;
   } else {
-    KUZOT_ASSIGN_OR_RETURN(record, Load(*tx, type, id, caller));
+    KUZOT_ASSIGN_OR_RETURN(record, Load(tx, type, id, caller));
     if (record.deleted) {
       return Status::Conflict("the " + type.name + " is deleted; restore it before editing");
     }
@@ -311,16 +331,16 @@ Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, st
     }
     record.revision += 1;
   }
-  KUZOT_RETURN_IF_ERROR(CheckReferences(*tx, record.id, valid.references, caller));
+  KUZOT_RETURN_IF_ERROR(CheckReferences(tx, record.id, valid.references, caller, batch));
   record.confidentiality = valid.confidentiality;
   record.body = valid.body.dump();
   record.updated_at = now;
   record.updated_by = caller.user;
-  KUZOT_RETURN_IF_ERROR(tx->Put(record, create ? "create" : "update",
-                                ToReferences(valid.references), valid.search_text));
-  KUZOT_RETURN_IF_ERROR(AuditRecord(*tx, caller, create ? "record.create" : "record.update", record));
-  KUZOT_RETURN_IF_ERROR(tx->Commit());
-  return ToJson(record, caller);
+  KUZOT_RETURN_IF_ERROR(tx.Put(record, create ? "create" : "update", ToReferences(valid.references),
+                               valid.search_text));
+  KUZOT_RETURN_IF_ERROR(
+      AuditRecord(tx, caller, create ? "record.create" : "record.update", record));
+  return record;
 }
 
 Result<Json> RecordService::Create(const Caller& caller, std::string_view type, const Json& body) {

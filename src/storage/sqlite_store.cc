@@ -320,7 +320,6 @@ Result<std::string> SqliteTransaction::WhereClause(const ListQuery& q, bool with
   return from + where;
 }
 
-namespace {
 void BindAll(Statement& s, const Binds& binds) {
   int index = 1;
   for (const auto& b : binds) {
@@ -331,8 +330,6 @@ void BindAll(Statement& s, const Binds& binds) {
     }
   }
 }
-
-}  // namespace
 
 Result<std::vector<StoredRecord>> SqliteTransaction::List(const ListQuery& q) {
   Binds binds;

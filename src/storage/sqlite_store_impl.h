@@ -16,6 +16,9 @@ namespace kuzot::storage {
 
 using Binds = std::vector<std::variant<std::string, double>>;
 
+// Binds `binds` to the statement's parameters 1, 2, ... in order.
+void BindAll(Statement& s, const Binds& binds);
+
 // A connection with its cache of prepared statements.
 class Connection {
  public:
@@ -88,6 +91,10 @@ class SqliteTransaction : public Transaction {
   Status AppendAudit(AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) override;
   Result<AuditVerdict> VerifyAudit() override;
+  Result<std::vector<RecentChange>> RecentChanges(
+      int limit, const std::vector<std::string>& confidentiality_in) override;
+  Result<int64_t> CountDistinctReferenced(const ListQuery& query, std::string_view field,
+                                          const std::vector<std::string>& target_levels) override;
   Status Commit() override;
 
  private:
