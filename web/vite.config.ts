@@ -2,10 +2,10 @@
 // Hashed file names under /assets/ are cached for a year by the server;
 // every text file is also written gzip-compressed (name.gz), which the
 // server sends to browsers that accept it: small payloads for slow links.
-import {defineConfig, type Plugin} from 'vite';
-import {gzipSync} from 'node:zlib';
-import {readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
+import { gzipSync } from 'node:zlib';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 function precompress(): Plugin {
   let outDir = 'dist';
@@ -23,9 +23,8 @@ function precompress(): Plugin {
             walk(path);
           } else if (/\.(js|css|html|svg|json|txt)$/.test(name)) {
             const raw = readFileSync(path);
-            const packed = gzipSync(raw, {level: 9});
-            if (raw.length > 512 && packed.length < raw.length * 0.9)
-              writeFileSync(path + '.gz', packed);
+            const packed = gzipSync(raw, { level: 9 });
+            if (raw.length > 512 && packed.length < raw.length * 0.9) writeFileSync(path + '.gz', packed);
           }
         }
       };
@@ -35,7 +34,7 @@ function precompress(): Plugin {
 }
 
 export default defineConfig({
-  esbuild: {jsx: 'automatic', jsxImportSource: 'preact'},
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {
     target: 'es2022',
     outDir: 'dist',
@@ -44,10 +43,10 @@ export default defineConfig({
     // Keep every asset a file: the CSP allows no inline data scripts, and
     // files cache by their hash.
     assetsInlineLimit: 0,
-    modulePreload: {polyfill: false},
+    modulePreload: { polyfill: false },
   },
   plugins: [precompress()],
   server: {
-    proxy: {'/api': process.env.KUZOT_URL ?? 'http://127.0.0.1:8080'},
+    proxy: { '/api': process.env.KUZOT_URL ?? 'http://127.0.0.1:8080' },
   },
 });

@@ -1,8 +1,8 @@
 #include "http/assets.h"
 
-#include <cstdlib>
 #include <map>
 
+#include "http/compress.h"
 #include "http/error_mapping.h"
 
 namespace kuzot::http {
@@ -12,24 +12,6 @@ const std::string_view kPlaceholder =
     "<!doctype html><html lang=en><meta charset=utf-8><title>Kuzot</title>"
     "<body><h1>Kuzot</h1><p>The web application is not built into this binary. The JSON API "
     "is at <a href=/api/v1/openapi.json>/api/v1/openapi.json</a>.</p></body></html>";
-
-// Whether an Accept-Encoding header admits gzip ("gzip, deflate, br";
-// "gzip;q=0" refuses it).
-bool AcceptsGzip(std::string_view header) {
-  size_t pos = 0;
-  while (pos < header.size()) {
-    size_t end = header.find(',', pos);
-    if (end == std::string_view::npos) end = header.size();
-    std::string_view part = header.substr(pos, end - pos);
-    pos = end + 1;
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    if (part.rfind("gzip", 0) != 0 && part.rfind("*", 0) != 0) continue;
-    size_t q = part.find("q=");
-    return q == std::string_view::npos ||
-           std::strtod(std::string(part.substr(q + 2)).c_str(), nullptr) > 0;
-  }
-  return false;
-}
 
 }  // namespace
 

@@ -30,10 +30,12 @@ const lazy = readdirSync(join(dist, 'assets'))
 
 const kb = (n) => (n / 1024).toFixed(1) + ' KB';
 console.log('first page (loaded at sign-in):');
-for (const [name, raw, packed] of rows) console.log(`  ${name.padEnd(40)} ${kb(raw).padStart(10)} raw ${kb(packed).padStart(10)} gzip`);
+for (const [name, raw, packed] of rows)
+  console.log(`  ${name.padEnd(40)} ${kb(raw).padStart(10)} raw ${kb(packed).padStart(10)} gzip`);
 console.log(`  total ${kb(first)} gzip, budget ${kb(BUDGET)}`);
 console.log('loaded on demand:');
-for (const [name, raw, packed] of lazy) console.log(`  ${name.padEnd(40)} ${kb(raw).padStart(10)} raw ${kb(packed).padStart(10)} gzip`);
+for (const [name, raw, packed] of lazy)
+  console.log(`  ${name.padEnd(40)} ${kb(raw).padStart(10)} raw ${kb(packed).padStart(10)} gzip`);
 if (first > BUDGET) {
   console.error(`budget: the first page is ${kb(first)} gzip, over the budget of ${kb(BUDGET)}`);
   process.exit(1);

@@ -19,7 +19,8 @@ function Header() {
   const [menuOpen, setMenuOpen] = useState(false);
   const [q, setQ] = useState('');
   useEffect(() => setMenuOpen(false), [loc.path]);
-  const current = (href: string) => (href === '/' ? loc.path === '/' : loc.path === href || loc.path.startsWith(href + '/'));
+  const current = (href: string) =>
+    href === '/' ? loc.path === '/' : loc.path === href || loc.path.startsWith(href + '/');
   return (
     <header class="top">
       <div class="top-row">
@@ -38,19 +39,35 @@ function Header() {
           <label for="top-search" class="sr-only">
             {t('search.label')}
           </label>
-          <input id="top-search" type="search" placeholder={t('search.placeholder')} value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+          <input
+            id="top-search"
+            type="search"
+            placeholder={t('search.placeholder')}
+            value={q}
+            onInput={(e) => setQ((e.target as HTMLInputElement).value)}
+          />
           <button type="submit" class="secondary">
             {t('search.submit')}
           </button>
         </form>
-        <button type="button" class="menu-button secondary" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>
+        <button
+          type="button"
+          class="menu-button secondary"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
           {t('nav.menu')}
         </button>
         <div class={'user-box' + (menuOpen ? ' open' : '')}>
           <LangSelect id="lang" />
           <span class="user-name">
-            {me.user.display_name || me.user.username} <span class="role">({tOr('role.' + me.user.role, me.user.role)})</span>
+            {me.user.display_name || me.user.username}{' '}
+            <span class="role">({tOr('role.' + me.user.role, me.user.role)})</span>
           </span>
+          <a href="/settings" class="settings-link" aria-current={current('/settings') ? 'page' : undefined}>
+            {t('nav.settings')}
+          </a>
           <button
             type="button"
             class="secondary small"
@@ -92,7 +109,13 @@ function Page() {
   const found = match(ROUTES, loc.path);
   if (!found) return <NotFound />;
   const Component = found.route.component;
-  return <Component key={found.route.path + '|' + (found.params.plural ?? '') + '|' + (found.params.id ?? '')} params={found.params} query={loc.query} />;
+  return (
+    <Component
+      key={found.route.path + '|' + (found.params.plural ?? '') + '|' + (found.params.id ?? '')}
+      params={found.params}
+      query={loc.query}
+    />
+  );
 }
 
 export function App() {
@@ -114,7 +137,14 @@ export function App() {
   if (!me || !boot) return <LoginPage />;
   return (
     <>
-      <a href="#main" class="skip-link" onClick={(e) => { e.preventDefault(); document.querySelector<HTMLElement>('main h1')?.focus(); }}>
+      <a
+        href="#main"
+        class="skip-link"
+        onClick={(e) => {
+          e.preventDefault();
+          document.querySelector<HTMLElement>('main h1')?.focus();
+        }}
+      >
         {t('nav.skip')}
       </a>
       <Header />

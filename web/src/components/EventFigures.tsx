@@ -56,7 +56,10 @@ function documentedFor(indicator: string, d: Figures['documented']): number | nu
     case 'houses_destroyed':
       return d.objects.house ?? 0;
     case 'buildings_destroyed':
-      return Object.entries(d.objects).reduce((n, [kind, count]) => (kind === 'house' || kind === 'vehicle' ? n : n + count), 0);
+      return Object.entries(d.objects).reduce(
+        (n, [kind, count]) => (kind === 'house' || kind === 'vehicle' ? n : n + count),
+        0,
+      );
     default:
       return null;
   }
@@ -71,7 +74,10 @@ function Bar({ min, max, scale, kind }: { min: number; max: number; scale: numbe
       {kind === 'range' && <div class="bar bar-claim" style={{ width: solid + '%' }} />}
       <div
         class={'bar ' + (kind === 'documented' ? 'bar-documented' : kind === 'range' ? 'bar-range' : 'bar-claim')}
-        style={{ left: (kind === 'range' ? left : 0) + '%', width: (kind === 'range' ? width : (max / scale) * 100) + '%' }}
+        style={{
+          left: (kind === 'range' ? left : 0) + '%',
+          width: (kind === 'range' ? width : (max / scale) * 100) + '%',
+        }}
       />
     </div>
   );
@@ -92,7 +98,8 @@ export function EventFigures({ eventId }: { eventId: string }) {
       <h2 id="figures-title">{t('figures.title')}</h2>
       <p>
         {t('figures.documented_summary', { acts: plural('n.acts', d.acts), victims: plural('n.victims', d.victims) })}
-        {figures.event.events_included > 1 && ' ' + t('figures.including_sub', { n: figures.event.events_included - 1 })}
+        {figures.event.events_included > 1 &&
+          ' ' + t('figures.including_sub', { n: figures.event.events_included - 1 })}
       </p>
       {indicators.length === 0 && <p class="muted">{t('figures.no_claims')}</p>}
       {indicators.map((indicator) => {
@@ -116,11 +123,17 @@ export function EventFigures({ eventId }: { eventId: string }) {
                 const range = c.value === undefined && c.value_min !== undefined;
                 const text =
                   (c.approximate ? '~' : '') +
-                  (range ? formatNumber(c.value_min!) + '–' + formatNumber(c.value_max ?? c.value_min!) : formatNumber(c.value ?? 0));
+                  (range
+                    ? formatNumber(c.value_min!) + '–' + formatNumber(c.value_max ?? c.value_min!)
+                    : formatNumber(c.value ?? 0));
                 return (
                   <tr key={c.id}>
                     <th scope="row">
-                      {c.source ? <a href={recordPath('source', c.source.id)}>{c.source.title}</a> : <a href={recordPath('claim', c.id)}>{t('figures.claim')}</a>}
+                      {c.source ? (
+                        <a href={recordPath('source', c.source.id)}>{c.source.title}</a>
+                      ) : (
+                        <a href={recordPath('claim', c.id)}>{t('figures.claim')}</a>
+                      )}
                       <span class="muted small">
                         {' '}
                         {c.as_of ? formatFuzzyDate(c.as_of) : ''}
@@ -131,7 +144,12 @@ export function EventFigures({ eventId }: { eventId: string }) {
                       <a href={recordPath('claim', c.id)}>{text}</a>
                     </td>
                     <td class="bar-cell">
-                      <Bar min={range ? c.value_min! : 0} max={range ? c.value_max ?? c.value_min! : c.value ?? 0} scale={scale} kind={range ? 'range' : 'claim'} />
+                      <Bar
+                        min={range ? c.value_min! : 0}
+                        max={range ? (c.value_max ?? c.value_min!) : (c.value ?? 0)}
+                        scale={scale}
+                        kind={range ? 'range' : 'claim'}
+                      />
                     </td>
                   </tr>
                 );

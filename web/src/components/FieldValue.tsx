@@ -64,7 +64,17 @@ export function FieldValue({ type, field, value, titles }: Props) {
   }
 }
 
-function ObjectValue({ type, fields, value, titles }: { type: string; fields: Field[]; value: any; titles: Map<string, TitleInfo | null> }) {
+function ObjectValue({
+  type,
+  fields,
+  value,
+  titles,
+}: {
+  type: string;
+  fields: Field[];
+  value: any;
+  titles: Map<string, TitleInfo | null>;
+}) {
   if (!value || typeof value !== 'object') return null;
   const [first, ...rest] = fields.filter((f) => value[f.name] !== undefined && value[f.name] !== '');
   if (!first) return null;

@@ -51,7 +51,12 @@ export function FuzzyDateInput({ id, legend, value, onChange, invalid, described
     <fieldset class="date-input" aria-describedby={describedBy}>
       <legend>
         {legend}
-        {required && <span class="req" aria-hidden="true"> *</span>}
+        {required && (
+          <span class="req" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        )}
       </legend>
       <div class="date-parts">
         <label>
@@ -71,7 +76,11 @@ export function FuzzyDateInput({ id, legend, value, onChange, invalid, described
         </label>
         <label>
           <span class="part-label">{t('date.month_part')}</span>
-          <select value={parts[1]} aria-invalid={invalid || undefined} onChange={(e) => update(1, (e.target as HTMLSelectElement).value)}>
+          <select
+            value={parts[1]}
+            aria-invalid={invalid || undefined}
+            onChange={(e) => update(1, (e.target as HTMLSelectElement).value)}
+          >
             <option value="">—</option>
             {Array.from({ length: 12 }, (_, i) => (
               <option value={String(i + 1)} key={i}>

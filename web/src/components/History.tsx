@@ -29,7 +29,11 @@ interface Revision {
 export function wordDiff(a: string, b: string): [string, string][] {
   const x = a.split(/(\s+)/);
   const y = b.split(/(\s+)/);
-  if (x.length * y.length > 250000) return [['-', a], ['+', b]];
+  if (x.length * y.length > 250000)
+    return [
+      ['-', a],
+      ['+', b],
+    ];
   const n = x.length;
   const m = y.length;
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(0));
@@ -90,7 +94,10 @@ export function History({ type, plural, id, fields, revision }: Props) {
   const [revisions, setRevisions] = useState<Revision[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    get<{ revisions: Revision[] }>(`/${plural}/${id}/history`).then((h) => setRevisions([...h.revisions].reverse()), setError);
+    get<{ revisions: Revision[] }>(`/${plural}/${id}/history`).then(
+      (h) => setRevisions([...h.revisions].reverse()),
+      setError,
+    );
   }, [id, revision]);
   const ids = (revisions ?? []).flatMap((r) =>
     (r.changes ?? []).flatMap((c) => {
@@ -124,13 +131,20 @@ export function History({ type, plural, id, fields, revision }: Props) {
                 <tbody>
                   {r.changes.map((c) => {
                     const f = fields.find((x) => x.name === c.field) ?? ({ name: c.field, kind: 'string' } as Field);
-                    const texts = typeof c.before === 'string' && typeof c.after === 'string' && (f.kind === 'text' || f.kind === 'string');
+                    const texts =
+                      typeof c.before === 'string' &&
+                      typeof c.after === 'string' &&
+                      (f.kind === 'text' || f.kind === 'string');
                     return (
                       <tr key={c.field}>
                         <th scope="row">{fieldLabel(type, f)}</th>
                         {r.op !== 'create' && (
                           <td class="before">
-                            {c.before === null || c.before === undefined ? <span class="muted">—</span> : <FieldValue type={type} field={f} value={c.before} titles={titles} />}
+                            {c.before === null || c.before === undefined ? (
+                              <span class="muted">—</span>
+                            ) : (
+                              <FieldValue type={type} field={f} value={c.before} titles={titles} />
+                            )}
                           </td>
                         )}
                         <td class={r.op === 'create' ? '' : 'after'}>

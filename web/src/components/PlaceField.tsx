@@ -23,7 +23,13 @@ export function PlaceField({ id, value, multiple, onChange, invalid, describedBy
   const [open, setOpen] = useState(false);
   const chosen = Array.isArray(value) ? value : value ? [value] : [];
   const choose = (place: Place) => {
-    rememberTitle({ id: place.id, type: 'place', title: place.name, confidentiality: place.confidentiality, deleted: false });
+    rememberTitle({
+      id: place.id,
+      type: 'place',
+      title: place.name,
+      confidentiality: place.confidentiality,
+      deleted: false,
+    });
     if (multiple) {
       if (!chosen.includes(place.id)) onChange([...chosen, place.id]);
     } else {
@@ -33,16 +39,35 @@ export function PlaceField({ id, value, multiple, onChange, invalid, describedBy
   };
   return (
     <div class="place-field">
-      <RefPicker id={id} types={['place']} value={value} multiple={multiple} onChange={onChange} invalid={invalid} describedBy={describedBy} exclude={exclude} />
+      <RefPicker
+        id={id}
+        types={['place']}
+        value={value}
+        multiple={multiple}
+        onChange={onChange}
+        invalid={invalid}
+        describedBy={describedBy}
+        exclude={exclude}
+      />
       <button type="button" class="secondary small" onClick={() => setOpen(true)} aria-haspopup="dialog">
         {t('place.browse')}
       </button>
-      {open && <PlaceDialog onChoose={choose} onClose={() => setOpen(false)} exclude={[...(exclude ?? []), ...chosen]} />}
+      {open && (
+        <PlaceDialog onChoose={choose} onClose={() => setOpen(false)} exclude={[...(exclude ?? []), ...chosen]} />
+      )}
     </div>
   );
 }
 
-function PlaceDialog({ onChoose, onClose, exclude }: { onChoose: (p: Place) => void; onClose: () => void; exclude: string[] }) {
+function PlaceDialog({
+  onChoose,
+  onClose,
+  exclude,
+}: {
+  onChoose: (p: Place) => void;
+  onClose: () => void;
+  exclude: string[];
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const [places, setPlaces] = useState<Place[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -56,10 +81,18 @@ function PlaceDialog({ onChoose, onClose, exclude }: { onChoose: (p: Place) => v
   const tree = useMemo(() => placeTree(places ?? []), [places]);
   const needle = filter.trim().toLocaleLowerCase();
   const matches = needle
-    ? (places ?? []).filter((p) => [p.name, ...(p.other_names ?? [])].some((n) => n.toLocaleLowerCase().includes(needle))).slice(0, 50)
+    ? (places ?? [])
+        .filter((p) => [p.name, ...(p.other_names ?? [])].some((n) => n.toLocaleLowerCase().includes(needle)))
+        .slice(0, 50)
     : [];
   return (
-    <dialog ref={ref} class="dialog place-dialog" aria-labelledby="place-dialog-title" onClose={onClose} onCancel={onClose}>
+    <dialog
+      ref={ref}
+      class="dialog place-dialog"
+      aria-labelledby="place-dialog-title"
+      onClose={onClose}
+      onCancel={onClose}
+    >
       <div class="dialog-head">
         <h2 id="place-dialog-title">{t('place.choose')}</h2>
         <button type="button" class="link-button" onClick={onClose}>
@@ -79,12 +112,23 @@ function PlaceDialog({ onChoose, onClose, exclude }: { onChoose: (p: Place) => v
       {places && view === 'tree' && (
         <div>
           <label for="place-filter">{t('place.filter')}</label>
-          <input id="place-filter" type="search" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} autoComplete="off" />
+          <input
+            id="place-filter"
+            type="search"
+            value={filter}
+            onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
+            autoComplete="off"
+          />
           {needle ? (
             <ul class="place-matches">
               {matches.map((p) => (
                 <li key={p.id}>
-                  <button type="button" class="link-button" disabled={exclude.includes(p.id)} onClick={() => onChoose(p)}>
+                  <button
+                    type="button"
+                    class="link-button"
+                    disabled={exclude.includes(p.id)}
+                    onClick={() => onChoose(p)}
+                  >
                     {placePath(p, byId)}
                   </button>{' '}
                   <span class="muted">{termLabel('place_level', p.level)}</span>
@@ -106,7 +150,17 @@ function PlaceDialog({ onChoose, onClose, exclude }: { onChoose: (p: Place) => v
   );
 }
 
-function TreeNode({ node, onChoose, exclude, depth }: { node: PlaceNode; onChoose: (p: Place) => void; exclude: string[]; depth: number }) {
+function TreeNode({
+  node,
+  onChoose,
+  exclude,
+  depth,
+}: {
+  node: PlaceNode;
+  onChoose: (p: Place) => void;
+  exclude: string[];
+  depth: number;
+}) {
   const [expanded, setExpanded] = useState(depth < 1);
   const { place, children } = node;
   return (
@@ -152,7 +206,12 @@ function PlaceMap({ places, onChoose }: { places: Place[]; onChoose: (p: Place) 
       map = createMap(L, ref.current);
       const located = places.filter((p) => typeof p.latitude === 'number' && typeof p.longitude === 'number');
       for (const p of located) {
-        const marker = L.circleMarker([p.latitude!, p.longitude!], { radius: 7, color: '#1f4e79', weight: 2, fillOpacity: 0.6 }).addTo(map);
+        const marker = L.circleMarker([p.latitude!, p.longitude!], {
+          radius: 7,
+          color: '#1f4e79',
+          weight: 2,
+          fillOpacity: 0.6,
+        }).addTo(map);
         const box = document.createElement('div');
         const name = document.createElement('strong');
         name.textContent = p.name;
@@ -164,7 +223,8 @@ function PlaceMap({ places, onChoose }: { places: Place[]; onChoose: (p: Place) 
         marker.bindPopup(box);
         marker.bindTooltip(p.name);
       }
-      if (located.length) map.fitBounds(L.latLngBounds(located.map((p) => [p.latitude!, p.longitude!] as [number, number])).pad(0.2));
+      if (located.length)
+        map.fitBounds(L.latLngBounds(located.map((p) => [p.latitude!, p.longitude!] as [number, number])).pad(0.2));
     }, setError);
     return () => {
       cancelled = true;

@@ -31,7 +31,10 @@ interface Props {
 // The search expression for what was typed so far: every word, the last
 // one as a prefix ("Abdyk" finds "Абдыкадырова").
 export function prefixQuery(text: string): string {
-  const words = text.trim().split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => /[\p{L}\p{N}]/u.test(w));
   if (!words.length) return '';
   return words.map((w, i) => (i === words.length - 1 && !w.endsWith('*') ? w + '*' : w)).join(' ');
 }
@@ -77,7 +80,13 @@ export function RefPicker({ id, types, value, multiple, onChange, invalid, descr
   };
 
   const choose = (hit: Hit) => {
-    rememberTitle({ id: hit.id, type: hit.type, title: hit.title, confidentiality: hit.confidentiality, deleted: false });
+    rememberTitle({
+      id: hit.id,
+      type: hit.type,
+      title: hit.title,
+      confidentiality: hit.confidentiality,
+      deleted: false,
+    });
     if (multiple) onChange([...chosen, hit.id]);
     else onChange(hit.id);
     setText('');
@@ -132,8 +141,21 @@ export function RefPicker({ id, types, value, multiple, onChange, invalid, descr
             return (
               <li class="chip" key={rid}>
                 <span>{label}</span>
-                {info && <ConfBadge level={info.confidentiality === 'restricted' || info.confidentiality === 'secret' ? info.confidentiality : undefined} />}
-                <button type="button" class="chip-remove" onClick={() => remove(rid)} aria-label={t('picker.remove', { name: label })}>
+                {info && (
+                  <ConfBadge
+                    level={
+                      info.confidentiality === 'restricted' || info.confidentiality === 'secret'
+                        ? info.confidentiality
+                        : undefined
+                    }
+                  />
+                )}
+                <button
+                  type="button"
+                  class="chip-remove"
+                  onClick={() => remove(rid)}
+                  aria-label={t('picker.remove', { name: label })}
+                >
                   ×
                 </button>
               </li>
@@ -165,7 +187,11 @@ export function RefPicker({ id, types, value, multiple, onChange, invalid, descr
             onKeyDown={onKeyDown}
             onBlur={() => window.setTimeout(() => setOpen(false), 150)}
           />
-          {searching && <span class="combo-status" aria-hidden="true">…</span>}
+          {searching && (
+            <span class="combo-status" aria-hidden="true">
+              …
+            </span>
+          )}
           <ul id={listId} role="listbox" class={'combo-list' + (open ? ' open' : '')} aria-label={t('picker.results')}>
             {open && hits.length === 0 && (
               <li class="combo-empty" role="option" aria-disabled="true" aria-selected={false}>
@@ -187,8 +213,20 @@ export function RefPicker({ id, types, value, multiple, onChange, invalid, descr
                 >
                   <span class="combo-title">{titleText(hit as unknown as TitleInfo)}</span>
                   {types.length > 1 && <span class="muted"> · {typeLabel(hit.type, false)}</span>}
-                  <ConfBadge level={hit.confidentiality === 'restricted' || hit.confidentiality === 'secret' ? hit.confidentiality : undefined} />
-                  <span class="combo-snippet">{hit.snippet.replace(/[\[\]]/g, '').split('\n').slice(1, 3).join(' · ')}</span>
+                  <ConfBadge
+                    level={
+                      hit.confidentiality === 'restricted' || hit.confidentiality === 'secret'
+                        ? hit.confidentiality
+                        : undefined
+                    }
+                  />
+                  <span class="combo-snippet">
+                    {hit.snippet
+                      .replace(/[\[\]]/g, '')
+                      .split('\n')
+                      .slice(1, 3)
+                      .join(' · ')}
+                  </span>
                 </li>
               ))}
           </ul>

@@ -99,7 +99,12 @@ export function FieldInput({ type, field, path, value, onChange, errors, exclude
   const label = fieldLabel(type, field);
   const hintText = tOr('h.' + type + '.' + field.name, tOr('h.' + field.name, ''));
   const describedBy = [hintText ? id + '-hint' : '', error ? id + '-error' : ''].filter(Boolean).join(' ') || undefined;
-  const common = { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy, 'aria-required': field.required || undefined };
+  const common = {
+    id,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': describedBy,
+    'aria-required': field.required || undefined,
+  };
   const short = ['enum', 'date', 'integer', 'number', 'bool'].includes(field.kind);
   const row = (input: ComponentChildren, group = false) => (
     <FieldRow id={id} label={label} required={field.required} error={error} hint={hintText} group={group} short={short}>
@@ -108,7 +113,14 @@ export function FieldInput({ type, field, path, value, onChange, errors, exclude
   );
   switch (field.kind) {
     case 'text':
-      return row(<textarea {...common} rows={4} value={value ?? ''} onInput={(e) => onChange((e.target as HTMLTextAreaElement).value || undefined)} />);
+      return row(
+        <textarea
+          {...common}
+          rows={4}
+          value={value ?? ''}
+          onInput={(e) => onChange((e.target as HTMLTextAreaElement).value || undefined)}
+        />,
+      );
     case 'enum': {
       let options = terms(field.vocabulary ?? '');
       if (field.vocabulary === 'confidentiality') {
@@ -116,7 +128,11 @@ export function FieldInput({ type, field, path, value, onChange, errors, exclude
         options = options.filter((o) => allowed.includes(o.code));
       }
       return row(
-        <select {...common} value={value ?? ''} onChange={(e) => onChange((e.target as HTMLSelectElement).value || undefined)}>
+        <select
+          {...common}
+          value={value ?? ''}
+          onChange={(e) => onChange((e.target as HTMLSelectElement).value || undefined)}
+        >
           <option value="">{field.vocabulary === 'confidentiality' ? t('form.default_internal') : '—'}</option>
           {options.map((o) => (
             <option value={o.code} key={o.code}>
@@ -129,7 +145,15 @@ export function FieldInput({ type, field, path, value, onChange, errors, exclude
     }
     case 'date':
       return row(
-        <FuzzyDateInput id={id} legend={label} value={value} onChange={onChange} invalid={!!error} describedBy={describedBy} required={field.required} />,
+        <FuzzyDateInput
+          id={id}
+          legend={label}
+          value={value}
+          onChange={onChange}
+          invalid={!!error}
+          describedBy={describedBy}
+          required={field.required}
+        />,
         true,
       );
     case 'integer':
@@ -146,10 +170,14 @@ export function FieldInput({ type, field, path, value, onChange, errors, exclude
       );
     case 'bool':
       return row(
-        <select {...common} value={value === true ? 'true' : value === false ? 'false' : ''} onChange={(e) => {
-          const v = (e.target as HTMLSelectElement).value;
-          onChange(v === '' ? undefined : v === 'true');
-        }}>
+        <select
+          {...common}
+          value={value === true ? 'true' : value === false ? 'false' : ''}
+          onChange={(e) => {
+            const v = (e.target as HTMLSelectElement).value;
+            onChange(v === '' ? undefined : v === 'true');
+          }}
+        >
           <option value="">—</option>
           <option value="true">{t('common.yes')}</option>
           <option value="false">{t('common.no')}</option>
@@ -159,7 +187,15 @@ export function FieldInput({ type, field, path, value, onChange, errors, exclude
     case 'ref_list':
       if (field.ref_types?.length === 1 && field.ref_types[0] === 'place') {
         return row(
-          <PlaceField id={id} value={value} multiple={field.kind === 'ref_list'} onChange={onChange} invalid={!!error} describedBy={describedBy} exclude={exclude} />,
+          <PlaceField
+            id={id}
+            value={value}
+            multiple={field.kind === 'ref_list'}
+            onChange={onChange}
+            invalid={!!error}
+            describedBy={describedBy}
+            exclude={exclude}
+          />,
         );
       }
       return row(
@@ -179,7 +215,7 @@ export function FieldInput({ type, field, path, value, onChange, errors, exclude
         <textarea
           {...common}
           rows={3}
-          value={Array.isArray(value) ? value.join('\n') : value ?? ''}
+          value={Array.isArray(value) ? value.join('\n') : (value ?? '')}
           onInput={(e) => {
             const lines = (e.target as HTMLTextAreaElement).value.split('\n');
             onChange(lines.some((l) => l.trim()) ? lines : undefined);
@@ -190,14 +226,34 @@ export function FieldInput({ type, field, path, value, onChange, errors, exclude
       return (
         <fieldset class={'subform' + (error ? ' has-error' : '')}>
           <legend>{label}</legend>
-          {error && <p class="field-error" role="alert">{translateMessage(error)}</p>}
-          <SubFields type={type} fields={field.fields ?? []} path={path} value={value} onChange={onChange} errors={errors} />
+          {error && (
+            <p class="field-error" role="alert">
+              {translateMessage(error)}
+            </p>
+          )}
+          <SubFields
+            type={type}
+            fields={field.fields ?? []}
+            path={path}
+            value={value}
+            onChange={onChange}
+            errors={errors}
+          />
         </fieldset>
       );
     case 'object_list':
-      return <ObjectListEditor type={type} field={field} path={path} value={value} onChange={onChange} errors={errors} />;
+      return (
+        <ObjectListEditor type={type} field={field} path={path} value={value} onChange={onChange} errors={errors} />
+      );
     default:
-      return row(<input {...common} type="text" value={value ?? ''} onInput={(e) => onChange((e.target as HTMLInputElement).value || undefined)} />);
+      return row(
+        <input
+          {...common}
+          type="text"
+          value={value ?? ''}
+          onInput={(e) => onChange((e.target as HTMLInputElement).value || undefined)}
+        />,
+      );
   }
 }
 
@@ -209,7 +265,21 @@ export function guessScript(text: string): string | undefined {
   return undefined;
 }
 
-function SubFields({ type, fields, path, value, onChange, errors }: { type: string; fields: Field[]; path: string; value: any; onChange: (v: any) => void; errors: Errors }) {
+function SubFields({
+  type,
+  fields,
+  path,
+  value,
+  onChange,
+  errors,
+}: {
+  type: string;
+  fields: Field[];
+  path: string;
+  value: any;
+  onChange: (v: any) => void;
+  errors: Errors;
+}) {
   const obj = value && typeof value === 'object' ? value : {};
   const set = (name: string, v: any) => {
     const next = { ...obj };
@@ -217,7 +287,12 @@ function SubFields({ type, fields, path, value, onChange, errors }: { type: stri
     else next[name] = v;
     // A name's script follows from its letters unless chosen by hand.
     const scripted = fields.some((f) => f.vocabulary === 'script');
-    if (name === 'value' && scripted && typeof v === 'string' && (!obj.script || obj.script === guessScript(obj.value ?? ''))) {
+    if (
+      name === 'value' &&
+      scripted &&
+      typeof v === 'string' &&
+      (!obj.script || obj.script === guessScript(obj.value ?? ''))
+    ) {
       const script = guessScript(v);
       if (script) next.script = script;
     }
@@ -259,21 +334,44 @@ export function ObjectListEditor({ type, field, path, value, onChange, errors }:
     <fieldset class={'list-editor' + (error ? ' has-error' : '')}>
       <legend>
         {label}
-        {field.required && <span class="req" aria-hidden="true"> *</span>}
+        {field.required && (
+          <span class="req" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        )}
       </legend>
-      {error && <p class="field-error" role="alert">{translateMessage(error)}</p>}
+      {error && (
+        <p class="field-error" role="alert">
+          {translateMessage(error)}
+        </p>
+      )}
       {items.map((item, i) => (
         <div class="list-item" key={i}>
           <div class="list-item-head">
             <span class="list-item-title">
               {itemLabel} {i + 1}
             </span>
-            <button type="button" class="link-button" onClick={() => remove(i)} aria-label={t('form.remove_item', { item: itemLabel + ' ' + (i + 1) })}>
+            <button
+              type="button"
+              class="link-button"
+              onClick={() => remove(i)}
+              aria-label={t('form.remove_item', { item: itemLabel + ' ' + (i + 1) })}
+            >
               {t('form.remove')}
             </button>
           </div>
-          <SubFields type={type} fields={field.fields ?? []} path={`${path}[${i}]`} value={item} onChange={(v) => update(i, v)} errors={errors} />
-          {focusLast && i === items.length - 1 && <FocusFirst path={`${path}[${i}]`} done={() => setFocusLast(false)} />}
+          <SubFields
+            type={type}
+            fields={field.fields ?? []}
+            path={`${path}[${i}]`}
+            value={item}
+            onChange={(v) => update(i, v)}
+            errors={errors}
+          />
+          {focusLast && i === items.length - 1 && (
+            <FocusFirst path={`${path}[${i}]`} done={() => setFocusLast(false)} />
+          )}
         </div>
       ))}
       <button

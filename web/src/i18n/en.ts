@@ -28,8 +28,7 @@ export const en = {
   'login.expired_title': 'Your session has ended',
   'login.expired_text': 'Sign in again to go on. Nothing you typed on this page is lost.',
 
-  'error.network':
-      'The server cannot be reached. Check the connection and try again; what you typed is kept.',
+  'error.network': 'The server cannot be reached. Check the connection and try again; what you typed is kept.',
   'error.not_found': 'Not found.',
   'error.forbidden': 'Your role may not do this.',
   'error.signed_out': 'You are signed out.',
@@ -108,7 +107,7 @@ export const en = {
   'search.type': 'Record type',
   'search.all_types': 'All types',
   'search.hint':
-      'Names are found in any script: “Askarov” finds “Аскаров”. End a word with * to find words that begin with it.',
+    'Names are found in any script: “Askarov” finds “Аскаров”. End a word with * to find words that begin with it.',
   'search.none': 'Nothing found for “{q}”.',
   'search.results': 'Results for “{q}”',
   'search.more': 'More results',
@@ -128,7 +127,7 @@ export const en = {
   'record.created': 'Created by {who}, {when}',
   'record.updated': 'last changed by {who}, {when}',
   'record.banner_restricted':
-      'Restricted: only documenters, lawyers, coordinators and administrators can open this record.',
+    'Restricted: only documenters, lawyers, coordinators and administrators can open this record.',
   'record.banner_secret': 'Secret: only coordinators and administrators can open this record.',
 
   'history.title': 'History',
@@ -156,7 +155,7 @@ export const en = {
   'form.problems': 'Please correct the following:',
   'form.not_saved': 'Not saved.',
   'form.conflict':
-      'Someone else changed this record meanwhile. Your text is kept below; open the record in another tab to compare, then save again.',
+    'Someone else changed this record meanwhile. Your text is kept below; open the record in another tab to compare, then save again.',
   'form.draft_restored': 'Your unsaved text from before was restored.',
   'form.discard_draft': 'Discard it',
   'form.required_note': 'Fields marked * are required.',
@@ -199,13 +198,12 @@ export const en = {
 
   'intake.title': 'Record an interview',
   'intake.intro':
-      'One form for the interview, the event it tells of, the people it names and what happened to each. Everything is saved together, or nothing is.',
+    'One form for the interview, the event it tells of, the people it names and what happened to each. Everything is saved together, or nothing is.',
   'intake.interview': 'The interview',
   'intake.title_hint': 'Leave the title empty to have one made from the interviewee and the date.',
   'intake.default_title': 'Interview with {who} {date}',
   'intake.interviewee': 'Who gave the interview',
-  'intake.interviewee_hint':
-      'The identity of a witness is sensitive: only roles that may see it will.',
+  'intake.interviewee_hint': 'The identity of a witness is sensitive: only roles that may see it will.',
   'intake.interviewee_none': 'Not one of the persons below, or not to be recorded',
   'intake.confidentiality': 'Confidentiality of these records',
   'intake.confidentiality_hint': 'Applies to the interview, the persons and the acts.',
@@ -230,13 +228,67 @@ export const en = {
   'map.show': 'Show',
   'map.events': 'Events',
   'map.acts': 'Acts',
-  'map.hint':
-      'Without map tiles (offline) the points still show. The same places are listed below.',
+  'map.hint': 'Without map tiles (offline) the points still show. The same places are listed below.',
   'map.none': 'No event or act has a place with coordinates yet.',
   'map.places': 'Places',
   'map.place': 'Place',
   'map.records': 'Records',
 
+  'nav.settings': 'Settings',
+  'settings.title': 'Settings',
+  'settings.vocabularies': 'Vocabularies',
+  'settings.users': 'Users',
+  'settings.audit': 'Audit log',
+  'settings.tokens': 'API tokens',
+  'settings.vocab_hint':
+    'Each term has a label in English, Russian and Kyrgyz. A deprecated term stays on old records but is no longer offered.',
+  'settings.vocab_readonly': 'Only coordinators and administrators change vocabularies.',
+  'settings.vocabulary': 'Vocabulary',
+  'settings.code': 'Code',
+  'settings.deprecated': 'Deprecated',
+  'settings.new_term': 'New term (code)',
+  'settings.add_term': 'Add term',
+  'settings.bad_code': 'A code is letters, digits, _ and - (and not one already used).',
+  'settings.display_name': 'Display name',
+  'settings.role': 'Role',
+  'settings.role_of': 'Role of {user}',
+  'settings.state': 'State',
+  'settings.actions': 'Actions',
+  'settings.disabled': 'disabled',
+  'settings.active': 'active',
+  'settings.enable': 'Enable',
+  'settings.disable': 'Disable',
+  'settings.set_password': 'Set password',
+  'settings.new_password': 'New password for {user} (at least 12 characters):',
+  'settings.password_set': 'The password of {user} is set; their sessions ended.',
+  'settings.user_changed': '{user} changed.',
+  'settings.user_created': '{user} created.',
+  'settings.add_user': 'Add a user',
+  'settings.audit_actor': 'Who',
+  'settings.audit_action': 'Action',
+  'settings.audit_target': 'Record or account',
+  'settings.audit_when': 'When',
+  'settings.audit_remote': 'Address',
+  'settings.tokens_hint':
+    'A token lets a script use the API as you (Authorization: Bearer …). It is shown once; revoke it when it is no longer needed.',
+  'settings.token_once': 'Copy the token now; it is not shown again:',
+  'settings.token_name': 'What the token is for',
+  'settings.create_token': 'Create token',
+  'settings.revoke': 'Revoke',
+  'settings.revoked': 'revoked',
+  'vocab.act_type': 'Act types',
+  'vocab.confidentiality': 'Confidentiality levels',
+  'vocab.indicator': 'Indicators',
+  'vocab.language': 'Languages',
+  'vocab.name_kind': 'Kinds of name',
+  'vocab.object_kind': 'Kinds of object',
+  'vocab.organization_kind': 'Kinds of organization',
+  'vocab.place_level': 'Place levels',
+  'vocab.qualification_kind': 'Kinds of legal qualification',
+  'vocab.reliability': 'Reliability',
+  'vocab.script': 'Scripts',
+  'vocab.sex': 'Sex',
+  'vocab.source_kind': 'Kinds of source',
   'notfound.title': 'Not found',
   'notfound.text': 'There is no such page or record.',
 
@@ -339,5 +391,5 @@ export const en = {
 };
 
 export type Dict = {
-  [K in keyof typeof en]: string
+  [K in keyof typeof en]: string;
 };

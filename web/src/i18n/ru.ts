@@ -1,5 +1,5 @@
 // Русский.
-import type {Dict} from './en';
+import type { Dict } from './en';
 
 export const ru: Dict = {
   'common.loading': 'Загрузка…',
@@ -26,8 +26,7 @@ export const ru: Dict = {
   'login.wrong': 'Неверное имя пользователя или пароль.',
   'login.throttled': 'Слишком много попыток.',
   'login.expired_title': 'Сеанс завершён',
-  'login.expired_text':
-      'Войдите снова, чтобы продолжить. Всё, что вы ввели на этой странице, сохранено.',
+  'login.expired_text': 'Войдите снова, чтобы продолжить. Всё, что вы ввели на этой странице, сохранено.',
 
   'error.network': 'Сервер недоступен. Проверьте соединение и повторите; введённое сохранено.',
   'error.not_found': 'Не найдено.',
@@ -108,7 +107,7 @@ export const ru: Dict = {
   'search.type': 'Вид записи',
   'search.all_types': 'Все виды',
   'search.hint':
-      'Имена находятся в любом написании: «Askarov» находит «Аскаров». Поставьте * в конце слова, чтобы найти слова, начинающиеся так.',
+    'Имена находятся в любом написании: «Askarov» находит «Аскаров». Поставьте * в конце слова, чтобы найти слова, начинающиеся так.',
   'search.none': 'По запросу «{q}» ничего не найдено.',
   'search.results': 'Результаты по запросу «{q}»',
   'search.more': 'Ещё результаты',
@@ -128,7 +127,7 @@ export const ru: Dict = {
   'record.created': 'Создал(а) {who}, {when}',
   'record.updated': 'последнее изменение: {who}, {when}',
   'record.banner_restricted':
-      'Ограниченный доступ: запись открыта только документаторам, юристам, координаторам и администраторам.',
+    'Ограниченный доступ: запись открыта только документаторам, юристам, координаторам и администраторам.',
   'record.banner_secret': 'Секретно: запись открыта только координаторам и администраторам.',
 
   'history.title': 'История',
@@ -156,7 +155,7 @@ export const ru: Dict = {
   'form.problems': 'Исправьте, пожалуйста:',
   'form.not_saved': 'Не сохранено.',
   'form.conflict':
-      'Кто-то другой изменил эту запись. Ваш текст сохранён ниже; откройте запись в другой вкладке, сравните и сохраните снова.',
+    'Кто-то другой изменил эту запись. Ваш текст сохранён ниже; откройте запись в другой вкладке, сравните и сохраните снова.',
   'form.draft_restored': 'Восстановлен ваш несохранённый текст.',
   'form.discard_draft': 'Отбросить его',
   'form.required_note': 'Поля, отмеченные *, обязательны.',
@@ -199,14 +198,13 @@ export const ru: Dict = {
 
   'intake.title': 'Записать интервью',
   'intake.intro':
-      'Одна форма для интервью, события, о котором оно, названных в нём людей и того, что с каждым произошло. Всё сохраняется вместе — или ничего.',
+    'Одна форма для интервью, события, о котором оно, названных в нём людей и того, что с каждым произошло. Всё сохраняется вместе — или ничего.',
   'intake.interview': 'Интервью',
-  'intake.title_hint':
-      'Оставьте название пустым — оно будет составлено из имени опрошенного и даты.',
+  'intake.title_hint': 'Оставьте название пустым — оно будет составлено из имени опрошенного и даты.',
   'intake.default_title': 'Интервью: {who} {date}',
   'intake.interviewee': 'Кто дал интервью',
   'intake.interviewee_hint':
-      'Личность свидетеля — конфиденциальные сведения: их увидят только роли, которым это разрешено.',
+    'Личность свидетеля — конфиденциальные сведения: их увидят только роли, которым это разрешено.',
   'intake.interviewee_none': 'Никто из перечисленных ниже, или не записывать',
   'intake.confidentiality': 'Конфиденциальность этих записей',
   'intake.confidentiality_hint': 'Относится к интервью, людям и нарушениям.',
@@ -237,6 +235,61 @@ export const ru: Dict = {
   'map.place': 'Место',
   'map.records': 'Записи',
 
+  'nav.settings': 'Настройки',
+  'settings.title': 'Настройки',
+  'settings.vocabularies': 'Справочники',
+  'settings.users': 'Пользователи',
+  'settings.audit': 'Журнал аудита',
+  'settings.tokens': 'API-токены',
+  'settings.vocab_hint':
+    'У каждого термина есть название на английском, русском и кыргызском. Устаревший термин остаётся в старых записях, но больше не предлагается.',
+  'settings.vocab_readonly': 'Справочники изменяют только координаторы и администраторы.',
+  'settings.vocabulary': 'Справочник',
+  'settings.code': 'Код',
+  'settings.deprecated': 'Устаревший',
+  'settings.new_term': 'Новый термин (код)',
+  'settings.add_term': 'Добавить термин',
+  'settings.bad_code': 'Код — это латинские буквы, цифры, _ и - (и он ещё не занят).',
+  'settings.display_name': 'Отображаемое имя',
+  'settings.role': 'Роль',
+  'settings.role_of': 'Роль: {user}',
+  'settings.state': 'Состояние',
+  'settings.actions': 'Действия',
+  'settings.disabled': 'отключён',
+  'settings.active': 'активен',
+  'settings.enable': 'Включить',
+  'settings.disable': 'Отключить',
+  'settings.set_password': 'Задать пароль',
+  'settings.new_password': 'Новый пароль для {user} (не менее 12 символов):',
+  'settings.password_set': 'Пароль {user} задан; его сеансы завершены.',
+  'settings.user_changed': '{user}: изменено.',
+  'settings.user_created': '{user}: создан.',
+  'settings.add_user': 'Добавить пользователя',
+  'settings.audit_actor': 'Кто',
+  'settings.audit_action': 'Действие',
+  'settings.audit_target': 'Запись или учётная запись',
+  'settings.audit_when': 'Когда',
+  'settings.audit_remote': 'Адрес',
+  'settings.tokens_hint':
+    'Токен позволяет скрипту работать с API от вашего имени (Authorization: Bearer …). Он показывается один раз; отзовите его, когда он не нужен.',
+  'settings.token_once': 'Скопируйте токен сейчас, он больше не будет показан:',
+  'settings.token_name': 'Для чего токен',
+  'settings.create_token': 'Создать токен',
+  'settings.revoke': 'Отозвать',
+  'settings.revoked': 'отозван',
+  'vocab.act_type': 'Виды нарушений',
+  'vocab.confidentiality': 'Уровни конфиденциальности',
+  'vocab.indicator': 'Показатели',
+  'vocab.language': 'Языки',
+  'vocab.name_kind': 'Виды имён',
+  'vocab.object_kind': 'Виды объектов',
+  'vocab.organization_kind': 'Виды организаций',
+  'vocab.place_level': 'Уровни мест',
+  'vocab.qualification_kind': 'Виды правовых квалификаций',
+  'vocab.reliability': 'Надёжность',
+  'vocab.script': 'Письменности',
+  'vocab.sex': 'Пол',
+  'vocab.source_kind': 'Виды источников',
   'notfound.title': 'Не найдено',
   'notfound.text': 'Такой страницы или записи нет.',
 

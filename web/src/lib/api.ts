@@ -3,17 +3,17 @@
 
 export class ApiError extends Error {
   constructor(
-      readonly status: number,
-      readonly code: string,
-      message: string,
-      readonly field?: string,
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
   ) {
     super(message);
   }
 }
 
 let csrfToken = '';
-let onUnauthorized: (() => void)|null = null;
+let onUnauthorized: (() => void) | null = null;
 
 export function setCsrfToken(token: string) {
   csrfToken = token;
@@ -26,29 +26,22 @@ export function setUnauthorizedHandler(handler: () => void) {
   onUnauthorized = handler;
 }
 
-export type Query = Record<string, string|number|boolean|undefined|null|string[]>;
+export type Query = Record<string, string | number | boolean | undefined | null | string[]>;
 
 export function queryString(query?: Query): string {
   if (!query) return '';
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null || value === '') continue;
-    if (Array.isArray(value))
-      value.forEach((v) => params.append(key, v));
-    else
-      params.append(key, String(value));
+    if (Array.isArray(value)) value.forEach((v) => params.append(key, v));
+    else params.append(key, String(value));
   }
   const text = params.toString();
   return text ? '?' + text : '';
 }
 
-export async function api<T = any>(
-    method: string,
-    path: string,
-    body?: unknown,
-    query?: Query,
-    ): Promise<T> {
-  const headers: Record<string, string> = {Accept: 'application/json'};
+export async function api<T = any>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let response: Response;
@@ -73,10 +66,8 @@ export async function api<T = any>(
   }
   if (!response.ok) {
     const error = data?.error ?? {};
-    if (response.status === 401 && path !== '/auth/login' && path !== '/auth/me')
-      onUnauthorized?.();
-    throw new ApiError(
-        response.status, error.code ?? 'http', error.message ?? response.statusText, error.field);
+    if (response.status === 401 && path !== '/auth/login' && path !== '/auth/me') onUnauthorized?.();
+    throw new ApiError(response.status, error.code ?? 'http', error.message ?? response.statusText, error.field);
   }
   return data as T;
 }

@@ -1,7 +1,7 @@
 // Dates as people write them. Records keep fuzzy dates as "2021",
 // "2021-05" or "2021-05-29"; they are shown as "2021", "May 2021" and
 // "29 May 2021" in the interface language.
-import {lang, t, type Key} from './i18n';
+import { lang, t, type Key } from './i18n';
 
 const MONTH_KEYS: Key[] = [
   'month.1',
@@ -41,13 +41,12 @@ export function formatFuzzyDate(value: unknown): string {
   if (!intlKnows(code)) {
     // Our own words for a language this browser's Intl lacks.
     const name = t(MONTH_KEYS[month - 1]);
-    return day ? t('date.day', {day, month: name, year}) : t('date.month', {month: name, year});
+    return day ? t('date.day', { day, month: name, year }) : t('date.month', { month: name, year });
   }
-  const options: Intl.DateTimeFormatOptions = day ?
-      {year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC'} :
-      {year: 'numeric', month: 'long', timeZone: 'UTC'};
-  return new Intl.DateTimeFormat(code, options)
-      .format(new Date(Date.UTC(year, month - 1, day || 1)));
+  const options: Intl.DateTimeFormatOptions = day
+    ? { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }
+    : { year: 'numeric', month: 'long', timeZone: 'UTC' };
+  return new Intl.DateTimeFormat(code, options).format(new Date(Date.UTC(year, month - 1, day || 1)));
 }
 
 // "2021-05-29" .. "2021-06-02" as one span.
@@ -64,5 +63,5 @@ export function formatTimestamp(iso: unknown): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const code = intlKnows(lang()) ? lang() : 'ru';
-  return new Intl.DateTimeFormat(code, {dateStyle: 'medium', timeStyle: 'short'}).format(date);
+  return new Intl.DateTimeFormat(code, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }

@@ -1,11 +1,11 @@
 // What forms share: checks before saving (so several mistakes are shown at
 // once, the server's own check still decides), cleaning a body for the
 // API, and drafts that keep what was typed until it is saved.
-import {ApiError} from './api';
-import {FUZZY_DATE} from './dates';
-import {t} from './i18n';
-import type {Field} from './schema';
-import type {Errors} from '../components/fields';
+import { ApiError } from './api';
+import { FUZZY_DATE } from './dates';
+import { t } from './i18n';
+import type { Field } from './schema';
+import type { Errors } from '../components/fields';
 
 // Removes what the API should not receive: empty strings, empty list items
 // and lines, empty objects.
@@ -26,7 +26,7 @@ export function clean(value: any): any {
   return value;
 }
 
-function checkDate(value: string): string|undefined {
+function checkDate(value: string): string | undefined {
   const m = FUZZY_DATE.exec(value);
   if (!m) return t('msg.date_format');
   const [year, month, day] = [Number(m[1]), Number(m[2] ?? 1), Number(m[3] ?? 1)];
@@ -54,9 +54,10 @@ export function validate(fields: Field[], body: any, prefix = '', errors: Errors
     } else if ((f.kind === 'integer' || f.kind === 'number') && typeof v !== 'number') {
       errors[path] = f.kind === 'integer' ? t('msg.integer') : t('msg.number');
     } else if (
-        (f.kind === 'integer' || f.kind === 'number') &&
-        ((f.min !== undefined && v < f.min) || (f.max !== undefined && v > f.max))) {
-      errors[path] = t('msg.between', {min: f.min ?? '', max: f.max ?? ''});
+      (f.kind === 'integer' || f.kind === 'number') &&
+      ((f.min !== undefined && v < f.min) || (f.max !== undefined && v > f.max))
+    ) {
+      errors[path] = t('msg.between', { min: f.min ?? '', max: f.max ?? '' });
     } else if (f.kind === 'object' && f.fields) {
       validate(f.fields, v, path, errors);
     } else if (f.kind === 'object_list' && f.fields && Array.isArray(v)) {
@@ -69,9 +70,8 @@ export function validate(fields: Field[], body: any, prefix = '', errors: Errors
 // The server's refusal as errors by field, or under "" when it names none.
 export function serverErrors(error: unknown, strip = ''): Errors {
   if (error instanceof ApiError && error.field && error.status === 400) {
-    const field =
-        strip && error.field.startsWith(strip) ? error.field.slice(strip.length) : error.field;
-    return {[field]: error.message};
+    const field = strip && error.field.startsWith(strip) ? error.field.slice(strip.length) : error.field;
+    return { [field]: error.message };
   }
   return {};
 }
@@ -80,15 +80,16 @@ export function serverErrors(error: unknown, strip = ''): Errors {
 export function focusFirstError() {
   requestAnimationFrame(() => {
     const el = document.querySelector<HTMLElement>(
-        '[aria-invalid="true"], .has-error input, .has-error select, .has-error textarea');
+      '[aria-invalid="true"], .has-error input, .has-error select, .has-error textarea',
+    );
     el?.focus();
-    el?.scrollIntoView({block: 'center'});
+    el?.scrollIntoView({ block: 'center' });
   });
 }
 
 // Drafts live in sessionStorage: they survive a reload or a lost session,
 // and are gone when the tab is closed or the user signs out.
-export function loadDraft<T>(key: string): T|null {
+export function loadDraft<T>(key: string): T | null {
   try {
     const text = sessionStorage.getItem('draft:' + key);
     return text ? (JSON.parse(text) as T) : null;

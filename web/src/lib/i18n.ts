@@ -1,13 +1,13 @@
 // Interface language: English, Russian and Kyrgyz dictionaries, one file
 // each under src/i18n/. English is built in; the others load on demand.
-import {en, type Dict} from '../i18n/en';
-import {createStore, useStore} from './store';
+import { en, type Dict } from '../i18n/en';
+import { createStore, useStore } from './store';
 
-export type Lang = 'en'|'ru'|'ky';
-export const LANGS: {code: Lang; name: string}[] = [
-  {code: 'en', name: 'English'},
-  {code: 'ru', name: 'Русский'},
-  {code: 'ky', name: 'Кыргызча'},
+export type Lang = 'en' | 'ru' | 'ky';
+export const LANGS: { code: Lang; name: string }[] = [
+  { code: 'en', name: 'English' },
+  { code: 'ru', name: 'Русский' },
+  { code: 'ky', name: 'Кыргызча' },
 ];
 
 const loaders: Record<Lang, () => Promise<Dict>> = {
@@ -45,7 +45,7 @@ export type Key = keyof Dict;
 
 // The text for `key` in the current language (English when missing), with
 // {name} placeholders filled from `params`.
-export function t(key: Key, params?: Record<string, string|number>): string {
+export function t(key: Key, params?: Record<string, string | number>): string {
   let text: string = dict[key] ?? en[key] ?? key;
   if (params) {
     for (const [k, v] of Object.entries(params)) text = text.split('{' + k + '}').join(String(v));

@@ -1,7 +1,7 @@
 // Client-side routing over the History API. The server answers every
 // non-API path with index.html, so deep links and reloads work.
-import type {ComponentType} from 'preact';
-import {createStore, useStore} from './store';
+import type { ComponentType } from 'preact';
+import { createStore, useStore } from './store';
 
 export interface Location {
   path: string;
@@ -14,12 +14,12 @@ export interface RouteProps {
 }
 
 export interface Route {
-  path: string;  // "/events/:id"; ":name" matches one segment
+  path: string; // "/events/:id"; ":name" matches one segment
   component: ComponentType<RouteProps>;
 }
 
 function current(): Location {
-  return {path: location.pathname, query: new URLSearchParams(location.search)};
+  return { path: location.pathname, query: new URLSearchParams(location.search) };
 }
 
 export const locationStore = createStore<Location>(current());
@@ -29,10 +29,8 @@ export function useLocation(): Location {
 }
 
 export function navigate(url: string, replace = false) {
-  if (replace)
-    history.replaceState(null, '', url);
-  else
-    history.pushState(null, '', url);
+  if (replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
   locationStore.set(current());
   if (!replace) window.scrollTo(0, 0);
 }
@@ -54,8 +52,7 @@ export function installLinkHandler() {
   });
 }
 
-export function match(
-    routes: Route[], path: string): {route: Route; params: Record<string, string>}|null {
+export function match(routes: Route[], path: string): { route: Route; params: Record<string, string> } | null {
   const parts = path.split('/').filter(Boolean);
   for (const route of routes) {
     const pattern = route.path.split('/').filter(Boolean);
@@ -63,25 +60,20 @@ export function match(
     const params: Record<string, string> = {};
     let ok = true;
     for (let i = 0; i < pattern.length && ok; i++) {
-      if (pattern[i].startsWith(':'))
-        params[pattern[i].slice(1)] = decodeURIComponent(parts[i]);
-      else
-        ok = pattern[i] === parts[i];
+      if (pattern[i].startsWith(':')) params[pattern[i].slice(1)] = decodeURIComponent(parts[i]);
+      else ok = pattern[i] === parts[i];
     }
-    if (ok) return {route, params};
+    if (ok) return { route, params };
   }
   return null;
 }
 
 // A URL with the query parameters changed (empty values removed).
-export function withQuery(
-    path: string, query: URLSearchParams, changes: Record<string, string|null>): string {
+export function withQuery(path: string, query: URLSearchParams, changes: Record<string, string | null>): string {
   const next = new URLSearchParams(query);
   for (const [k, v] of Object.entries(changes)) {
-    if (v === null || v === '')
-      next.delete(k);
-    else
-      next.set(k, v);
+    if (v === null || v === '') next.delete(k);
+    else next.set(k, v);
   }
   const text = next.toString();
   return path + (text ? '?' + text : '');

@@ -1,10 +1,21 @@
 // The record schema (GET /api/v1/schema) and vocabularies
 // (GET /api/v1/vocabularies), with lookups in the interface language.
-import {lang, tOr} from './i18n';
-import {bootStore} from './session';
+import { lang, tOr } from './i18n';
+import { bootStore } from './session';
 
-export type FieldKind =|'string'|'text'|'enum'|'date'|'integer'|'number'|'bool'|'ref'|'ref_list'|
-    'string_list'|'object'|'object_list';
+export type FieldKind =
+  | 'string'
+  | 'text'
+  | 'enum'
+  | 'date'
+  | 'integer'
+  | 'number'
+  | 'bool'
+  | 'ref'
+  | 'ref_list'
+  | 'string_list'
+  | 'object'
+  | 'object_list';
 
 export interface Field {
   name: string;
@@ -45,7 +56,7 @@ export const SENSITIVE_FIELDS: Record<string, string[]> = {
   source: ['given_by_person_id'],
 };
 
-export function schemaType(name: string): RecordType|undefined {
+export function schemaType(name: string): RecordType | undefined {
   return bootStore.get()?.schema.types.find((t) => t.name === name || t.plural === name);
 }
 
@@ -54,7 +65,7 @@ export function terms(vocabulary: string): Term[] {
   return list.filter((t) => !t.deprecated).sort((a, b) => a.position - b.position);
 }
 
-export function termLabel(vocabulary: string|undefined, code: unknown): string {
+export function termLabel(vocabulary: string | undefined, code: unknown): string {
   if (typeof code !== 'string') return '';
   if (!vocabulary) return code;
   const term = bootStore.get()?.vocabularies[vocabulary]?.find((t) => t.code === code);
@@ -64,7 +75,7 @@ export function termLabel(vocabulary: string|undefined, code: unknown): string {
 
 // "Victim" for act.victim_person_id: the dictionary's label for the field
 // in this type, else for the field in any type, else the schema's words.
-export function fieldLabel(type: string, field: Field|string): string {
+export function fieldLabel(type: string, field: Field | string): string {
   const name = typeof field === 'string' ? field : field.name;
   const fallback = typeof field === 'string' ? name : field.description || name;
   return tOr('f.' + type + '.' + name, tOr('f.' + name, fallback));

@@ -1,8 +1,8 @@
 // Who is signed in, what they may do, and the data every page needs
 // (schema, vocabularies, settings), loaded once per session.
-import {api, get, setCsrfToken} from './api';
-import {createStore} from './store';
-import type {Schema, Vocabularies} from './schema';
+import { api, get, setCsrfToken } from './api';
+import { createStore } from './store';
+import type { Schema, Vocabularies } from './schema';
 
 export interface User {
   username: string;
@@ -28,8 +28,8 @@ export interface Boot {
   config: Config;
 }
 
-export const meStore = createStore<Me|null>(null);
-export const bootStore = createStore<Boot|null>(null);
+export const meStore = createStore<Me | null>(null);
+export const bootStore = createStore<Boot | null>(null);
 // True while the session has expired and the sign-in dialog is open.
 export const reauthStore = createStore<boolean>(false);
 
@@ -69,7 +69,7 @@ async function loadBoot(): Promise<void> {
     get<Vocabularies>('/vocabularies'),
     get<Config>('/config'),
   ]);
-  bootStore.set({schema, vocabularies, config});
+  bootStore.set({ schema, vocabularies, config });
 }
 
 // Resumes the session the cookie holds, if any.
@@ -86,7 +86,7 @@ export async function resume(): Promise<boolean> {
 }
 
 export async function login(username: string, password: string): Promise<void> {
-  const answer = await api<{csrf_token: string}>('POST', '/auth/login', {username, password});
+  const answer = await api<{ csrf_token: string }>('POST', '/auth/login', { username, password });
   setCsrfToken(answer.csrf_token);
   const me = await get<Me>('/auth/me');
   const previous = meStore.get();

@@ -1,5 +1,5 @@
 // A tiny observable value: components subscribe with useStore().
-import {useEffect, useState} from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 
 export interface Store<T> {
   get(): T;

@@ -1,8 +1,8 @@
 // Titles of records by id, fetched in batches (GET /api/v1/titles) and kept
 // for the session: a list of 50 acts names its victims with one request.
-import {useEffect, useState} from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 
-import {get} from './api';
+import { get } from './api';
 
 export interface TitleInfo {
   id: string;
@@ -12,7 +12,7 @@ export interface TitleInfo {
   deleted: boolean;
 }
 
-const cache = new Map<string, TitleInfo|null>();  // null: not visible / does not exist
+const cache = new Map<string, TitleInfo | null>(); // null: not visible / does not exist
 const waiting = new Set<string>();
 const listeners = new Set<() => void>();
 let scheduled = false;
@@ -23,13 +23,13 @@ function flush() {
   ids.forEach((id) => waiting.delete(id));
   if (waiting.size) schedule();
   if (!ids.length) return;
-  get<{items: TitleInfo[]}>('/titles', {ids: ids.join(',')})
-      .then((answer) => {
-        ids.forEach((id) => cache.set(id, null));
-        answer.items.forEach((item) => cache.set(item.id, item));
-      })
-      .catch(() => ids.forEach((id) => cache.delete(id)))
-      .finally(() => listeners.forEach((fn) => fn()));
+  get<{ items: TitleInfo[] }>('/titles', { ids: ids.join(',') })
+    .then((answer) => {
+      ids.forEach((id) => cache.set(id, null));
+      answer.items.forEach((item) => cache.set(item.id, item));
+    })
+    .catch(() => ids.forEach((id) => cache.delete(id)))
+    .finally(() => listeners.forEach((fn) => fn()));
 }
 
 function schedule() {
@@ -47,13 +47,13 @@ export function forgetTitle(id: string) {
   cache.delete(id);
 }
 
-export function cachedTitle(id: string): TitleInfo|null|undefined {
+export function cachedTitle(id: string): TitleInfo | null | undefined {
   return cache.get(id);
 }
 
 // Titles of `ids`; entries appear as they arrive. A missing entry after
 // loading means the record does not exist for this user.
-export function useTitles(ids: string[]): Map<string, TitleInfo|null> {
+export function useTitles(ids: string[]): Map<string, TitleInfo | null> {
   const [, setTick] = useState(0);
   const key = ids.join(',');
   useEffect(() => {
@@ -71,29 +71,23 @@ export function useTitles(ids: string[]): Map<string, TitleInfo|null> {
       listeners.delete(update);
     };
   }, [key]);
-  const out = new Map<string, TitleInfo|null>();
-  for (const id of ids)
-    if (cache.has(id)) out.set(id, cache.get(id)!);
+  const out = new Map<string, TitleInfo | null>();
+  for (const id of ids) if (cache.has(id)) out.set(id, cache.get(id)!);
   return out;
 }
 
 // Every record id a record's body refers to (top level and nested).
-export function referencedIds(
-    value: unknown, fields: {name: string; kind: string; fields?: any[]}[]): string[] {
+export function referencedIds(value: unknown, fields: { name: string; kind: string; fields?: any[] }[]): string[] {
   const out: string[] = [];
-  const walk = (v: any, spec: {name: string; kind: string; fields?: any[]}[]) => {
+  const walk = (v: any, spec: { name: string; kind: string; fields?: any[] }[]) => {
     if (!v || typeof v !== 'object') return;
     for (const f of spec) {
       const x = v[f.name];
       if (x === undefined || x === null) continue;
-      if (f.kind === 'ref' && typeof x === 'string')
-        out.push(x);
-      else if (f.kind === 'ref_list' && Array.isArray(x))
-        out.push(...x.filter((s) => typeof s === 'string'));
-      else if (f.kind === 'object' && f.fields)
-        walk(x, f.fields);
-      else if (f.kind === 'object_list' && Array.isArray(x) && f.fields)
-        x.forEach((item) => walk(item, f.fields!));
+      if (f.kind === 'ref' && typeof x === 'string') out.push(x);
+      else if (f.kind === 'ref_list' && Array.isArray(x)) out.push(...x.filter((s) => typeof s === 'string'));
+      else if (f.kind === 'object' && f.fields) walk(x, f.fields);
+      else if (f.kind === 'object_list' && Array.isArray(x) && f.fields) x.forEach((item) => walk(item, f.fields!));
     }
   };
   walk(value, fields);

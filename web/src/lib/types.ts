@@ -1,16 +1,16 @@
 // How each record type appears in the interface: its list columns, the
 // order of its form, and its title. A new record type is one entry here
 // (and its words in src/i18n/*.ts); fields come from GET /api/v1/schema.
-import {formatNumber} from './i18n';
-import {termLabel} from './schema';
+import { formatNumber } from './i18n';
+import { termLabel } from './schema';
 
 export interface TypeUi {
-  name: string;         // as in the schema: "legal_qualification"
-  plural: string;       // as in URLs and the API: "legal-qualifications"
-  columns: string[];    // list columns after the title
-  titleField?: string;  // the sortable field the title column stands for
-  sort?: string;        // default list order
-  first?: string[];     // fields shown first in forms and record pages
+  name: string; // as in the schema: "legal_qualification"
+  plural: string; // as in URLs and the API: "legal-qualifications"
+  columns: string[]; // list columns after the title
+  titleField?: string; // the sortable field the title column stands for
+  sort?: string; // default list order
+  first?: string[]; // fields shown first in forms and record pages
   // Fields edited elsewhere on the form (left out of the generic layout).
   hide?: string[];
 }
@@ -21,7 +21,7 @@ export const TYPES: TypeUi[] = [
     plural: 'events',
     columns: ['start_date', 'end_date', 'place_ids'],
     sort: '-start_date',
-    first: ['title', 'start_date', 'end_date', 'description', 'parent_id', 'place_ids']
+    first: ['title', 'start_date', 'end_date', 'description', 'parent_id', 'place_ids'],
   },
   {
     name: 'act',
@@ -29,26 +29,26 @@ export const TYPES: TypeUi[] = [
     titleField: 'type',
     columns: ['event_id', 'victim_person_id', 'date', 'place_id'],
     sort: '-date',
-    first: ['type', 'event_id', 'victim_person_id', 'object', 'date', 'place_id']
+    first: ['type', 'event_id', 'victim_person_id', 'object', 'date', 'place_id'],
   },
   {
     name: 'person',
     plural: 'persons',
     columns: ['sex', 'birth_date', 'age_at_event', 'citizenship'],
-    first: ['names', 'sex', 'birth_date', 'age_at_event']
+    first: ['names', 'sex', 'birth_date', 'age_at_event'],
   },
   {
     name: 'place',
     plural: 'places',
     columns: ['level', 'parent_id', 'country_code'],
-    first: ['name', 'level', 'parent_id', 'latitude', 'longitude']
+    first: ['name', 'level', 'parent_id', 'latitude', 'longitude'],
   },
   {
     name: 'source',
     plural: 'sources',
     columns: ['kind', 'date', 'reliability'],
     sort: '-date',
-    first: ['title', 'kind', 'date', 'language', 'reliability']
+    first: ['title', 'kind', 'date', 'language', 'reliability'],
   },
   {
     name: 'claim',
@@ -56,27 +56,24 @@ export const TYPES: TypeUi[] = [
     titleField: 'indicator',
     columns: ['event_id', 'value', 'as_of', 'source_id'],
     sort: '-as_of',
-    first: [
-      'event_id', 'indicator', 'value', 'value_min', 'value_max', 'approximate', 'as_of',
-      'source_id'
-    ]
+    first: ['event_id', 'indicator', 'value', 'value_min', 'value_max', 'approximate', 'as_of', 'source_id'],
   },
   {
     name: 'organization',
     plural: 'organizations',
     columns: ['kind', 'country'],
     sort: 'name',
-    first: ['name', 'kind']
+    first: ['name', 'kind'],
   },
   {
     name: 'legal_qualification',
     plural: 'legal-qualifications',
     columns: ['kind', 'code', 'jurisdiction'],
-    first: ['kind', 'code', 'title']
+    first: ['kind', 'code', 'title'],
   },
 ];
 
-export function typeUi(nameOrPlural: string): TypeUi|undefined {
+export function typeUi(nameOrPlural: string): TypeUi | undefined {
   return TYPES.find((t) => t.name === nameOrPlural || t.plural === nameOrPlural);
 }
 
@@ -87,8 +84,7 @@ export function recordPath(type: string, id: string): string {
 // A record's title as people read it, in the interface language. `type`
 // is the record type: an act's own "type" field (its act type) hides the
 // envelope's.
-export function recordTitle(
-    type: string, record: any, resolve?: (id: string) => string | undefined): string {
+export function recordTitle(type: string, record: any, resolve?: (id: string) => string | undefined): string {
   if (!record) return '';
   switch (type) {
     case 'person':
@@ -100,13 +96,13 @@ export function recordTitle(
       return [what, victim || object].filter(Boolean).join(' — ');
     }
     case 'claim': {
-      const value = record.value !== undefined ?
-          formatNumber(record.value) :
-          record.value_min !== undefined ?
-          formatNumber(record.value_min) + '–' + formatNumber(record.value_max) :
-          '';
-      return termLabel('indicator', record.indicator) + ': ' + (record.approximate ? '~' : '') +
-          value;
+      const value =
+        record.value !== undefined
+          ? formatNumber(record.value)
+          : record.value_min !== undefined
+            ? formatNumber(record.value_min) + '–' + formatNumber(record.value_max)
+            : '';
+      return termLabel('indicator', record.indicator) + ': ' + (record.approximate ? '~' : '') + value;
     }
     case 'legal_qualification':
       return [record.code, record.title].filter(Boolean).join(' ');

@@ -14,7 +14,17 @@ interface Overview {
   counts: Record<string, number>;
   victims: number;
   acts_by_type: Record<string, number>;
-  recent: { id: string; type: string; title: string; revision: number; op: string; at: string; by: string; confidentiality: string; deleted: boolean }[];
+  recent: {
+    id: string;
+    type: string;
+    title: string;
+    revision: number;
+    op: string;
+    at: string;
+    by: string;
+    confidentiality: string;
+    deleted: boolean;
+  }[];
   claim_events: { id: string; title: string; claims: number }[];
 }
 
@@ -83,9 +93,17 @@ export function Dashboard() {
                 <ul class="recent">
                   {data.recent.map((r) => (
                     <li key={r.id + '-' + r.revision}>
-                      <a href={recordPath(r.type, r.id)}>{titleText(r) || r.id}</a> <ConfBadge level={r.confidentiality === 'restricted' || r.confidentiality === 'secret' ? r.confidentiality : undefined} />
+                      <a href={recordPath(r.type, r.id)}>{titleText(r) || r.id}</a>{' '}
+                      <ConfBadge
+                        level={
+                          r.confidentiality === 'restricted' || r.confidentiality === 'secret'
+                            ? r.confidentiality
+                            : undefined
+                        }
+                      />
                       <div class="muted small">
-                        {typeLabel(r.type, false)} · {tOr('op.' + r.op, r.op)} · {t('history.by', { who: r.by, when: formatTimestamp(r.at) })}
+                        {typeLabel(r.type, false)} · {tOr('op.' + r.op, r.op)} ·{' '}
+                        {t('history.by', { who: r.by, when: formatTimestamp(r.at) })}
                       </div>
                     </li>
                   ))}
@@ -100,7 +118,11 @@ export function Dashboard() {
             ) : (
               <>
                 <label for="claims-event">{typeLabel('event', false)}</label>{' '}
-                <select id="claims-event" value={event} onChange={(e) => setEvent((e.target as HTMLSelectElement).value)}>
+                <select
+                  id="claims-event"
+                  value={event}
+                  onChange={(e) => setEvent((e.target as HTMLSelectElement).value)}
+                >
                   {data.claim_events.map((e) => (
                     <option key={e.id} value={e.id}>
                       {e.title}

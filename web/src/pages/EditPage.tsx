@@ -23,7 +23,7 @@ export function formFields(type: string): Field[] {
   const spec = schemaType(type);
   const ui = typeUi(type);
   if (!spec) return [];
-  const hidden = seesSensitive() ? [] : SENSITIVE_FIELDS[spec.name] ?? [];
+  const hidden = seesSensitive() ? [] : (SENSITIVE_FIELDS[spec.name] ?? []);
   const fields = spec.fields.filter((f) => !hidden.includes(f.name) && !(ui?.hide ?? []).includes(f.name));
   const first = ui?.first ?? [];
   const rank = (f: Field) => {
@@ -51,13 +51,23 @@ export function EditPage({ params, query }: RouteProps) {
   const ui = typeUi(params.plural);
   const spec = ui && schemaType(ui.name);
   if (!ui || !spec || !can('records:write')) return <NotFound />;
-  return <EditForm key={params.plural + '/' + (params.id ?? 'new')} type={ui.name} plural={ui.plural} id={params.id} query={query} />;
+  return (
+    <EditForm
+      key={params.plural + '/' + (params.id ?? 'new')}
+      type={ui.name}
+      plural={ui.plural}
+      id={params.id}
+      query={query}
+    />
+  );
 }
 
 function EditForm({ type, plural, id, query }: { type: string; plural: string; id?: string; query: URLSearchParams }) {
   const fields = useMemo(() => formFields(type), [type]);
   const draftKey = plural + ':' + (id ?? 'new');
-  const [body, setBody] = useState<Record<string, any> | null>(id ? null : () => loadDraft<Record<string, any>>(draftKey) ?? prefill(fields, query));
+  const [body, setBody] = useState<Record<string, any> | null>(
+    id ? null : () => loadDraft<Record<string, any>>(draftKey) ?? prefill(fields, query),
+  );
   const [restored, setRestored] = useState(() => !id && !!loadDraft(draftKey));
   const [revision, setRevision] = useState<number | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
@@ -109,7 +119,8 @@ function EditForm({ type, plural, id, query }: { type: string; plural: string; i
     setRestored(false);
     if (id && original) {
       const own: Record<string, any> = {};
-      for (const [k, v] of Object.entries(original)) if (!ENVELOPE.includes(k) || (k === 'type' && type === 'act')) own[k] = v;
+      for (const [k, v] of Object.entries(original))
+        if (!ENVELOPE.includes(k) || (k === 'type' && type === 'act')) own[k] = v;
       setBody(own);
     } else {
       setBody(prefill(fields, query));
@@ -170,7 +181,16 @@ function EditForm({ type, plural, id, query }: { type: string; plural: string; i
       <ErrorSummary errors={errors} general={general} label={(p) => pathLabel(type, fields, p)} />
       <form class="record-form" onSubmit={submit} noValidate>
         {fields.map((f) => (
-          <FieldInput key={f.name} type={type} field={f} path={f.name} value={body[f.name]} onChange={(v) => update(f.name, v)} errors={errors} exclude={id ? [id] : undefined} />
+          <FieldInput
+            key={f.name}
+            type={type}
+            field={f}
+            path={f.name}
+            value={body[f.name]}
+            onChange={(v) => update(f.name, v)}
+            errors={errors}
+            exclude={id ? [id] : undefined}
+          />
         ))}
         <p class="hint">{t('form.required_note')}</p>
         <div class="form-actions">

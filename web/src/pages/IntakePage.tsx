@@ -2,6 +2,7 @@
 // is about (an existing one or a new one), the persons it names with what
 // happened to each (acts). Saved in one transaction (POST /api/v1/intake):
 // all of it or nothing, and until then the draft is kept.
+import { Fragment } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { api } from '../lib/api';
 import { clean, dropDraft, focusFirstError, loadDraft, saveDraft, validate } from '../lib/forms';
@@ -46,11 +47,16 @@ const ACT_MORE = ['consequence', 'perpetrator_organization_id', 'perpetrator_unk
 function pick(type: string, names: string[]): Field[] {
   const spec = schemaType(type);
   const sensitive = seesSensitive();
-  return names
-    .map((n) => spec?.fields.find((f) => f.name === n))
-    .filter((f): f is Field => !!f && (sensitive || !['contact', 'address', 'private_notes', 'given_by_person_id'].includes(f.name)))
-    // In this form the event and the victim of an act are given by where it stands.
-    .map((f) => (f.name === 'title' && type === 'source' ? { ...f, required: false } : f));
+  return (
+    names
+      .map((n) => spec?.fields.find((f) => f.name === n))
+      .filter(
+        (f): f is Field =>
+          !!f && (sensitive || !['contact', 'address', 'private_notes', 'given_by_person_id'].includes(f.name)),
+      )
+      // In this form the event and the victim of an act are given by where it stands.
+      .map((f) => (f.name === 'title' && type === 'source' ? { ...f, required: false } : f))
+  );
 }
 
 function emptyPerson(): PersonPart {
@@ -91,7 +97,8 @@ function build(state: Intake): Built {
   // keys across the whole request).
   const source: Body = { ...clean(state.source), kind: 'interview', confidentiality: level };
   if (!source.title) {
-    const who = state.interviewee !== '' ? personName(state.people[Number(state.interviewee)], Number(state.interviewee)) : '';
+    const who =
+      state.interviewee !== '' ? personName(state.people[Number(state.interviewee)], Number(state.interviewee)) : '';
     source.title = t('intake.default_title', { who: who || '—', date: state.source.date ?? '' }).trim();
   }
   if (state.interviewee !== '' && seesSensitive()) source.given_by_person_id = '@p' + state.interviewee;
@@ -111,7 +118,13 @@ function build(state: Intake): Built {
     p.acts.forEach((act, j) => {
       records.push({
         type: 'act',
-        body: { ...clean(act), event_id: eventRef || undefined, victim_person_id: '@p' + i, sources: cited, confidentiality: level },
+        body: {
+          ...clean(act),
+          event_id: eventRef || undefined,
+          victim_person_id: '@p' + i,
+          sources: cited,
+          confidentiality: level,
+        },
       });
       origins.push({ prefix: `people[${i}].acts[${j}]` });
     });
@@ -133,7 +146,15 @@ function FieldGroup(props: {
 }) {
   const { type, fields, more, moreLabel, prefix, value, errors, onChange } = props;
   const input = (f: Field) => (
-    <FieldInput key={f.name} type={type} field={f} path={prefix + '.' + f.name} value={value[f.name]} onChange={(v) => onChange(f.name, v)} errors={errors} />
+    <FieldInput
+      key={f.name}
+      type={type}
+      field={f}
+      path={prefix + '.' + f.name}
+      value={value[f.name]}
+      onChange={(v) => onChange(f.name, v)}
+      errors={errors}
+    />
   );
   const open = more.some((f) => value[f.name] !== undefined || errorsUnder(errors, prefix + '.' + f.name));
   return (
@@ -196,7 +217,12 @@ function IntakeForm() {
       const who = personName(state.people[Number(m[1])] ?? emptyPerson(), Number(m[1]));
       const type = m[2] !== undefined ? 'act' : 'person';
       const name = m[3].replace(/\[.*$/, '').split('.')[0];
-      return who + (m[2] !== undefined ? ' › ' + t('intake.act_n', { n: Number(m[2]) + 1 }) : '') + ' › ' + fieldLabel(type, name);
+      return (
+        who +
+        (m[2] !== undefined ? ' › ' + t('intake.act_n', { n: Number(m[2]) + 1 }) : '') +
+        ' › ' +
+        fieldLabel(type, name)
+      );
     }
     const [part, ...rest] = path.split('.');
     const type = part === 'source' ? 'source' : part === 'event' ? 'event' : 'act';
@@ -214,7 +240,9 @@ function IntakeForm() {
     else if (!state.eventId) found['eventId'] = t('msg.required');
     state.people.forEach((p, i) => {
       validate([...fields.person, ...fields.personMore], clean(p.body), `people[${i}]`, found);
-      p.acts.forEach((a, j) => validate([...fields.act, ...fields.actMore], clean(a), `people[${i}].acts[${j}]`, found));
+      p.acts.forEach((a, j) =>
+        validate([...fields.act, ...fields.actMore], clean(a), `people[${i}].acts[${j}]`, found),
+      );
     });
     if (Object.keys(found).length) {
       setErrors(found);
@@ -224,7 +252,11 @@ function IntakeForm() {
     const { records, origins } = build(state);
     setSaving(true);
     try {
-      const answer = await api<{ records: { id: string; type: string; title: string; confidentiality: string }[] }>('POST', '/intake', { records });
+      const answer = await api<{ records: { id: string; type: string; title: string; confidentiality: string }[] }>(
+        'POST',
+        '/intake',
+        { records },
+      );
       dropDraft(DRAFT);
       setDone(answer.records);
       setErrors({});
@@ -260,7 +292,9 @@ function IntakeForm() {
         <ul class="saved-list">
           {done.map((r) => (
             <li key={r.id}>
-              <span class="muted">{typeLabel(r.type, false)}:</span> <a href={recordPath(r.type, r.id)}>{titleText({ ...r, deleted: false })}</a> <ConfBadge level={r.confidentiality} />
+              <span class="muted">{typeLabel(r.type, false)}:</span>{' '}
+              <a href={recordPath(r.type, r.id)}>{titleText({ ...r, deleted: false })}</a>{' '}
+              <ConfBadge level={r.confidentiality} />
             </li>
           ))}
         </ul>
@@ -305,13 +339,27 @@ function IntakeForm() {
       <form class="record-form" onSubmit={submit} noValidate>
         <fieldset class="section">
           <legend>{t('intake.interview')}</legend>
-          {fields.source.map((f) => (
-            <FieldInput key={f.name} type="source" field={f} path={'source.' + f.name} value={state.source[f.name]} onChange={(v) => setIn('source', f.name, v)} errors={errors} />
+          {fields.source.map((f, k) => (
+            <Fragment key={f.name}>
+              <FieldInput
+                type="source"
+                field={f}
+                path={'source.' + f.name}
+                value={state.source[f.name]}
+                onChange={(v) => setIn('source', f.name, v)}
+                errors={errors}
+              />
+              {k === 0 && <p class="hint title-hint">{t('intake.title_hint')}</p>}
+            </Fragment>
           ))}
-          <p class="hint">{t('intake.title_hint')}</p>
           {seesSensitive() && (
             <FieldRow id={fieldId('interviewee')} label={t('intake.interviewee')} hint={t('intake.interviewee_hint')}>
-              <select id={fieldId('interviewee')} aria-describedby={fieldId('interviewee') + '-hint'} value={state.interviewee} onChange={(e) => change((s) => ({ ...s, interviewee: (e.target as HTMLSelectElement).value }))}>
+              <select
+                id={fieldId('interviewee')}
+                aria-describedby={fieldId('interviewee') + '-hint'}
+                value={state.interviewee}
+                onChange={(e) => change((s) => ({ ...s, interviewee: (e.target as HTMLSelectElement).value }))}
+              >
                 <option value="">{t('intake.interviewee_none')}</option>
                 {state.people.map((p, i) => (
                   <option key={i} value={String(i)}>
@@ -321,8 +369,17 @@ function IntakeForm() {
               </select>
             </FieldRow>
           )}
-          <FieldRow id={fieldId('confidentiality')} label={t('intake.confidentiality')} hint={t('intake.confidentiality_hint')}>
-            <select id={fieldId('confidentiality')} aria-describedby={fieldId('confidentiality') + '-hint'} value={state.confidentiality} onChange={(e) => change((s) => ({ ...s, confidentiality: (e.target as HTMLSelectElement).value }))}>
+          <FieldRow
+            id={fieldId('confidentiality')}
+            label={t('intake.confidentiality')}
+            hint={t('intake.confidentiality_hint')}
+          >
+            <select
+              id={fieldId('confidentiality')}
+              aria-describedby={fieldId('confidentiality') + '-hint'}
+              value={state.confidentiality}
+              onChange={(e) => change((s) => ({ ...s, confidentiality: (e.target as HTMLSelectElement).value }))}
+            >
               {levelOptions.map((o) => (
                 <option key={o.code} value={o.code}>
                   {o.labels[lang()] ?? o.labels.en}
@@ -336,23 +393,62 @@ function IntakeForm() {
           <legend>{typeLabel('event', false)}</legend>
           <div class="radio-row" role="radiogroup" aria-label={typeLabel('event', false)}>
             <label>
-              <input type="radio" name="event-mode" checked={state.eventMode === 'existing'} onChange={() => change((s) => ({ ...s, eventMode: 'existing' }))} /> {t('intake.event_existing')}
+              <input
+                type="radio"
+                name="event-mode"
+                checked={state.eventMode === 'existing'}
+                onChange={() => change((s) => ({ ...s, eventMode: 'existing' }))}
+              />{' '}
+              {t('intake.event_existing')}
             </label>
             <label>
-              <input type="radio" name="event-mode" checked={state.eventMode === 'new'} onChange={() => change((s) => ({ ...s, eventMode: 'new' }))} /> {t('intake.event_new')}
+              <input
+                type="radio"
+                name="event-mode"
+                checked={state.eventMode === 'new'}
+                onChange={() => change((s) => ({ ...s, eventMode: 'new' }))}
+              />{' '}
+              {t('intake.event_new')}
             </label>
           </div>
           {state.eventMode === 'existing' ? (
             <FieldRow id={fieldId('eventId')} label={typeLabel('event', false)} required error={errors.eventId}>
-              <RefPicker id={fieldId('eventId')} types={['event']} value={state.eventId} onChange={(v) => change((s) => ({ ...s, eventId: v as string | undefined }))} invalid={!!errors.eventId} describedBy={errors.eventId ? fieldId('eventId') + '-error' : undefined} />
+              <RefPicker
+                id={fieldId('eventId')}
+                types={['event']}
+                value={state.eventId}
+                onChange={(v) => change((s) => ({ ...s, eventId: v as string | undefined }))}
+                invalid={!!errors.eventId}
+                describedBy={errors.eventId ? fieldId('eventId') + '-error' : undefined}
+              />
             </FieldRow>
           ) : (
             fields.event.map((f) => (
-              <FieldInput key={f.name} type="event" field={f} path={'event.' + f.name} value={state.event[f.name]} onChange={(v) => setIn('event', f.name, v)} errors={errors} />
+              <FieldInput
+                key={f.name}
+                type="event"
+                field={f}
+                path={'event.' + f.name}
+                value={state.event[f.name]}
+                onChange={(v) => setIn('event', f.name, v)}
+                errors={errors}
+              />
             ))
           )}
-          <FieldRow id={fieldId('otherSources')} label={t('intake.other_sources')} hint={t('intake.other_sources_hint')} error={errors.otherSources}>
-            <RefPicker id={fieldId('otherSources')} types={['source']} multiple value={state.otherSources} onChange={(v) => change((s) => ({ ...s, otherSources: (v as string[]) ?? [] }))} describedBy={fieldId('otherSources') + '-hint'} />
+          <FieldRow
+            id={fieldId('otherSources')}
+            label={t('intake.other_sources')}
+            hint={t('intake.other_sources_hint')}
+            error={errors.otherSources}
+          >
+            <RefPicker
+              id={fieldId('otherSources')}
+              types={['source']}
+              multiple
+              value={state.otherSources}
+              onChange={(v) => change((s) => ({ ...s, otherSources: (v as string[]) ?? [] }))}
+              describedBy={fieldId('otherSources') + '-hint'}
+            />
           </FieldRow>
         </fieldset>
 
@@ -363,7 +459,11 @@ function IntakeForm() {
               {p.body.names?.[0]?.value ? ': ' + p.body.names[0].value : ''}
             </legend>
             {state.people.length > 1 && (
-              <button type="button" class="link-button remove-person" onClick={() => change((s) => ({ ...s, people: s.people.filter((_, k) => k !== i), interviewee: '' }))}>
+              <button
+                type="button"
+                class="link-button remove-person"
+                onClick={() => change((s) => ({ ...s, people: s.people.filter((_, k) => k !== i), interviewee: '' }))}
+              >
                 {t('intake.remove_person', { name: personName(p, i) })}
               </button>
             )}
@@ -389,7 +489,14 @@ function IntakeForm() {
               <div class="list-item" key={j}>
                 <div class="list-item-head">
                   <span class="list-item-title">{t('intake.act_n', { n: j + 1 })}</span>
-                  <button type="button" class="link-button" onClick={() => setPerson(i, (x) => ({ ...x, acts: x.acts.filter((_, k) => k !== j) }))} aria-label={t('form.remove_item', { item: personName(p, i) + ' — ' + t('intake.act_n', { n: j + 1 }) })}>
+                  <button
+                    type="button"
+                    class="link-button"
+                    onClick={() => setPerson(i, (x) => ({ ...x, acts: x.acts.filter((_, k) => k !== j) }))}
+                    aria-label={t('form.remove_item', {
+                      item: personName(p, i) + ' — ' + t('intake.act_n', { n: j + 1 }),
+                    })}
+                  >
                     {t('form.remove')}
                   </button>
                 </div>
@@ -416,13 +523,21 @@ function IntakeForm() {
                 />
               </div>
             ))}
-            <button type="button" class="secondary" onClick={() => setPerson(i, (x) => ({ ...x, acts: [...x.acts, {}] }))}>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => setPerson(i, (x) => ({ ...x, acts: [...x.acts, {}] }))}
+            >
               + {t('intake.add_act')}
             </button>
           </fieldset>
         ))}
         <p>
-          <button type="button" class="secondary" onClick={() => change((s) => ({ ...s, people: [...s.people, emptyPerson()] }))}>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => change((s) => ({ ...s, people: [...s.people, emptyPerson()] }))}
+          >
             + {t('intake.add_person')}
           </button>
         </p>

@@ -30,9 +30,20 @@ function filterFields(type: string): Field[] {
   return (spec?.fields ?? []).filter((f) => f.filterable && f.name !== 'sources');
 }
 
-function FilterInput({ type, field, query, path }: { type: string; field: Field; query: URLSearchParams; path: string }) {
+function FilterInput({
+  type,
+  field,
+  query,
+  path,
+}: {
+  type: string;
+  field: Field;
+  query: URLSearchParams;
+  path: string;
+}) {
   const id = 'filter-' + field.name;
-  const set = (changes: Record<string, string | null>) => navigate(withQuery(path, query, { ...changes, cursor: null, page: null }), true);
+  const set = (changes: Record<string, string | null>) =>
+    navigate(withQuery(path, query, { ...changes, cursor: null, page: null }), true);
   const label = fieldLabel(type, field);
   switch (field.kind) {
     case 'enum': {
@@ -41,7 +52,11 @@ function FilterInput({ type, field, query, path }: { type: string; field: Field;
       return (
         <div class="filter">
           <label for={id}>{label}</label>
-          <select id={id} value={query.get(field.name) ?? ''} onChange={(e) => set({ [field.name]: (e.target as HTMLSelectElement).value })}>
+          <select
+            id={id}
+            value={query.get(field.name) ?? ''}
+            onChange={(e) => set({ [field.name]: (e.target as HTMLSelectElement).value })}
+          >
             <option value="">{t('list.any')}</option>
             {options.map((o) => (
               <option key={o.code} value={o.code}>
@@ -56,7 +71,11 @@ function FilterInput({ type, field, query, path }: { type: string; field: Field;
       return (
         <div class="filter">
           <label for={id}>{label}</label>
-          <select id={id} value={query.get(field.name) ?? ''} onChange={(e) => set({ [field.name]: (e.target as HTMLSelectElement).value })}>
+          <select
+            id={id}
+            value={query.get(field.name) ?? ''}
+            onChange={(e) => set({ [field.name]: (e.target as HTMLSelectElement).value })}
+          >
             <option value="">{t('list.any')}</option>
             <option value="true">{t('common.yes')}</option>
             <option value="false">{t('common.no')}</option>
@@ -66,8 +85,18 @@ function FilterInput({ type, field, query, path }: { type: string; field: Field;
     case 'date':
       return (
         <div class="filter filter-wide">
-          <FuzzyDateInput id={id + '_from'} legend={label + ' — ' + t('list.from')} value={query.get(field.name + '_from') ?? undefined} onChange={(v) => set({ [field.name + '_from']: v ?? null })} />
-          <FuzzyDateInput id={id + '_to'} legend={label + ' — ' + t('list.to')} value={query.get(field.name + '_to') ?? undefined} onChange={(v) => set({ [field.name + '_to']: v ?? null })} />
+          <FuzzyDateInput
+            id={id + '_from'}
+            legend={label + ' — ' + t('list.from')}
+            value={query.get(field.name + '_from') ?? undefined}
+            onChange={(v) => set({ [field.name + '_from']: v ?? null })}
+          />
+          <FuzzyDateInput
+            id={id + '_to'}
+            legend={label + ' — ' + t('list.to')}
+            value={query.get(field.name + '_to') ?? undefined}
+            onChange={(v) => set({ [field.name + '_to']: v ?? null })}
+          />
         </div>
       );
     case 'ref':
@@ -75,7 +104,12 @@ function FilterInput({ type, field, query, path }: { type: string; field: Field;
       return (
         <div class="filter filter-wide">
           <label for={id}>{label}</label>
-          <RefPicker id={id} types={field.ref_types ?? []} value={query.get(field.name) ?? undefined} onChange={(v) => set({ [field.name]: (v as string) ?? null })} />
+          <RefPicker
+            id={id}
+            types={field.ref_types ?? []}
+            value={query.get(field.name) ?? undefined}
+            onChange={(v) => set({ [field.name]: (v as string) ?? null })}
+          />
         </div>
       );
     default:
@@ -119,7 +153,10 @@ function ListView({ ui, spec, query }: { ui: TypeUi; spec: RecordType; query: UR
   cursors.set(listKey, stack);
   const previous =
     pageNumber > 1 && stack[pageNumber - 2] !== undefined
-      ? withQuery(path, query, { cursor: stack[pageNumber - 2], page: pageNumber - 1 > 1 ? String(pageNumber - 1) : null })
+      ? withQuery(path, query, {
+          cursor: stack[pageNumber - 2],
+          page: pageNumber - 1 > 1 ? String(pageNumber - 1) : null,
+        })
       : pageNumber > 1
         ? listKey
         : null;
@@ -145,7 +182,9 @@ function ListView({ ui, spec, query }: { ui: TypeUi; spec: RecordType; query: UR
   const filters = filterFields(ui.name);
   const activeFilters = [...query.keys()].filter((k) => !CONTROL.includes(k)).length;
   const sortable = (f: Field) => f.filterable || f.kind === 'string';
-  const titleField = spec.fields.find((f) => (ui.titleField ? f.name === ui.titleField : ['title', 'name'].includes(f.name)));
+  const titleField = spec.fields.find((f) =>
+    ui.titleField ? f.name === ui.titleField : ['title', 'name'].includes(f.name),
+  );
 
   const sortLink = (field: string) => {
     const next = sort === field ? '-' + field : field;
@@ -162,7 +201,13 @@ function ListView({ ui, spec, query }: { ui: TypeUi; spec: RecordType; query: UR
           {label}
           <span aria-hidden="true">{state === 'ascending' ? ' ▲' : state === 'descending' ? ' ▼' : ''}</span>
           <span class="sr-only">
-            {' (' + (state === 'ascending' ? t('list.sorted_ascending') : state === 'descending' ? t('list.sorted_descending') : t('list.sort')) + ')'}
+            {' (' +
+              (state === 'ascending'
+                ? t('list.sorted_ascending')
+                : state === 'descending'
+                  ? t('list.sorted_descending')
+                  : t('list.sort')) +
+              ')'}
           </span>
         </a>
       </th>
@@ -171,14 +216,22 @@ function ListView({ ui, spec, query }: { ui: TypeUi; spec: RecordType; query: UR
 
   return (
     <div class="list-page">
-      <PageTitle sub={page?.total !== undefined ? plural('n.records', page.total) : undefined}>{typeLabel(ui.name)}</PageTitle>
+      <PageTitle sub={page?.total !== undefined ? plural('n.records', page.total) : undefined}>
+        {typeLabel(ui.name)}
+      </PageTitle>
       <div class="list-actions">
         {can('records:write') && (
           <a class="button primary" href={path + '/new'}>
             + {t('list.new', { type: typeLabel(ui.name, false).toLowerCase() })}
           </a>
         )}
-        <button type="button" class="secondary" aria-expanded={showFilters} aria-controls="filters" onClick={() => setShowFilters(!showFilters)}>
+        <button
+          type="button"
+          class="secondary"
+          aria-expanded={showFilters}
+          aria-controls="filters"
+          onClick={() => setShowFilters(!showFilters)}
+        >
           {t('list.filters')}
           {activeFilters > 0 && ' (' + activeFilters + ')'}
         </button>
@@ -188,13 +241,32 @@ function ListView({ ui, spec, query }: { ui: TypeUi; spec: RecordType; query: UR
           </a>
         )}
       </div>
-      <form id="filters" class="filters" hidden={!showFilters} onSubmit={(e) => e.preventDefault()} aria-label={t('list.filters')}>
+      <form
+        id="filters"
+        class="filters"
+        hidden={!showFilters}
+        onSubmit={(e) => e.preventDefault()}
+        aria-label={t('list.filters')}
+      >
         {filters.map((f) => (
           <FilterInput key={f.name} type={ui.name} field={f} query={query} path={path} />
         ))}
         <div class="filter">
           <label for="filter-deleted">{t('list.deleted')}</label>
-          <select id="filter-deleted" value={query.get('include_deleted') ?? ''} onChange={(e) => navigate(withQuery(path, query, { include_deleted: (e.target as HTMLSelectElement).value, cursor: null, page: null }), true)}>
+          <select
+            id="filter-deleted"
+            value={query.get('include_deleted') ?? ''}
+            onChange={(e) =>
+              navigate(
+                withQuery(path, query, {
+                  include_deleted: (e.target as HTMLSelectElement).value,
+                  cursor: null,
+                  page: null,
+                }),
+                true,
+              )
+            }
+          >
             <option value="">{t('common.no')}</option>
             <option value="true">{t('common.yes')}</option>
           </select>
@@ -217,7 +289,9 @@ function ListView({ ui, spec, query }: { ui: TypeUi; spec: RecordType; query: UR
                 <tr key={r.id} class={r.deleted ? 'deleted' : ''}>
                   <td>
                     <a href={recordPath(ui.name, r.id)}>{recordTitle(ui.name, r, (id) => titles.get(id)?.title)}</a>{' '}
-                    {(r.confidentiality === 'restricted' || r.confidentiality === 'secret') && <ConfBadge level={r.confidentiality} />}
+                    {(r.confidentiality === 'restricted' || r.confidentiality === 'secret') && (
+                      <ConfBadge level={r.confidentiality} />
+                    )}
                     {r.deleted && <span class="tag-deleted">{t('record.deleted_tag')}</span>}
                   </td>
                   {columns.map((c) => (
@@ -238,18 +312,27 @@ function ListView({ ui, spec, query }: { ui: TypeUi; spec: RecordType; query: UR
               ← {pageNumber > 2 && stack[pageNumber - 2] === undefined ? t('list.first') : t('list.previous')}
             </a>
           )}
-          <span class="muted">
-            {t('list.page', { n: formatNumber(pageNumber) })}
-          </span>
+          <span class="muted">{t('list.page', { n: formatNumber(pageNumber) })}</span>
           {page.next_cursor && (
-            <a class="button secondary" href={withQuery(path, query, { cursor: page.next_cursor, page: String(pageNumber + 1) })}>
+            <a
+              class="button secondary"
+              href={withQuery(path, query, { cursor: page.next_cursor, page: String(pageNumber + 1) })}
+            >
               {t('list.next')} →
             </a>
           )}
           <label for="page-size" class="page-size">
             {t('list.per_page')}
           </label>
-          <select id="page-size" value={limit} onChange={(e) => navigate(withQuery(path, query, { limit: (e.target as HTMLSelectElement).value, cursor: null, page: null }))}>
+          <select
+            id="page-size"
+            value={limit}
+            onChange={(e) =>
+              navigate(
+                withQuery(path, query, { limit: (e.target as HTMLSelectElement).value, cursor: null, page: null }),
+              )
+            }
+          >
             {PAGE_SIZES.map((s) => (
               <option key={s} value={s}>
                 {s}

@@ -8,7 +8,7 @@ import { errorText } from '../components/ui';
 import { LangSelect } from '../components/LangSelect';
 
 export function LoginForm({ onDone, reauth }: { onDone?: () => void; reauth?: boolean }) {
-  const [username, setUsername] = useState(reauth ? meStore.get()?.user.username ?? '' : '');
+  const [username, setUsername] = useState(reauth ? (meStore.get()?.user.username ?? '') : '');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

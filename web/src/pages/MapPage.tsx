@@ -108,7 +108,8 @@ export function MapPage() {
         marker.bindTooltip(p.name + ': ' + formatNumber(n));
         marker.addTo(layerRef.current);
       }
-      if (shown.length) map.fitBounds(L.latLngBounds(shown.map((p) => [p.latitude, p.longitude] as [number, number])).pad(0.15));
+      if (shown.length)
+        map.fitBounds(L.latLngBounds(shown.map((p) => [p.latitude, p.longitude] as [number, number])).pad(0.15));
     });
   }, [points, show, mapRef.current]);
 
@@ -118,10 +119,20 @@ export function MapPage() {
       <PageTitle>{t('map.title')}</PageTitle>
       <div class="map-controls" role="group" aria-label={t('map.show')}>
         <label>
-          <input type="checkbox" checked={show.events} onChange={(e) => setShow({ ...show, events: (e.target as HTMLInputElement).checked })} /> {t('map.events')}
+          <input
+            type="checkbox"
+            checked={show.events}
+            onChange={(e) => setShow({ ...show, events: (e.target as HTMLInputElement).checked })}
+          />{' '}
+          {t('map.events')}
         </label>
         <label>
-          <input type="checkbox" checked={show.acts} onChange={(e) => setShow({ ...show, acts: (e.target as HTMLInputElement).checked })} /> {t('map.acts')}
+          <input
+            type="checkbox"
+            checked={show.acts}
+            onChange={(e) => setShow({ ...show, acts: (e.target as HTMLInputElement).checked })}
+          />{' '}
+          {t('map.acts')}
         </label>
       </div>
       <ErrorBox error={error ?? mapError} />
@@ -145,7 +156,8 @@ export function MapPage() {
               {visible.map((p) => (
                 <tr key={p.id}>
                   <td>
-                    <a href={recordPath('place', p.id)}>{p.name}</a> <span class="muted small">{termLabel('place_level', p.level)}</span>
+                    <a href={recordPath('place', p.id)}>{p.name}</a>{' '}
+                    <span class="muted small">{termLabel('place_level', p.level)}</span>
                   </td>
                   <td class="num">{formatNumber(p.events)}</td>
                   <td class="num">{formatNumber(p.acts)}</td>
@@ -156,7 +168,9 @@ export function MapPage() {
                         .map((i) => (
                           <li key={i.id}>
                             <a href={recordPath(i.type, i.id)}>{itemText(i)}</a>
-                            {(i.confidentiality === 'restricted' || i.confidentiality === 'secret') && <ConfBadge level={i.confidentiality} />}
+                            {(i.confidentiality === 'restricted' || i.confidentiality === 'secret') && (
+                              <ConfBadge level={i.confidentiality} />
+                            )}
                           </li>
                         ))}
                     </ul>

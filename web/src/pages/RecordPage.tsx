@@ -147,7 +147,12 @@ function RecordView({ type, plural, id, saved }: { type: string; plural: string;
       <section aria-labelledby="sources-title">
         <h2 id="sources-title">{fieldLabel(type, 'sources')}</h2>
         {record.sources?.length ? (
-          <FieldValue type={type} field={spec.fields.find((f) => f.name === 'sources') as Field} value={record.sources} titles={titles} />
+          <FieldValue
+            type={type}
+            field={spec.fields.find((f) => f.name === 'sources') as Field}
+            value={record.sources}
+            titles={titles}
+          />
         ) : (
           <p class="muted">{t('record.no_sources')}</p>
         )}
@@ -161,7 +166,8 @@ function RecordView({ type, plural, id, saved }: { type: string; plural: string;
           return (
             <div class="link-group" key={key}>
               <h3>
-                {typeLabel(ltype)} <span class="muted">({tOr('via.' + ltype + '.' + field, fieldLabel(ltype, field))})</span>
+                {typeLabel(ltype)}{' '}
+                <span class="muted">({tOr('via.' + ltype + '.' + field, fieldLabel(ltype, field))})</span>
               </h3>
               <ul>
                 {list.map((l) => (
@@ -179,7 +185,8 @@ function RecordView({ type, plural, id, saved }: { type: string; plural: string;
         <h2 id="history-title">{t('history.title')}</h2>
         <p class="muted small">
           {t('record.created', { who: record.created_by, when: formatTimestamp(record.created_at) })}
-          {record.revision > 1 && ' · ' + t('record.updated', { who: record.updated_by, when: formatTimestamp(record.updated_at) })}
+          {record.revision > 1 &&
+            ' · ' + t('record.updated', { who: record.updated_by, when: formatTimestamp(record.updated_at) })}
         </p>
         <History type={type} plural={plural} id={id} fields={spec.fields} revision={record.revision} />
       </section>

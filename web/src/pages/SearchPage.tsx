@@ -24,7 +24,9 @@ function Snippet({ text }: { text: string }) {
   const parts = text.split(/(\[[^\]]*\])/);
   return (
     <span class="snippet">
-      {parts.map((p, i) => (p.startsWith('[') && p.endsWith(']') ? <mark key={i}>{p.slice(1, -1)}</mark> : <span key={i}>{p}</span>))}
+      {parts.map((p, i) =>
+        p.startsWith('[') && p.endsWith(']') ? <mark key={i}>{p.slice(1, -1)}</mark> : <span key={i}>{p}</span>,
+      )}
     </span>
   );
 }
@@ -65,9 +67,18 @@ export function SearchPage({ query }: RouteProps) {
         }}
       >
         <label for="search-q">{t('search.label')}</label>
-        <input id="search-q" type="search" value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} />
+        <input
+          id="search-q"
+          type="search"
+          value={text}
+          onInput={(e) => setText((e.target as HTMLInputElement).value)}
+        />
         <label for="search-type">{t('search.type')}</label>
-        <select id="search-type" value={type} onChange={(e) => navigate(withQuery('/search', query, { type: (e.target as HTMLSelectElement).value }))}>
+        <select
+          id="search-type"
+          value={type}
+          onChange={(e) => navigate(withQuery('/search', query, { type: (e.target as HTMLSelectElement).value }))}
+        >
           <option value="">{t('search.all_types')}</option>
           {TYPES.map((ty) => (
             <option key={ty.name} value={ty.name}>
@@ -94,7 +105,12 @@ export function SearchPage({ query }: RouteProps) {
                 <a href={recordPath(h.type, h.id)} class="result-title">
                   {titleText({ ...h, deleted: false })}
                 </a>{' '}
-                <span class="muted small">{typeLabel(h.type, false)}</span> <ConfBadge level={h.confidentiality === 'restricted' || h.confidentiality === 'secret' ? h.confidentiality : undefined} />
+                <span class="muted small">{typeLabel(h.type, false)}</span>{' '}
+                <ConfBadge
+                  level={
+                    h.confidentiality === 'restricted' || h.confidentiality === 'secret' ? h.confidentiality : undefined
+                  }
+                />
                 <div class="small">
                   <Snippet text={h.snippet} />
                 </div>
