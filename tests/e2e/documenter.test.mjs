@@ -121,7 +121,7 @@ test('a documenter records an interview with three victims and two sources, find
 });
 
 test('a refused save keeps what was typed and says why beside the field', async () => {
-  await withKuzot('refused', { demo: true }, async ({ server, page }) => {
+  await withKuzot('refused', { demo: true }, async ({ server, page, context }) => {
     const user = await addUser(server, 'documenter', 'aida');
     await signIn(page, server.url, user);
     await page.goto(server.url + '/claims/new');
@@ -145,8 +145,19 @@ test('a refused save keeps what was typed and says why beside the field', async 
     assert.equal(await page.getByLabel('Note').inputValue(), 'typed before the refusal');
     assert.equal(await page.getByLabel('From (range)').inputValue(), '800');
     await page.getByLabel('To (range)').fill('1000');
+    // The session ends meanwhile (expired, or signed out elsewhere): saving
+    // asks for the password over the page, and the form is still there.
+    await context.clearCookies();
+    await page.getByRole('button', { name: 'Save' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Your session has ended' });
+    await dialog.waitFor();
+    await screenshot(page, 'refused-2-session-ended');
+    await dialog.getByLabel('Password').fill(user.password);
+    await dialog.getByRole('button', { name: 'Sign in' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await page.getByLabel('Note').inputValue(), 'typed before the refusal');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
-    await screenshot(page, 'refused-2-saved');
+    await screenshot(page, 'refused-3-saved');
   });
 });

@@ -7,7 +7,8 @@ import { typeLabel } from '../lib/schema';
 import { rememberTitle, useTitles, type TitleInfo } from '../lib/titles';
 import { ConfBadge, titleText } from './ui';
 
-interface Hit {
+// One answer of GET /api/v1/search.
+export interface SearchHit {
   id: string;
   type: string;
   title: string;
@@ -43,7 +44,7 @@ export function RefPicker({ id, types, value, multiple, onChange, invalid, descr
   const chosen = (Array.isArray(value) ? value : value ? [value] : []).filter(Boolean);
   const titles = useTitles(chosen);
   const [text, setText] = useState('');
-  const [hits, setHits] = useState<Hit[]>([]);
+  const [hits, setHits] = useState<SearchHit[]>([]);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const [searching, setSearching] = useState(false);
@@ -65,7 +66,7 @@ export function RefPicker({ id, types, value, multiple, onChange, invalid, descr
       const mine = ++serial.current;
       setSearching(true);
       try {
-        const answer = await get<{ items: Hit[] }>('/search', { q, type: types, limit: 8 });
+        const answer = await get<{ items: SearchHit[] }>('/search', { q, type: types, limit: 8 });
         if (mine !== serial.current) return;
         const skip = new Set([...(exclude ?? []), ...chosen]);
         setHits(answer.items.filter((h) => !skip.has(h.id)));
@@ -79,7 +80,7 @@ export function RefPicker({ id, types, value, multiple, onChange, invalid, descr
     }, 220);
   };
 
-  const choose = (hit: Hit) => {
+  const choose = (hit: SearchHit) => {
     rememberTitle({
       id: hit.id,
       type: hit.type,

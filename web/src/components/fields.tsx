@@ -184,32 +184,20 @@ export function FieldInput({ type, field, path, value, onChange, errors, exclude
         </select>,
       );
     case 'ref':
-    case 'ref_list':
-      if (field.ref_types?.length === 1 && field.ref_types[0] === 'place') {
-        return row(
-          <PlaceField
-            id={id}
-            value={value}
-            multiple={field.kind === 'ref_list'}
-            onChange={onChange}
-            invalid={!!error}
-            describedBy={describedBy}
-            exclude={exclude}
-          />,
-        );
-      }
-      return row(
-        <RefPicker
-          id={id}
-          types={field.ref_types ?? []}
-          value={value}
-          multiple={field.kind === 'ref_list'}
-          onChange={onChange}
-          invalid={!!error}
-          describedBy={describedBy}
-          exclude={exclude}
-        />,
-      );
+    case 'ref_list': {
+      // Places are also picked from the gazetteer tree or on a map.
+      const place = field.ref_types?.length === 1 && field.ref_types[0] === 'place';
+      const picker = {
+        id,
+        value,
+        multiple: field.kind === 'ref_list',
+        onChange,
+        invalid: !!error,
+        describedBy,
+        exclude,
+      };
+      return row(place ? <PlaceField {...picker} /> : <RefPicker {...picker} types={field.ref_types ?? []} />);
+    }
     case 'string_list':
       return row(
         <textarea

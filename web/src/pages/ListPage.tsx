@@ -46,9 +46,17 @@ function FilterInput({
     navigate(withQuery(path, query, { ...changes, cursor: null, page: null }), true);
   const label = fieldLabel(type, field);
   switch (field.kind) {
-    case 'enum': {
-      let options = terms(field.vocabulary ?? '');
-      if (field.vocabulary === 'confidentiality') options = options.filter((o) => visibleLevels().includes(o.code));
+    case 'enum':
+    case 'bool': {
+      // A choice among the vocabulary's terms (or yes and no).
+      let options: [string, string][] =
+        field.kind === 'bool'
+          ? [
+              ['true', t('common.yes')],
+              ['false', t('common.no')],
+            ]
+          : terms(field.vocabulary ?? '').map((o) => [o.code, o.labels[lang()] ?? o.labels.en]);
+      if (field.vocabulary === 'confidentiality') options = options.filter(([code]) => visibleLevels().includes(code));
       return (
         <div class="filter">
           <label for={id}>{label}</label>
@@ -58,30 +66,15 @@ function FilterInput({
             onChange={(e) => set({ [field.name]: (e.target as HTMLSelectElement).value })}
           >
             <option value="">{t('list.any')}</option>
-            {options.map((o) => (
-              <option key={o.code} value={o.code}>
-                {o.labels[lang()] ?? o.labels.en}
+            {options.map(([code, text]) => (
+              <option key={code} value={code}>
+                {text}
               </option>
             ))}
           </select>
         </div>
       );
     }
-    case 'bool':
-      return (
-        <div class="filter">
-          <label for={id}>{label}</label>
-          <select
-            id={id}
-            value={query.get(field.name) ?? ''}
-            onChange={(e) => set({ [field.name]: (e.target as HTMLSelectElement).value })}
-          >
-            <option value="">{t('list.any')}</option>
-            <option value="true">{t('common.yes')}</option>
-            <option value="false">{t('common.no')}</option>
-          </select>
-        </div>
-      );
     case 'date':
       return (
         <div class="filter filter-wide">

@@ -99,6 +99,8 @@ export function ReauthDialog() {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     ref.current?.showModal();
+    // showModal() focuses the first field; the user name is known already.
+    ref.current?.querySelector<HTMLInputElement>('#login-password')?.focus();
   }, []);
   return (
     <dialog ref={ref} class="dialog" aria-labelledby="reauth-title" onCancel={(e) => e.preventDefault()}>

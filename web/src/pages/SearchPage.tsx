@@ -7,15 +7,8 @@ import { t } from '../lib/i18n';
 import { navigate, withQuery, type RouteProps } from '../lib/router';
 import { typeLabel } from '../lib/schema';
 import { recordPath, TYPES } from '../lib/types';
+import { type SearchHit } from '../components/RefPicker';
 import { ConfBadge, Empty, ErrorBox, Loading, PageTitle, titleText } from '../components/ui';
-
-interface Hit {
-  id: string;
-  type: string;
-  title: string;
-  snippet: string;
-  confidentiality: string;
-}
 
 const PAGE = 20;
 
@@ -35,14 +28,19 @@ export function SearchPage({ query }: RouteProps) {
   const q = query.get('q') ?? '';
   const type = query.get('type') ?? '';
   const [text, setText] = useState(q);
-  const [hits, setHits] = useState<Hit[] | null>(null);
+  const [hits, setHits] = useState<SearchHit[] | null>(null);
   const [more, setMore] = useState(false);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => setText(q), [q]);
   const load = async (offset: number) => {
     setError(null);
     try {
-      const answer = await get<{ items: Hit[] }>('/search', { q, type: type || undefined, limit: PAGE + 1, offset });
+      const answer = await get<{ items: SearchHit[] }>('/search', {
+        q,
+        type: type || undefined,
+        limit: PAGE + 1,
+        offset,
+      });
       const items = answer.items.slice(0, PAGE);
       setHits((h) => (offset ? [...(h ?? []), ...items] : items));
       setMore(answer.items.length > PAGE);
