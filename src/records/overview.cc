@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "records/sealing.h"
 #include "records/service.h"
 
 namespace kuzot::records {
@@ -59,7 +60,53 @@ std::string StringOf(const Json& body, const char* field) {
   return body.contains(field) && body[field].is_string() ? body[field].get<std::string>() : "";
 }
 
+std::vector<const storage::StoredRecord*> Pointers(const std::vector<storage::StoredRecord>& rows) {
+  std::vector<const storage::StoredRecord*> out;
+  for (const auto& r : rows) out.push_back(&r);
+  return out;
+}
+
 }  // namespace
+
+storage::Filter RecordService::RefFilter(const std::string& field, const std::string& id) const {
+  storage::Filter filter{field, storage::FilterOp::kRef, id};
+  if (codec_) filter.alternatives.push_back(BlindReference(*codec_, id));
+  return filter;
+}
+
+Result<int64_t> RecordService::CountVictims(storage::Transaction& tx, const Caller& caller,
+                                            const std::vector<std::string>& levels) {
+  // References from secret records are stored blind: count the others in
+  // SQL, then add the victims of secret acts no other act names.
+  bool sealed = codec_ && codec_->SealsWholeBody("secret");
+  storage::ListQuery open;
+  open.type = "act";
+  for (const auto& level : levels) {
+    if (!sealed || level != "secret") open.confidentiality_in.push_back(level);
+  }
+  KUZOT_ASSIGN_OR_RETURN(int64_t n,
+                         tx.CountDistinctReferenced(open, "victim_person_id", levels));
+  if (!sealed || !caller.MaySee(Confidentiality::kSecret)) return n;
+  storage::ListQuery secret;
+  secret.type = "act";
+  secret.confidentiality_in = {"secret"};
+  std::set<std::string> extra;
+  KUZOT_RETURN_IF_ERROR(ForEachListed(tx, secret, [&](const storage::StoredRecord& r) {
+    Json body = Json::parse(r.body, nullptr, false);
+    if (body.is_object()) extra.insert(StringOf(body, "victim_person_id"));
+  }));
+  extra.erase("");
+  for (const auto& victim : extra) {
+    KUZOT_ASSIGN_OR_RETURN(auto person, Visible(tx, caller, victim));
+    if (!person) continue;
+    storage::ListQuery named = open;
+    named.limit = 1;
+    named.filters.push_back(RefFilter("victim_person_id", victim));
+    KUZOT_ASSIGN_OR_RETURN(auto others, tx.List(named));
+    if (others.empty()) ++n;
+  }
+  return n;
+}
 
 Result<Json> RecordService::Overview(const Caller& caller, int recent_limit) {
   if (recent_limit < 0 || recent_limit > 100) {
@@ -85,11 +132,17 @@ Result<Json> RecordService::Overview(const Caller& caller, int recent_limit) {
     KUZOT_ASSIGN_OR_RETURN(int64_t n, tx->Count(q));
     if (n > 0) by_type[term.code] = n;
   }
-  KUZOT_ASSIGN_OR_RETURN(int64_t victims,
-                         tx->CountDistinctReferenced(acts, "victim_person_id", levels));
+  KUZOT_ASSIGN_OR_RETURN(int64_t victims, CountVictims(*tx, caller, levels));
   Json recent = Json::array();
   KUZOT_ASSIGN_OR_RETURN(auto changes, tx->RecentChanges(recent_limit, levels));
+  std::vector<storage::StoredRecord> shown;  // their titles are read: audited
   for (const auto& c : changes) {
+    storage::StoredRecord r;
+    r.id = c.id;
+    r.type = c.type;
+    r.revision = c.revision;
+    r.confidentiality = c.confidentiality;
+    shown.push_back(std::move(r));
     recent.push_back({{"id", c.id},
                       {"type", c.type},
                       {"title", DisplayTitle(c.type, BodyOf(c.id, c.body))},
@@ -122,6 +175,8 @@ Result<Json> RecordService::Overview(const Caller& caller, int recent_limit) {
                             {"title", DisplayTitle("event", BodyOf(r->id, r->body))},
                             {"claims", -minus_n}});
   }
+  tx.reset();
+  KUZOT_RETURN_IF_ERROR(AuditReads(caller, Pointers(shown), "overview"));
   return Json{{"counts", std::move(counts)},
               {"victims", victims},
               {"acts_by_type", std::move(by_type)},
@@ -142,6 +197,12 @@ Result<Json> RecordService::EventFigures(const Caller& caller, std::string_view 
   std::set<std::string> seen = {event->id};
   for (size_t i = 0; i < events.size() && events.size() < kMaxSubEvents; ++i) {
     KUZOT_ASSIGN_OR_RETURN(auto children, tx->ReferencesTo(events[i], false));
+    if (codec_) {
+      // Secret events name their parent in blind form.
+      KUZOT_ASSIGN_OR_RETURN(auto blind,
+                             tx->ReferencesTo(BlindReference(*codec_, events[i]), false));
+      children.insert(children.end(), blind.begin(), blind.end());
+    }
     for (const auto& link : children) {
       if (link.field != "parent_id" || link.from_type != "event" || seen.count(link.from_id)) {
         continue;
@@ -160,7 +221,7 @@ Result<Json> RecordService::EventFigures(const Caller& caller, std::string_view 
     storage::ListQuery q;
     q.type = "act";
     q.confidentiality_in = levels;
-    q.filters.push_back({"event_id", storage::FilterOp::kRef, id});
+    q.filters.push_back(RefFilter("event_id", id));
     KUZOT_RETURN_IF_ERROR(ForEachListed(*tx, q, [&](const storage::StoredRecord& r) {
       Json body = Json::parse(r.body, nullptr, false);
       if (!body.is_object()) return;
@@ -201,10 +262,11 @@ Result<Json> RecordService::EventFigures(const Caller& caller, std::string_view 
   storage::ListQuery cq;
   cq.type = "claim";
   cq.confidentiality_in = levels;
-  cq.filters.push_back({"event_id", storage::FilterOp::kRef, event->id});
+  cq.filters.push_back(RefFilter("event_id", event->id));
   std::vector<storage::StoredRecord> claim_rows;
   KUZOT_RETURN_IF_ERROR(
       ForEachListed(*tx, cq, [&](const storage::StoredRecord& r) { claim_rows.push_back(r); }));
+  std::vector<storage::StoredRecord> shown = claim_rows;
   for (const auto& r : claim_rows) {
     Json claim = BodyOf(r.id, r.body);
     claim["confidentiality"] = r.confidentiality;
@@ -216,6 +278,7 @@ Result<Json> RecordService::EventFigures(const Caller& caller, std::string_view 
         if (body.contains(f)) s[f] = body[f];
       }
       claim["source"] = std::move(s);
+      shown.push_back(*source);
     }
     claims.push_back(std::move(claim));
   }
@@ -227,6 +290,9 @@ Result<Json> RecordService::EventFigures(const Caller& caller, std::string_view 
   for (const char* f : {"start_date", "end_date"}) {
     if (body.contains(f)) summary[f] = body[f];
   }
+  shown.push_back(*event);
+  tx.reset();
+  KUZOT_RETURN_IF_ERROR(AuditReads(caller, Pointers(shown), "figures"));
   return Json{{"event", std::move(summary)},
               {"claims", std::move(claims)},
               {"documented",
@@ -241,6 +307,7 @@ Result<Json> RecordService::Titles(const Caller& caller, const std::vector<std::
   if (ids.size() > 200) return Status::InvalidArgument("at most 200 ids at once", "ids");
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
   Json items = Json::array();
+  std::vector<storage::StoredRecord> shown;
   std::set<std::string> done;
   for (const auto& id : ids) {
     if (!done.insert(id).second) continue;
@@ -251,7 +318,10 @@ Result<Json> RecordService::Titles(const Caller& caller, const std::vector<std::
                      {"title", DisplayTitle(r->type, BodyOf(r->id, r->body))},
                      {"confidentiality", r->confidentiality},
                      {"deleted", r->deleted}});
+    shown.push_back(std::move(*r));
   }
+  tx.reset();
+  KUZOT_RETURN_IF_ERROR(AuditReads(caller, Pointers(shown), "titles"));
   return Json{{"items", std::move(items)}};
 }
 
@@ -269,6 +339,7 @@ Result<Json> RecordService::MapPoints(const Caller& caller, int per_place) {
     int64_t events = 0, acts = 0;
   };
   std::map<std::string, Place> places;
+  std::vector<storage::StoredRecord> shown;
   storage::ListQuery q;
   q.confidentiality_in = levels;
   q.type = "place";
@@ -293,6 +364,7 @@ Result<Json> RecordService::MapPoints(const Caller& caller, int per_place) {
     if (!place || !place->ids.insert(r.id).second) return;
     (r.type == "event" ? place->events : place->acts) += 1;
     if (static_cast<int>(place->items.size()) >= per_place) return;
+    shown.push_back(r);
     Json item = {{"id", r.id},
                  {"type", r.type},
                  {"title", DisplayTitle(r.type, body)},
@@ -329,6 +401,8 @@ Result<Json> RecordService::MapPoints(const Caller& caller, int per_place) {
                    {"acts", p.acts},
                    {"items", std::move(p.items)}});
   }
+  tx.reset();
+  KUZOT_RETURN_IF_ERROR(AuditReads(caller, Pointers(shown), "map"));
   return Json{{"places", std::move(out)}};
 }
 

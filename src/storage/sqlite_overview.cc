@@ -37,6 +37,16 @@ Result<std::vector<RecentChange>> SqliteTransaction::RecentChanges(
                    s.Int(7) != 0, s.Text(8)});
   }
   KUZOT_RETURN_IF_ERROR(s.status());
+  // Bodies are stored sealed where the codec says so: open them here.
+  for (auto& change : out) {
+    StoredRecord r;
+    r.id = change.id;
+    r.type = change.type;
+    r.confidentiality = change.confidentiality;
+    r.body = std::move(change.body);
+    KUZOT_ASSIGN_OR_RETURN(r, Decoded(std::move(r)));
+    change.body = std::move(r.body);
+  }
   return out;
 }
 
@@ -47,7 +57,8 @@ Result<int64_t> SqliteTransaction::CountDistinctReferenced(
   binds.emplace_back(std::string(field));
   for (const auto& level : target_levels) binds.emplace_back(level);
   std::string order_key;
-  KUZOT_ASSIGN_OR_RETURN(std::string clause, WhereClause(query, false, &binds, &order_key));
+  KUZOT_ASSIGN_OR_RETURN(std::string clause,
+                         WhereClause(query, false, Arm::kAll, &binds, &order_key));
   Statement& s = Prepared(
       "SELECT count(DISTINCT x.to_id) FROM refs x JOIN records t ON t.id=x.to_id "
       "WHERE x.field=? AND t.deleted=0 AND t.confidentiality IN (" +

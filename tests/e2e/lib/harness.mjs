@@ -32,7 +32,10 @@ export async function startKuzot({ demo = false, args = [] } = {}) {
   const argv = ['serve', '--port', '0', '--data', join(data, 'db'), ...(demo ? ['--demo'] : []),
     // Tests run offline: the map must work with no tiles reachable.
     '--tile-url', 'https://tiles.invalid/{z}/{x}/{y}.png', ...args];
-  const env = { ...process.env, KUZOT_ADMIN_PASSWORD: ADMIN_PASSWORD };
+  // The data is encrypted at rest: its key file is made on first start,
+  // outside the data directory (as tests/api/kuzot_process.cc does).
+  const env = { ...process.env, KUZOT_ADMIN_PASSWORD: ADMIN_PASSWORD, KUZOT_KEY_FILE: join(data, 'kuzot.key') };
+  delete env.KUZOT_PASSPHRASE;
   const child = spawn(binary, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d) => (log += d));
