@@ -5,6 +5,7 @@
 import { Fragment } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { api } from '../lib/api';
+import { formatFuzzyDate } from '../lib/dates';
 import { clean, dropDraft, focusFirstError, loadDraft, saveDraft, validate } from '../lib/forms';
 import { lang, plural, t } from '../lib/i18n';
 import { fieldLabel, schemaType, terms, typeLabel, type Field } from '../lib/schema';
@@ -99,7 +100,10 @@ function build(state: Intake): Built {
   if (!source.title) {
     const who =
       state.interviewee !== '' ? personName(state.people[Number(state.interviewee)], Number(state.interviewee)) : '';
-    source.title = t('intake.default_title', { who: who || '—', date: state.source.date ?? '' }).trim();
+    const date = formatFuzzyDate(state.source.date);
+    source.title = (
+      who ? t('intake.default_title', { who, date }) : t('intake.default_title_nobody', { date })
+    ).replace(/[,\s]+$/, '');
   }
   if (state.interviewee !== '' && seesSensitive()) source.given_by_person_id = '@p' + state.interviewee;
   records.push({ key: 'src', type: 'source', body: source });
@@ -181,7 +185,9 @@ function IntakeForm() {
   const [errors, setErrors] = useState<Errors>({});
   const [general, setGeneral] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const [done, setDone] = useState<{ id: string; type: string; title: string; confidentiality: string }[] | null>(null);
+  const [done, setDone] = useState<
+    { id: string; type: string; title: string; confidentiality: string; victim?: string }[] | null
+  >(null);
   const fields = useMemo(
     () => ({
       source: pick('source', SOURCE_FIELDS),
@@ -258,7 +264,15 @@ function IntakeForm() {
         { records },
       );
       dropDraft(DRAFT);
-      setDone(answer.records);
+      // An act is named with its victim, as the form showed it.
+      setDone(
+        answer.records.map((r, i) => {
+          const m = /^people\[(\d+)\]\.acts/.exec(origins[i]?.prefix ?? '');
+          if (r.type !== 'act' || !m) return r;
+          const who = Number(m[1]);
+          return { ...r, victim: personName(state.people[who], who) };
+        }),
+      );
       setErrors({});
     } catch (err) {
       const m = err instanceof ApiError && err.field ? /^records\[(\d+)\]\.body\.?(.*)$/.exec(err.field) : null;
@@ -293,7 +307,10 @@ function IntakeForm() {
           {done.map((r) => (
             <li key={r.id}>
               <span class="muted">{typeLabel(r.type, false)}:</span>{' '}
-              <a href={recordPath(r.type, r.id)}>{titleText({ ...r, deleted: false })}</a>{' '}
+              <a href={recordPath(r.type, r.id)}>
+                {titleText({ ...r, deleted: false })}
+                {r.victim ? ' — ' + r.victim : ''}
+              </a>{' '}
               <ConfBadge level={r.confidentiality} />
             </li>
           ))}

@@ -2,7 +2,7 @@
 // sources, and every revision with who changed what and when.
 import { useEffect, useState } from 'preact/hooks';
 import { api, get } from '../lib/api';
-import { formatTimestamp } from '../lib/dates';
+import { formatFuzzyDate, formatTimestamp } from '../lib/dates';
 import { t, tOr } from '../lib/i18n';
 import type { RouteProps } from '../lib/router';
 import { fieldLabel, schemaType, typeLabel, type Field } from '../lib/schema';
@@ -169,13 +169,17 @@ function RecordView({ type, plural, id, saved }: { type: string; plural: string;
                 {typeLabel(ltype)}{' '}
                 <span class="muted">({tOr('via.' + ltype + '.' + field, fieldLabel(ltype, field))})</span>
               </h3>
-              <ul>
-                {list.map((l) => (
-                  <li key={l.id}>
-                    <RecordLink info={l as TitleInfo} />
-                  </li>
-                ))}
-              </ul>
+              {ltype === 'act' ? (
+                <ActLinks field={field} id={id} links={list} />
+              ) : (
+                <ul>
+                  {list.map((l) => (
+                    <li key={l.id}>
+                      <RecordLink info={l as TitleInfo} />
+                    </li>
+                  ))}
+                </ul>
+              )}
             </div>
           );
         })}
@@ -194,5 +198,45 @@ function RecordView({ type, plural, id, saved }: { type: string; plural: string;
         <a href={'/' + plural}>← {typeLabel(type)}</a>
       </p>
     </article>
+  );
+}
+
+// Acts that name this record, each with its victim (or object) and date:
+// one list request for the acts and one for their victims' names.
+function ActLinks({ field, id, links }: { field: string; id: string; links: Link[] }) {
+  const [acts, setActs] = useState<any[] | null>(null);
+  useEffect(() => {
+    if (links.length > 100) return;
+    get<{ items: any[] }>('/acts', { [field]: id, sort: 'date', limit: 100 }).then(
+      (page) => setActs(page.items),
+      () => setActs(null),
+    );
+  }, [field, id, links.length]);
+  const titles = useTitles((acts ?? []).map((a) => a.victim_person_id).filter(Boolean));
+  const shown = new Map((acts ?? []).map((a) => [a.id, a]));
+  return (
+    <ul>
+      {links.map((l) => {
+        const act = shown.get(l.id);
+        return (
+          <li key={l.id}>
+            {act ? (
+              <span class="record-link">
+                <a href={recordPath('act', l.id)}>
+                  {recordTitle('act', act, (v) => (field === 'victim_person_id' ? undefined : titles.get(v)?.title))}
+                </a>
+                {act.date && <span class="muted small"> · {formatFuzzyDate(act.date)}</span>}
+                {(l.confidentiality === 'restricted' || l.confidentiality === 'secret') && (
+                  <ConfBadge level={l.confidentiality} />
+                )}
+                {l.deleted && <span class="tag-deleted">{t('record.deleted_tag')}</span>}
+              </span>
+            ) : (
+              <RecordLink info={l as TitleInfo} />
+            )}
+          </li>
+        );
+      })}
+    </ul>
   );
 }
