@@ -11,6 +11,8 @@
 #include "http/api.h"
 #include "http/assets.h"
 #include "http/auth_routes.h"
+#include "http/evidence_routes.h"
+#include "cli/evidence_setup.h"
 #include "http/server.h"
 
 namespace kuzot::cli {
@@ -24,6 +26,8 @@ struct ServeOptions {
   http::ServerOptions server;
   bool demo = false;
   bool secure_cookies = false;
+  std::string key_file;                      // the data key (evidence files)
+  uint64_t max_file_bytes = 20ull << 30;     // largest evidence file
 };
 
 // Loads the demo data set into an empty database.
@@ -79,6 +83,19 @@ int Serve(const ServeOptions& options) {
   http::Router router;
   http::AddAuthRoutes(router, auth, records.value()->store(), {options.secure_cookies});
   http::AddApiRoutes(router, *records.value());
+  std::unique_ptr<evidence::EvidenceService> evidence;
+  if (options.key_file.empty()) {
+    spdlog::warn("evidence files are off: start with --key-file (KUZOT_KEY_FILE) to store them");
+  } else {
+    auto opened = OpenEvidence(options.data_dir, options.key_file, *records.value(),
+                               options.max_file_bytes);
+    if (!opened.ok()) {
+      std::cerr << "kuzot serve: " << opened.status().message() << "\n";
+      return 1;
+    }
+    evidence = std::move(opened).value();
+  }
+  http::AddEvidenceRoutes(router, evidence.get());
   http::AddAssetRoutes(router);
   http::Server server(options.server, router);
   Status s = server.Listen();
@@ -117,6 +134,14 @@ void AddServeCommand(CLI::App& app) {
   cmd->add_option("--max-body", options->server.max_body_bytes,
                   "largest JSON request body in bytes")
       ->envname("KUZOT_MAX_BODY")
+      ->capture_default_str();
+  cmd->add_option("--key-file", options->key_file,
+                  "file with the data key (32 bytes or 64 hex digits), kept outside the data "
+                  "directory; needed to store and read evidence files")
+      ->envname("KUZOT_KEY_FILE");
+  cmd->add_option("--max-file-size", options->max_file_bytes,
+                  "largest evidence file in bytes; larger uploads are refused before they start")
+      ->envname("KUZOT_MAX_FILE_SIZE")
       ->capture_default_str();
   cmd->add_flag("--secure-cookies", options->secure_cookies,
                 "mark the session cookie Secure: set it when a TLS proxy serves Kuzot")

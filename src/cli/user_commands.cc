@@ -113,19 +113,27 @@ void AddUserCommands(CLI::App& app) {
   CLI::App* verify = app.add_subcommand(
       "verify", "Check the audit log's hash chain; report the first broken entry");
   verify->add_option("--data", *verify_dir, "data directory")->envname("KUZOT_DATA")->capture_default_str();
-  verify->callback([verify_dir] {
+  auto verify_key = std::make_shared<std::string>();
+  verify->add_option("--key-file", *verify_key,
+                     "the data key: with it every evidence file is decrypted and checked too")
+      ->envname("KUZOT_KEY_FILE");
+  verify->callback([verify_dir, verify_key] {
     auto records = OpenDataDir(*verify_dir);
     if (!records.ok()) throw CLI::RuntimeError(Fail("verify", records.status()));
     auto tx = records.value()->store().BeginRead();
     if (!tx.ok()) throw CLI::RuntimeError(Fail("verify", tx.status()));
     auto verdict = tx.value()->VerifyAudit();
     if (!verdict.ok()) throw CLI::RuntimeError(Fail("verify", verdict.status()));
-    if (!verdict->intact) {
+    bool broken = !verdict->intact;
+    if (broken) {
       std::cout << "audit log: BROKEN at entry " << verdict->broken_seq << ": " << verdict->problem
                 << "\n";
-      throw CLI::RuntimeError(2);
+    } else {
+      std::cout << "audit log: intact, " << verdict->entries << " entries\n";
     }
-    std::cout << "audit log: intact, " << verdict->entries << " entries\n";
+    tx.value().reset();
+    if (VerifyEvidenceFiles(*verify_dir, *verify_key, *records.value()) != 0) broken = true;
+    if (broken) throw CLI::RuntimeError(2);
   });
 }
 

@@ -268,8 +268,55 @@ Status AuditRead(storage::Store& store, const Caller& caller, const storage::Sto
 
 }  // namespace
 
+void RecordService::SetTypeHooks(const std::string& type, TypeHooks hooks) {
+  hooks_[type] = std::move(hooks);
+}
+
+const TypeHooks* RecordService::HooksFor(const std::string& type) const {
+  auto it = hooks_.find(type);
+  return it == hooks_.end() ? nullptr : &it->second;
+}
+
+Status RecordService::GuardServerFields(const TypeSpec& type, std::string_view id, bool create,
+                                        Json& body) {
+  std::vector<const FieldSpec*> fields;
+  for (const auto& f : type.fields) {
+    if (f.server_set) fields.push_back(&f);
+  }
+  if (fields.empty() || !body.is_object()) return Status::Ok();
+  if (create) {
+    for (const FieldSpec* f : fields) {
+      if (body.contains(f->name)) {
+        return Status::InvalidArgument("is set by the server from the uploaded file", f->name);
+      }
+      if (f->required) {
+        return Status::InvalidArgument("a " + type.name +
+                                       " record is created by uploading its file, not by "
+                                       "posting JSON (see the API documentation)");
+      }
+    }
+    return Status::Ok();
+  }
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+  KUZOT_ASSIGN_OR_RETURN(auto found, tx->Get(id));
+  if (!found) return Status::Ok();  // Write answers NotFound
+  Json stored = Json::parse(found->body, nullptr, false);
+  for (const FieldSpec* f : fields) {
+    bool had = stored.is_object() && stored.contains(f->name);
+    if (body.contains(f->name) && (!had || body[f->name] != stored[f->name])) {
+      return Status::InvalidArgument("is set by the server from the uploaded file; it cannot be "
+                                     "changed",
+                                     f->name);
+    }
+    if (had) body[f->name] = stored[f->name];
+  }
+  return Status::Ok();
+}
+
 Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, std::string_view id,
-                                  const Json& body, bool create) {
+                                  const Json& input, bool create, bool trusted) {
+  Json body = input;
+  if (!trusted) KUZOT_RETURN_IF_ERROR(GuardServerFields(type, id, create, body));
   auto known = [this](const std::string& v, const std::string& c) { return KnownCode(v, c); };
   KUZOT_ASSIGN_OR_RETURN(ValidatedBody valid, ValidateBody(type, body, known));
   if (!caller.MaySee(valid.confidentiality)) {
@@ -285,6 +332,7 @@ Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, st
   }
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
   storage::StoredRecord record;
+  std::optional<storage::StoredRecord> before;
   std::string now = NowIso8601();
   if (create) {
     record.id = NewId();
@@ -297,6 +345,7 @@ Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, st
     if (record.deleted) {
       return Status::Conflict("the " + type.name + " is deleted; restore it before editing");
     }
+    before = record;
     if (body.contains("revision")) {
       if (!body["revision"].is_number_integer()) {
         return Status::InvalidArgument("must be a whole number", "revision");
@@ -316,6 +365,9 @@ Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, st
   record.body = valid.body.dump();
   record.updated_at = now;
   record.updated_by = caller.user;
+  if (const TypeHooks* hooks = HooksFor(type.name); hooks && hooks->on_write) {
+    KUZOT_RETURN_IF_ERROR(hooks->on_write(*tx, caller, before, record, create ? "create" : "update"));
+  }
   KUZOT_RETURN_IF_ERROR(tx->Put(record, create ? "create" : "update",
                                 ToReferences(valid.references), valid.search_text));
   KUZOT_RETURN_IF_ERROR(AuditRecord(*tx, caller, create ? "record.create" : "record.update", record));
@@ -328,6 +380,24 @@ Result<Json> RecordService::Create(const Caller& caller, std::string_view type, 
   return Write(caller, *spec, "", body, true);
 }
 
+Status RecordService::CheckNew(const Caller& caller, std::string_view type, const Json& body) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  auto known = [this](const std::string& v, const std::string& c) { return KnownCode(v, c); };
+  KUZOT_ASSIGN_OR_RETURN(ValidatedBody valid, ValidateBody(*spec, body, known));
+  if (!caller.MaySee(valid.confidentiality)) {
+    return Status::Forbidden(std::string("you may not classify a record above ") +
+                             ConfidentialityName(caller.clearance));
+  }
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+  return CheckReferences(*tx, "", valid.references, caller);
+}
+
+Result<Json> RecordService::CreateTrusted(const Caller& caller, std::string_view type,
+                                          const Json& body) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  return Write(caller, *spec, "", body, true, true);
+}
+
 Result<Json> RecordService::Get(const Caller& caller, std::string_view type, std::string_view id) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
   storage::StoredRecord record;
@@ -336,6 +406,9 @@ Result<Json> RecordService::Get(const Caller& caller, std::string_view type, std
     KUZOT_ASSIGN_OR_RETURN(record, Load(*tx, *spec, id, caller));
   }
   KUZOT_RETURN_IF_ERROR(AuditRead(*store_, caller, record));
+  if (const TypeHooks* hooks = HooksFor(spec->name); hooks && hooks->on_read) {
+    KUZOT_RETURN_IF_ERROR(hooks->on_read(caller, record));
+  }
   return ToJson(record, caller);
 }
 
@@ -384,9 +457,10 @@ Result<Json> RecordService::Patch(const Caller& caller, std::string_view type,
 
 namespace {
 Result<Json> SetDeleted(storage::Store& store, const Caller& caller, const TypeSpec& spec,
-                        std::string_view id, bool deleted) {
+                        std::string_view id, bool deleted, const TypeHooks* hooks) {
   KUZOT_ASSIGN_OR_RETURN(auto tx, store.BeginWrite());
   KUZOT_ASSIGN_OR_RETURN(auto record, Load(*tx, spec, id, caller));
+  std::optional<storage::StoredRecord> before = record;
   if (record.deleted == deleted) {
     return Status::Conflict(std::string("the ") + spec.name + " is " +
                             (deleted ? "already deleted" : "not deleted"));
@@ -403,6 +477,9 @@ Result<Json> SetDeleted(storage::Store& store, const Caller& caller, const TypeS
                               [](const std::string&, const std::string&) { return true; });
     if (valid.ok()) search_text = valid->search_text;
   }
+  if (hooks && hooks->on_write) {
+    KUZOT_RETURN_IF_ERROR(hooks->on_write(*tx, caller, before, record, deleted ? "delete" : "restore"));
+  }
   KUZOT_RETURN_IF_ERROR(tx->Put(record, deleted ? "delete" : "restore", refs, search_text));
   KUZOT_RETURN_IF_ERROR(
       AuditRecord(*tx, caller, deleted ? "record.delete" : "record.restore", record));
@@ -414,13 +491,13 @@ Result<Json> SetDeleted(storage::Store& store, const Caller& caller, const TypeS
 Result<Json> RecordService::Delete(const Caller& caller, std::string_view type,
                                    std::string_view id) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
-  return SetDeleted(*store_, caller, *spec, id, true);
+  return SetDeleted(*store_, caller, *spec, id, true, HooksFor(spec->name));
 }
 
 Result<Json> RecordService::Restore(const Caller& caller, std::string_view type,
                                     std::string_view id) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
-  return SetDeleted(*store_, caller, *spec, id, false);
+  return SetDeleted(*store_, caller, *spec, id, false, HooksFor(spec->name));
 }
 
 Result<Json> RecordService::List(const Caller& caller, std::string_view type,

@@ -120,6 +120,8 @@ Status Migrate(sqlite3* db, const std::string& fts_tokenizer) {
     s = Exec(db, SchemaV1(fts_tokenizer));
     if (!s.ok()) return rollback(s);
   }
+  s = Exec(db, EvidenceSchema());
+  if (!s.ok()) return rollback(s);
   s = Exec(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '" +
                    std::to_string(kSchemaVersion) + "')");
   if (!s.ok()) return rollback(s);
