@@ -47,6 +47,30 @@ Result<std::unique_ptr<evidence::EvidenceService>> OpenEvidence(const std::strin
   return evidence::EvidenceService::Open(std::move(options), records);
 }
 
+Status LoadDemoEvidence(const std::vector<std::string_view>& bundles,
+                        records::RecordService& records, evidence::EvidenceService& evidence) {
+  KUZOT_ASSIGN_OR_RETURN(int64_t present, records.CountRecords("evidence"));
+  if (present > 0) return Status::Ok();
+  Caller demo = Caller::System("demo");
+  for (std::string_view part : bundles) {
+    records::Json bundle = records::Json::parse(part, nullptr, false);
+    if (!bundle.is_object() || !bundle.contains("evidence_files")) continue;
+    for (const auto& file : bundle["evidence_files"]) {
+      records::Json fields = file.value("fields", records::Json::object());
+      std::string event = file.value("link_event_matching", "");
+      if (!event.empty()) {
+        KUZOT_ASSIGN_OR_RETURN(auto hits, records.Search(demo, event, {"event"}, 1, 0));
+        if (!hits["items"].empty()) fields["event_ids"] = {hits["items"][0]["id"]};
+      }
+      std::string content = file.value("content", "");
+      KUZOT_ASSIGN_OR_RETURN(auto sink, evidence.BeginSimpleUpload(demo, content.size(), fields));
+      KUZOT_RETURN_IF_ERROR(sink->Write(content));
+      KUZOT_RETURN_IF_ERROR(sink->Finish(true).status());
+    }
+  }
+  return Status::Ok();
+}
+
 int VerifyEvidenceFiles(const std::string& data_dir, const std::string& key_file,
                         records::RecordService& records) {
   if (key_file.empty()) {

@@ -5,6 +5,8 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "evidence/evidence.h"
 
@@ -20,5 +22,10 @@ Result<std::unique_ptr<evidence::EvidenceService>> OpenEvidence(const std::strin
                                                                 records::RecordService& records,
                                                                 uint64_t max_file_bytes = 20ull
                                                                                           << 30);
+
+// Stores the demo data set's evidence files (the "evidence_files" of the
+// data/demo bundles) when there is no evidence record yet.
+Status LoadDemoEvidence(const std::vector<std::string_view>& bundles,
+                        records::RecordService& records, evidence::EvidenceService& evidence);
 
 }  // namespace kuzot::cli

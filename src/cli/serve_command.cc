@@ -94,6 +94,13 @@ int Serve(const ServeOptions& options) {
       return 1;
     }
     evidence = std::move(opened).value();
+    if (options.demo) {
+      Status s = LoadDemoEvidence(kDemoBundles, *records.value(), *evidence);
+      if (!s.ok()) {
+        std::cerr << "kuzot serve: cannot load the demo evidence files: " << s.ToString() << "\n";
+        return 1;
+      }
+    }
   }
   http::AddEvidenceRoutes(router, evidence.get());
   http::AddAssetRoutes(router);
