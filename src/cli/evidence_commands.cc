@@ -15,36 +15,25 @@ namespace kuzot::cli {
 
 namespace fs = std::filesystem;
 
-Result<evidence::DataKey> ReadKeyFile(const std::string& key_file, const std::string& data_dir) {
-  std::error_code ec;
-  fs::path key = fs::weakly_canonical(key_file, ec);
-  fs::path data = fs::weakly_canonical(data_dir, ec);
-  auto [d, k] = std::mismatch(data.begin(), data.end(), key.begin(), key.end());
-  if (d == data.end()) {
-    return Status::InvalidArgument("the key file " + key_file +
-                                   " is inside the data directory: keep the key elsewhere (on "
-                                   "another medium), never beside the data");
-  }
-  auto contents = evidence::ReadWholeFile(key_file);
-  if (!contents.ok()) return Status::InvalidArgument("cannot read the key file " + key_file);
-  auto parsed = evidence::ParseKey(contents.value());
-  if (!parsed.ok()) return Status::InvalidArgument(key_file + ": " + parsed.status().message());
-  return parsed;
-}
-
-Result<std::unique_ptr<evidence::EvidenceService>> OpenEvidence(const std::string& data_dir,
-                                                                const std::string& key_file,
-                                                                records::RecordService& records,
-                                                                uint64_t max_file_bytes) {
+Result<OpenedEvidence> OpenEvidence(const std::string& data_dir, const std::string& key_file,
+                                    records::RecordService& records, uint64_t max_file_bytes) {
   if (key_file.empty()) {
     return Status::InvalidArgument(
         "evidence files need the data key: give --key-file or set KUZOT_KEY_FILE");
   }
+  OpenedEvidence out;
+  crypto::KeySource source = crypto::KeySource::KeyFile(key_file);
+  if (crypto::Keyring::Exists(data_dir)) {
+    KUZOT_ASSIGN_OR_RETURN(out.keyring, crypto::Keyring::Open(data_dir, source));
+  } else {
+    KUZOT_ASSIGN_OR_RETURN(out.keyring, crypto::Keyring::Create(data_dir, source));
+  }
   evidence::EvidenceOptions options;
   options.dir = fs::path(data_dir) / "evidence";
-  KUZOT_ASSIGN_OR_RETURN(options.key, ReadKeyFile(key_file, data_dir));
+  options.keyring = out.keyring.get();
   options.max_file_bytes = max_file_bytes;
-  return evidence::EvidenceService::Open(std::move(options), records);
+  KUZOT_ASSIGN_OR_RETURN(out.service, evidence::EvidenceService::Open(std::move(options), records));
+  return out;
 }
 
 Status LoadDemoEvidence(const std::vector<std::string_view>& bundles,
@@ -84,7 +73,8 @@ int VerifyEvidenceFiles(const std::string& data_dir, const std::string& key_file
     return 1;
   }
   ProgressBar bar("checking files");
-  auto report = service.value()->VerifyFiles([&](int64_t d, int64_t t) { bar.Update(d, t); });
+  auto report =
+      service.value().service->VerifyFiles([&](int64_t d, int64_t t) { bar.Update(d, t); });
   if (!report.ok()) {
     std::cerr << "kuzot verify: " << report.status().ToString() << "\n";
     return 1;
@@ -166,7 +156,7 @@ void AddEvidenceCommands(CLI::App& app) {
     }
     Caller caller = Caller::System(o->user.empty() ? LoginName() : o->user);
     caller.remote_address = "command line";
-    auto report = service.value()->Export(caller, SplitIds(o->ids), o->out);
+    auto report = service.value().service->Export(caller, SplitIds(o->ids), o->out);
     if (!report.ok()) {
       std::cerr << "kuzot evidence export: "
                 << (report.status().field().empty() ? "" : report.status().field() + ": ")
@@ -194,7 +184,7 @@ void AddEvidenceCommands(CLI::App& app) {
       std::cerr << "kuzot evidence public-key: " << service.status().message() << "\n";
       throw CLI::RuntimeError(1);
     }
-    std::cout << service.value()->SigningPublicKeyHex() << "\n";
+    std::cout << service.value().service->SigningPublicKeyHex() << "\n";
   });
 
   CLI::App* check = app.add_subcommand(

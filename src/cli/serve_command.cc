@@ -83,7 +83,8 @@ int Serve(const ServeOptions& options) {
   http::Router router;
   http::AddAuthRoutes(router, auth, records.value()->store(), {options.secure_cookies});
   http::AddApiRoutes(router, *records.value());
-  std::unique_ptr<evidence::EvidenceService> evidence;
+  OpenedEvidence opened_evidence;
+  evidence::EvidenceService* evidence = nullptr;
   if (options.key_file.empty()) {
     spdlog::warn("evidence files are off: start with --key-file (KUZOT_KEY_FILE) to store them");
   } else {
@@ -93,7 +94,8 @@ int Serve(const ServeOptions& options) {
       std::cerr << "kuzot serve: " << opened.status().message() << "\n";
       return 1;
     }
-    evidence = std::move(opened).value();
+    opened_evidence = std::move(opened).value();
+    evidence = opened_evidence.service.get();
     if (options.demo) {
       Status s = LoadDemoEvidence(kDemoBundles, *records.value(), *evidence);
       if (!s.ok()) {
@@ -102,7 +104,7 @@ int Serve(const ServeOptions& options) {
       }
     }
   }
-  http::AddEvidenceRoutes(router, evidence.get());
+  http::AddEvidenceRoutes(router, evidence);
   http::AddAssetRoutes(router);
   http::Server server(options.server, router);
   Status s = server.Listen();
@@ -143,8 +145,8 @@ void AddServeCommand(CLI::App& app) {
       ->envname("KUZOT_MAX_BODY")
       ->capture_default_str();
   cmd->add_option("--key-file", options->key_file,
-                  "file with the data key (32 bytes or 64 hex digits), kept outside the data "
-                  "directory; needed to store and read evidence files")
+                  "key file (at least 32 random bytes, mode 600, outside the data directory) "
+                  "that unlocks the data directory's keyring; needed for evidence files")
       ->envname("KUZOT_KEY_FILE");
   cmd->add_option("--max-file-size", options->max_file_bytes,
                   "largest evidence file in bytes; larger uploads are refused before they start")

@@ -82,7 +82,7 @@ Result<uint64_t> FileSize(int fd) {
   return static_cast<uint64_t>(st.st_size);
 }
 
-Status ReadHeader(int fd, unsigned char file_id[16]) {
+Status ReadHeader(int fd, unsigned char file_id[16], uint32_t* generation) {
   unsigned char header[kBlobHeaderBytes];
   KUZOT_RETURN_IF_ERROR(ReadAt(fd, 0, reinterpret_cast<char*>(header), sizeof header));
   if (std::memcmp(header, kMagic, sizeof kMagic) != 0) {
@@ -92,6 +92,7 @@ Status ReadHeader(int fd, unsigned char file_id[16]) {
     return Status::Corrupt("the stored file has an unknown chunk layout");
   }
   std::memcpy(file_id, header + 8, 16);
+  *generation = GetU32(header + 32);
   return Status::Ok();
 }
 
@@ -104,9 +105,7 @@ uint64_t CipherSize(uint64_t plain_size) {
 
 // ---------------------------------------------------------------- writer
 
-BlobWriter::BlobWriter(int fd, const DataKey& key) : fd_(fd), key_(key) {
-  tail_.reserve(kChunkBytes);
-}
+BlobWriter::BlobWriter(int fd) : fd_(fd) { tail_.reserve(kChunkBytes); }
 
 BlobWriter::~BlobWriter() {
   if (fd_ >= 0) ::close(fd_);
@@ -114,30 +113,36 @@ BlobWriter::~BlobWriter() {
 }
 
 Result<std::unique_ptr<BlobWriter>> BlobWriter::Create(const std::filesystem::path& path,
-                                                       const DataKey& key) {
+                                                       const DataKey& key, uint32_t generation) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Errno("creating " + path.string());
-  std::unique_ptr<BlobWriter> w(new BlobWriter(fd, key));
+  std::unique_ptr<BlobWriter> w(new BlobWriter(fd));
+  w->key_ = key;
   randombytes_buf(w->file_id_, sizeof w->file_id_);
   unsigned char header[kBlobHeaderBytes];
   std::memcpy(header, kMagic, sizeof kMagic);
   std::memcpy(header + 8, w->file_id_, 16);
   PutU32(header + 24, kChunkBytes);
   PutU32(header + 28, kChunksPerSegment);
+  PutU32(header + 32, generation);
+  PutU32(header + 36, 0);
   w->staging_.assign(reinterpret_cast<char*>(header), sizeof header);
   return w;
 }
 
 Result<std::unique_ptr<BlobWriter>> BlobWriter::Resume(const std::filesystem::path& path,
-                                                       const DataKey& key, uint64_t plain_offset,
+                                                       const KeyLookup& keys, uint64_t plain_offset,
                                                        std::string tail) {
   if (tail.size() >= kChunkBytes || tail.size() > plain_offset) {
     return Status::Corrupt("the saved state of the upload is inconsistent");
   }
   int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) return Errno("opening " + path.string());
-  std::unique_ptr<BlobWriter> w(new BlobWriter(fd, key));
-  KUZOT_RETURN_IF_ERROR(ReadHeader(fd, w->file_id_));
+  std::unique_ptr<BlobWriter> w(new BlobWriter(fd));
+  uint32_t generation = 0;
+  KUZOT_RETURN_IF_ERROR(ReadHeader(fd, w->file_id_, &generation));
+  KUZOT_ASSIGN_OR_RETURN(w->key_, keys(generation));
+  const DataKey& key = w->key_;
   uint64_t chunks = (plain_offset - tail.size()) / kChunkBytes;
   KUZOT_ASSIGN_OR_RETURN(uint64_t size, FileSize(fd));
   if (size < EndAfterChunks(chunks)) {
@@ -308,8 +313,8 @@ Result<std::string> BlobWriter::Finish() {
 
 // ---------------------------------------------------------------- reader
 
-BlobReader::BlobReader(int fd, const DataKey& key, uint64_t plain_size)
-    : fd_(fd), key_(key), plain_size_(plain_size), chunk_count_(plain_size / kChunkBytes + 1) {}
+BlobReader::BlobReader(int fd, uint64_t plain_size)
+    : fd_(fd), plain_size_(plain_size), chunk_count_(plain_size / kChunkBytes + 1) {}
 
 BlobReader::~BlobReader() {
   if (fd_ >= 0) ::close(fd_);
@@ -318,20 +323,22 @@ BlobReader::~BlobReader() {
 }
 
 Result<std::unique_ptr<BlobReader>> BlobReader::Open(const std::filesystem::path& path,
-                                                     const DataKey& key, uint64_t plain_size) {
+                                                     const KeyLookup& keys, uint64_t plain_size) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return Status::Corrupt("the stored file is missing");
     return Errno("opening " + path.string());
   }
-  std::unique_ptr<BlobReader> r(new BlobReader(fd, key, plain_size));
+  std::unique_ptr<BlobReader> r(new BlobReader(fd, plain_size));
   KUZOT_ASSIGN_OR_RETURN(uint64_t size, FileSize(fd));
   if (size != CipherSize(plain_size)) {
     return Status::Corrupt("the stored file is " + std::to_string(size) + " bytes where " +
                            std::to_string(CipherSize(plain_size)) +
                            " were written: it was truncated or altered");
   }
-  KUZOT_RETURN_IF_ERROR(ReadHeader(fd, r->file_id_));
+  uint32_t generation = 0;
+  KUZOT_RETURN_IF_ERROR(ReadHeader(fd, r->file_id_, &generation));
+  KUZOT_ASSIGN_OR_RETURN(r->key_, keys(generation));
   r->segment_data_.reserve(kSegmentBytes);
   r->plain_.reserve(kChunkBytes);
   KUZOT_RETURN_IF_ERROR(r->LoadChunk(0));

@@ -6,6 +6,7 @@
 // reusing a nonce. Layout (doc/evidence.md):
 //
 //   header  "KZBLOB1\0" | file id (16 random bytes) | chunk size u32 LE | chunks per segment u32 LE
+//           | key generation u32 LE | reserved u32
 //   segment i: secretstream header (24 bytes) | up to 16 chunks of (plaintext + 17 bytes)
 //
 // Every chunk's additional data is the file id and its segment index, so
@@ -19,6 +20,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,7 +33,11 @@ namespace kuzot::evidence {
 
 inline constexpr uint64_t kChunkBytes = 64 << 10;
 inline constexpr uint64_t kChunksPerSegment = 16;
-inline constexpr uint64_t kBlobHeaderBytes = 32;
+inline constexpr uint64_t kBlobHeaderBytes = 40;
+
+// The content key of a keyring generation (blobs name the generation that
+// encrypted them, so that old blobs stay readable after a new one).
+using KeyLookup = std::function<Result<DataKey>(uint32_t generation)>;
 
 // Bytes on disk of a blob holding `plain_size` bytes.
 uint64_t CipherSize(uint64_t plain_size);
@@ -41,15 +47,16 @@ uint64_t CipherSize(uint64_t plain_size);
 // Not thread-safe; one writer per file.
 class BlobWriter {
  public:
-  // Starts a new blob at `path` (replacing any file there) and writes its header.
+  // Starts a new blob at `path` (replacing any file there) under `key` of
+  // keyring generation `generation`, and writes its header.
   static Result<std::unique_ptr<BlobWriter>> Create(const std::filesystem::path& path,
-                                                    const DataKey& key);
+                                                    const DataKey& key, uint32_t generation);
   // Reopens a blob left unfinished: `plain_offset` bytes were accepted, of
   // which `tail` (less than a chunk) never reached the file. Decrypts what is
   // there to rebuild the hash, and re-encrypts the last, partial segment
   // under a fresh header. Corrupt when the file is shorter than that.
   static Result<std::unique_ptr<BlobWriter>> Resume(const std::filesystem::path& path,
-                                                    const DataKey& key, uint64_t plain_offset,
+                                                    const KeyLookup& keys, uint64_t plain_offset,
                                                     std::string tail);
   ~BlobWriter();
 
@@ -76,7 +83,7 @@ class BlobWriter {
   const std::string& tail() const { return tail_; }
 
  private:
-  BlobWriter(int fd, const DataKey& key);
+  explicit BlobWriter(int fd);
   Status EncryptChunk(const unsigned char* data, size_t size, unsigned char tag);
   Status Flush();
   // Cuts the file back to `chunks` complete chunks, re-encrypting the
@@ -101,7 +108,7 @@ class BlobWriter {
 class BlobReader {
  public:
   static Result<std::unique_ptr<BlobReader>> Open(const std::filesystem::path& path,
-                                                  const DataKey& key, uint64_t plain_size);
+                                                  const KeyLookup& keys, uint64_t plain_size);
   ~BlobReader();
 
   Status Seek(uint64_t offset);
@@ -111,7 +118,7 @@ class BlobReader {
   uint64_t position() const { return position_; }
 
  private:
-  BlobReader(int fd, const DataKey& key, uint64_t plain_size);
+  BlobReader(int fd, uint64_t plain_size);
   Status LoadChunk(uint64_t chunk);
 
   int fd_;

@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -69,10 +70,17 @@ Result<std::string> ReadWholeFile(const fs::path& path) {
   return data;
 }
 
-BlobStore::BlobStore(fs::path root, const DataKey& data_key)
-    : root_(std::move(root)), keys_(DeriveKeys(data_key)) {}
+BlobStore::BlobStore(fs::path root, const crypto::Keyring& keyring)
+    : root_(std::move(root)), keyring_(keyring) {}
 
 Status BlobStore::Init() {
+  generation_ = keyring_.current();
+  KUZOT_ASSIGN_OR_RETURN(EvidenceKeys current, KeysOf(keyring_, generation_));
+  std::vector<uint32_t> generations = keyring_.generations();
+  uint32_t oldest = *std::min_element(generations.begin(), generations.end());
+  KUZOT_ASSIGN_OR_RETURN(EvidenceKeys first, KeysOf(keyring_, oldest));
+  content_ = current.content;
+  naming_ = first.naming;
   std::error_code ec;
   for (const char* sub : {"", "blobs", "tmp", "uploads", "sealed"}) {
     fs::path dir = root_ / sub;
@@ -88,7 +96,7 @@ Status BlobStore::Init() {
 std::string BlobStore::NameFor(const std::string& sha256_hex) const {
   unsigned char out[32];
   crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(sha256_hex.data()),
-                     sha256_hex.size(), keys_.naming.bytes.data(), keys_.naming.bytes.size());
+                     sha256_hex.size(), naming_.bytes.data(), naming_.bytes.size());
   char hex[65];
   sodium_bin2hex(hex, sizeof hex, out, sizeof out);
   return hex;
@@ -125,8 +133,26 @@ Result<CommittedBlob> BlobStore::Commit(const fs::path& temp, const std::string&
   return out;
 }
 
+KeyLookup BlobStore::content_keys() const {
+  const crypto::Keyring* keyring = &keyring_;
+  return [keyring](uint32_t generation) -> Result<DataKey> {
+    KUZOT_ASSIGN_OR_RETURN(EvidenceKeys keys, KeysOf(*keyring, generation));
+    return keys.content;
+  };
+}
+
+Result<std::unique_ptr<BlobWriter>> BlobStore::NewWriter(const fs::path& path) const {
+  return BlobWriter::Create(path, content_, generation_);
+}
+
+Result<std::unique_ptr<BlobWriter>> BlobStore::ResumeWriter(const fs::path& path,
+                                                            uint64_t plain_offset,
+                                                            std::string tail) const {
+  return BlobWriter::Resume(path, content_keys(), plain_offset, std::move(tail));
+}
+
 Result<std::unique_ptr<BlobReader>> BlobStore::Open(const std::string& name, uint64_t size) const {
-  return BlobReader::Open(PathOf(name), keys_.content, size);
+  return BlobReader::Open(PathOf(name), content_keys(), size);
 }
 
 Status BlobStore::Check(const std::string& name, uint64_t size,
@@ -149,38 +175,18 @@ Status BlobStore::Check(const std::string& name, uint64_t size,
 
 Status BlobStore::WriteSealed(const fs::path& path, const std::string& label,
                               std::string_view plaintext) const {
-  std::string out(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plaintext.size() +
-                      crypto_aead_xchacha20poly1305_ietf_ABYTES,
-                  '\0');
-  auto* nonce = reinterpret_cast<unsigned char*>(out.data());
-  randombytes_buf(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-  unsigned long long length = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(
-      nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &length,
-      reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(),
-      reinterpret_cast<const unsigned char*>(label.data()), label.size(), nullptr, nonce,
-      keys_.sealing.bytes.data());
-  return WriteFileAtomic(path, out);
+  KUZOT_ASSIGN_OR_RETURN(std::string sealed, keyring_.Seal(plaintext, label));
+  return WriteFileAtomic(path, sealed);
 }
 
 Result<std::string> BlobStore::ReadSealed(const fs::path& path, const std::string& label) const {
   KUZOT_ASSIGN_OR_RETURN(std::string sealed, ReadWholeFile(path));
-  constexpr size_t kOverhead =
-      crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES;
-  if (sealed.size() < kOverhead) return Status::Corrupt(path.filename().string() + " is truncated");
-  std::string plain(sealed.size() - kOverhead, '\0');
-  unsigned long long length = 0;
-  const auto* nonce = reinterpret_cast<const unsigned char*>(sealed.data());
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-          reinterpret_cast<unsigned char*>(plain.data()), &length, nullptr,
-          nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
-          sealed.size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
-          reinterpret_cast<const unsigned char*>(label.data()), label.size(), nonce,
-          keys_.sealing.bytes.data()) != 0) {
+  auto plain = keyring_.Open(sealed, label);
+  if (!plain.ok()) {
     return Status::Corrupt(path.filename().string() +
-                           " fails authentication: altered, or sealed under another key");
+                           " cannot be opened: altered, moved, or sealed by another keyring (" +
+                           plain.status().message() + ")");
   }
-  plain.resize(length);
   return plain;
 }
 

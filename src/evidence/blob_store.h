@@ -8,7 +8,10 @@
 //
 // A blob's name is BLAKE2b-256(naming key, SHA-256 of the content): equal
 // files get one name (stored once), yet whoever copies the folder without
-// the key cannot test whether a known file is in it.
+// the key cannot test whether a known file is in it. Keys come from the
+// keyring (crypto::Keyring, evidence/keys.h): new blobs use the current
+// generation and name it in their header; names use the oldest generation
+// so that they never change.
 //
 // Thread safety: all methods may be called from any thread; commits of the
 // same content race harmlessly (the second finds the first).
@@ -31,13 +34,21 @@ struct CommittedBlob {
 
 class BlobStore {
  public:
-  BlobStore(std::filesystem::path root, const DataKey& data_key);
+  // `keyring` must outlive the store.
+  BlobStore(std::filesystem::path root, const crypto::Keyring& keyring);
 
-  // Creates the folders (mode 0700) and removes leftovers in tmp/.
+  // Derives the keys, creates the folders (mode 0700) and removes leftovers in tmp/.
   Status Init();
 
   const std::filesystem::path& root() const { return root_; }
-  const EvidenceKeys& keys() const { return keys_; }
+
+  // A new blob at `path` under the current generation.
+  Result<std::unique_ptr<BlobWriter>> NewWriter(const std::filesystem::path& path) const;
+  // An unfinished blob at `path`, continued (see BlobWriter::Resume).
+  Result<std::unique_ptr<BlobWriter>> ResumeWriter(const std::filesystem::path& path,
+                                                   uint64_t plain_offset, std::string tail) const;
+  // The content key of any generation the keyring holds.
+  KeyLookup content_keys() const;
 
   // The blob name for a content's SHA-256 (hex).
   std::string NameFor(const std::string& sha256_hex) const;
@@ -56,16 +67,19 @@ class BlobStore {
   // wrong (missing, truncated, altered, another content).
   Status Check(const std::string& name, uint64_t size, const std::string& sha256_hex) const;
 
-  // Small secrets and derived files, sealed with XChaCha20-Poly1305 under the
-  // sealing key; `label` is bound as additional data so that one sealed file
-  // cannot stand in for another. Writes are atomic (temp + rename).
+  // Small secrets and derived files, sealed by the keyring (XChaCha20-Poly1305
+  // naming its generation); `label` is bound as associated data so that one
+  // sealed file cannot stand in for another. Writes are atomic (temp + rename).
   Status WriteSealed(const std::filesystem::path& path, const std::string& label,
                      std::string_view plaintext) const;
   Result<std::string> ReadSealed(const std::filesystem::path& path, const std::string& label) const;
 
  private:
   std::filesystem::path root_;
-  EvidenceKeys keys_;
+  const crypto::Keyring& keyring_;
+  uint32_t generation_ = 0;
+  DataKey content_;  // current generation's
+  DataKey naming_;   // oldest generation's
 };
 
 // Writes `data` to `path` atomically: a temporary sibling, fsync, rename.

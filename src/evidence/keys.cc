@@ -24,26 +24,19 @@ EvidenceKeys DeriveKeys(const DataKey& data_key) {
   return keys;
 }
 
-Result<DataKey> ParseKey(const std::string& contents) {
-  DataKey key;
-  if (contents.size() == 32) {
-    std::copy(contents.begin(), contents.end(), key.bytes.begin());
-  } else {
-    size_t b = 0, e = contents.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(contents[b]))) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(contents[e - 1]))) --e;
-    size_t length = 0;
-    if (e - b != 64 ||
-        sodium_hex2bin(key.bytes.data(), 32, contents.data() + b, e - b, nullptr, &length,
-                       nullptr) != 0 ||
-        length != 32) {
-      return Status::InvalidArgument(
-          "a key file holds 32 random bytes or 64 hexadecimal digits (this one has " +
-          std::to_string(contents.size()) + " bytes)");
-    }
+Result<EvidenceKeys> KeysOf(const crypto::Keyring& keyring, uint32_t generation) {
+  if (generation != 0 && !keyring.HasGeneration(generation)) {
+    return Status::Corrupt("the file was encrypted under data key generation " +
+                           std::to_string(generation) + ", which the keyring does not hold");
   }
-  if (key.empty()) return Status::InvalidArgument("the key is all zeros");
-  return key;
+  // The file-key subkey, split again under the context "kzevidnc": the
+  // evidence keys are independent of any other use of that subkey.
+  std::string subkey = keyring.Subkey(crypto::Purpose::kFileKeys, generation);
+  if (subkey.size() != 32) return Status::Internal("the keyring gave no file key");
+  DataKey key;
+  std::copy(subkey.begin(), subkey.begin() + 32, key.bytes.begin());
+  sodium_memzero(subkey.data(), subkey.size());
+  return DeriveKeys(key);
 }
 
 }  // namespace kuzot::evidence

@@ -1,9 +1,7 @@
-// The keys of the evidence store, all derived from one 32-byte data key.
-//
-// The data key itself comes from the security module's keyring (a
-// passphrase or a key file, never stored beside the data). Until that
-// module is on main, callers hand the evidence service the raw key in
-// EvidenceOptions; DataKey is the one type to swap for the keyring's.
+// The keys of the evidence store. Each keyring generation's file subkey
+// (crypto::Keyring::Subkey(Purpose::kFileKeys, generation)) is split with
+// libsodium's KDF under the context "kzevidnc" into one key per purpose;
+// blobs name the generation that encrypted them.
 #pragma once
 
 #include <array>
@@ -11,6 +9,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "crypto/crypto.h"
 
 namespace kuzot::evidence {
 
@@ -31,8 +30,7 @@ struct EvidenceKeys {
 
 EvidenceKeys DeriveKeys(const DataKey& data_key);
 
-// Parses a key file's contents: 32 raw bytes, or 64 hexadecimal digits
-// (surrounding whitespace allowed). InvalidArgument says what is wrong.
-Result<DataKey> ParseKey(const std::string& contents);
+// The keys of `generation` (0: current) of `keyring`'s evidence subkey.
+Result<EvidenceKeys> KeysOf(const crypto::Keyring& keyring, uint32_t generation);
 
 }  // namespace kuzot::evidence

@@ -93,8 +93,8 @@ EvidenceService::~EvidenceService() = default;
 Result<std::unique_ptr<EvidenceService>> EvidenceService::Open(EvidenceOptions options,
                                                                records::RecordService& records) {
   if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
-  if (options.key.empty()) {
-    return Status::InvalidArgument("evidence files need the data key (see doc/evidence.md)");
+  if (!options.keyring) {
+    return Status::InvalidArgument("evidence files need the keyring (see doc/evidence.md)");
   }
   std::unique_ptr<EvidenceService> service(new EvidenceService(std::move(options), records));
   Impl* impl = service->impl_.get();

@@ -36,7 +36,7 @@ struct ActiveUpload {
 
 struct EvidenceService::Impl {
   Impl(const EvidenceOptions& options, records::RecordService& r)
-      : records(r), store(r.store()), blobs(options.dir, options.key) {}
+      : records(r), store(r.store()), blobs(options.dir, *options.keyring) {}
 
   records::RecordService& records;
   storage::Store& store;

@@ -235,8 +235,7 @@ Result<UploadInfo> EvidenceService::CreateUpload(const Caller& caller, uint64_t 
   s.fields = fields;
   s.created_at = NowIso8601();
   s.expires_ms = NowMillis() + static_cast<int64_t>(options_.upload_expiry_hours) * 3600 * 1000;
-  KUZOT_ASSIGN_OR_RETURN(
-      upload->writer, BlobWriter::Create(impl_->UploadBlobPath(s.id), impl_->blobs.keys().content));
+  KUZOT_ASSIGN_OR_RETURN(upload->writer, impl_->blobs.NewWriter(impl_->UploadBlobPath(s.id)));
   KUZOT_RETURN_IF_ERROR(upload->writer->Sync());
   KUZOT_RETURN_IF_ERROR(impl_->SaveUpload(s));
   {
@@ -275,9 +274,8 @@ Status Complete(EvidenceService::Impl& impl, ActiveUpload& upload, const Caller&
   std::string blob_name;
   if (s.sha256.empty()) {
     if (!upload.writer) {
-      KUZOT_ASSIGN_OR_RETURN(
-          upload.writer, BlobWriter::Resume(impl.UploadBlobPath(s.id), impl.blobs.keys().content,
-                                            s.offset, s.tail));
+      KUZOT_ASSIGN_OR_RETURN(upload.writer,
+                             impl.blobs.ResumeWriter(impl.UploadBlobPath(s.id), s.offset, s.tail));
     }
     KUZOT_ASSIGN_OR_RETURN(std::string sha, upload.writer->Finish());
     upload.writer.reset();
@@ -455,9 +453,8 @@ Result<std::unique_ptr<UploadSink>> EvidenceService::AppendToUpload(
     return Status::Conflict("the upload is complete: evidence " + s.evidence_id);
   }
   if (!upload->writer && s.sha256.empty()) {
-    KUZOT_ASSIGN_OR_RETURN(
-        upload->writer, BlobWriter::Resume(impl_->UploadBlobPath(id), impl_->blobs.keys().content,
-                                           s.offset, s.tail));
+    KUZOT_ASSIGN_OR_RETURN(upload->writer,
+                           impl_->blobs.ResumeWriter(impl_->UploadBlobPath(id), s.offset, s.tail));
   }
   if (s.offset == s.length) {
     // Every byte is here but the record could not be made before: try again.
@@ -476,7 +473,7 @@ Result<std::unique_ptr<UploadSink>> EvidenceService::BeginSimpleUpload(
   }
   KUZOT_RETURN_IF_ERROR(impl_->CheckFields(caller, fields));
   fs::path temp = impl_->blobs.TempPath();
-  KUZOT_ASSIGN_OR_RETURN(auto writer, BlobWriter::Create(temp, impl_->blobs.keys().content));
+  KUZOT_ASSIGN_OR_RETURN(auto writer, impl_->blobs.NewWriter(temp));
   return std::unique_ptr<UploadSink>(new SimpleSink(*impl_, caller, length, options_.max_file_bytes,
                                                     fields, temp, std::move(writer)));
 }

@@ -63,6 +63,9 @@ TEST(OpenApiTest, DocumentMatchesTheServer) {
   // With the data key, so that the demo evidence file is stored too.
   std::filesystem::path key = TestDir("openapi-key") / "data.key";
   { std::ofstream(key) << std::string(64, 'e'); }
+  std::filesystem::permissions(key, std::filesystem::perms::owner_read |
+                                        std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace);
   KuzotProcess kuzot(TestDir("openapi"), {"--demo", "--key-file", key.string()});
   ASSERT_TRUE(kuzot.Start());
   auto r = kuzot.Request("GET", "/api/v1/openapi.json");

@@ -21,10 +21,15 @@ std::string RandomBytes(size_t n) {
   return s;
 }
 
-DataKey TestKey() {
-  DataKey k;
-  for (size_t i = 0; i < 32; ++i) k.bytes[i] = static_cast<unsigned char>(i + 1);
-  return k;
+// A keyring unlocked by a key file, both in `dir` (never beside the store).
+std::unique_ptr<crypto::Keyring> TestKeyring(const fs::path& dir) {
+  fs::create_directories(dir);
+  fs::create_directories(dir / "keyring");
+  EXPECT_TRUE(crypto::CreateKeyFile((dir / "key").string()).ok());
+  auto k = crypto::Keyring::Create((dir / "keyring").string(),
+                                   crypto::KeySource::KeyFile((dir / "key").string()));
+  EXPECT_TRUE(k.ok()) << k.status().ToString();
+  return std::move(k).value();
 }
 
 class BlobTest : public ::testing::Test {
@@ -35,15 +40,20 @@ class BlobTest : public ::testing::Test {
            ("kuzot-blob-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
-    store_ = std::make_unique<BlobStore>(dir_, TestKey());
+    fs::remove_all(dir_.string() + "-keys");
+    keyring_ = TestKeyring(dir_.string() + "-keys");
+    store_ = std::make_unique<BlobStore>(dir_ / "store", *keyring_);
     ASSERT_TRUE(store_->Init().ok());
   }
-  void TearDown() override { fs::remove_all(dir_); }
+  void TearDown() override {
+    fs::remove_all(dir_);
+    fs::remove_all(dir_.string() + "-keys");
+  }
 
   // Writes `content` in pieces of `piece` bytes and commits it.
   CommittedBlob Store(const std::string& content, size_t piece = 10007) {
     fs::path temp = store_->TempPath();
-    auto w = BlobWriter::Create(temp, store_->keys().content);
+    auto w = store_->NewWriter(temp);
     EXPECT_TRUE(w.ok());
     for (size_t at = 0; at < content.size(); at += piece) {
       EXPECT_TRUE(w.value()->Append(std::string_view(content).substr(at, piece)).ok());
@@ -73,6 +83,7 @@ class BlobTest : public ::testing::Test {
   }
 
   fs::path dir_;
+  std::unique_ptr<crypto::Keyring> keyring_;
   std::unique_ptr<BlobStore> store_;
 };
 
@@ -125,9 +136,11 @@ TEST_F(BlobTest, IdenticalContentIsStoredOnce) {
   EXPECT_TRUE(second.deduplicated);
   EXPECT_EQ(first.name, second.name);
   size_t files = 0;
-  for (auto& e : fs::recursive_directory_iterator(dir_ / "blobs")) files += e.is_regular_file();
+  for (auto& e : fs::recursive_directory_iterator(dir_ / "store" / "blobs")) {
+    files += e.is_regular_file();
+  }
   EXPECT_EQ(files, 1u);
-  EXPECT_TRUE(fs::is_empty(dir_ / "tmp"));
+  EXPECT_TRUE(fs::is_empty(dir_ / "store" / "tmp"));
 }
 
 TEST_F(BlobTest, AlteredTruncatedMissingOrSwappedFilesAreCorrupt) {
@@ -166,10 +179,10 @@ TEST_F(BlobTest, AlteredTruncatedMissingOrSwappedFilesAreCorrupt) {
 TEST_F(BlobTest, WrongKeyCannotRead) {
   std::string content = RandomBytes(1000);
   CommittedBlob blob = Store(content);
-  DataKey other = TestKey();
-  other.bytes[0] ^= 0xff;
-  BlobStore wrong(dir_, other);
-  auto r = BlobReader::Open(store_->PathOf(blob.name), wrong.keys().content, content.size());
+  auto other = TestKeyring(dir_.string() + "-keys/other");
+  BlobStore wrong(dir_ / "store", *other);
+  ASSERT_TRUE(wrong.Init().ok());
+  auto r = wrong.Open(blob.name, content.size());
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kCorrupt);
 }
@@ -179,7 +192,7 @@ TEST_F(BlobTest, RollBackForgetsABadPieceAndResumeContinues) {
   std::string bad = RandomBytes(2 * kChunkBytes + 5);
   std::string rest = RandomBytes(kChunkBytes * 2 + 1);
   fs::path temp = store_->TempPath();
-  auto w = BlobWriter::Create(temp, store_->keys().content);
+  auto w = store_->NewWriter(temp);
   ASSERT_TRUE(w.ok());
   ASSERT_TRUE(w.value()->Append(good).ok());
   BlobWriter::Mark mark = w.value()->MarkHere();
@@ -191,7 +204,7 @@ TEST_F(BlobTest, RollBackForgetsABadPieceAndResumeContinues) {
   std::string tail = w.value()->tail();
   uint64_t offset = w.value()->size();
   w.value().reset();
-  auto resumed = BlobWriter::Resume(temp, store_->keys().content, offset, tail);
+  auto resumed = store_->ResumeWriter(temp, offset, tail);
   ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
   ASSERT_TRUE(resumed.value()->Append(rest).ok());
   auto sha = resumed.value()->Finish();
@@ -203,20 +216,12 @@ TEST_F(BlobTest, RollBackForgetsABadPieceAndResumeContinues) {
 }
 
 TEST_F(BlobTest, SealedFilesAreBoundToTheirLabel) {
-  fs::path p = dir_ / "sealed" / "x";
+  fs::path p = dir_ / "store" / "sealed" / "x";
   ASSERT_TRUE(store_->WriteSealed(p, "thumb:1", "secret picture").ok());
   auto back = store_->ReadSealed(p, "thumb:1");
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back.value(), "secret picture");
   EXPECT_EQ(store_->ReadSealed(p, "thumb:2").status().code(), StatusCode::kCorrupt);
-}
-
-TEST(KeyTest, ParsesRawAndHexAndRefusesOthers) {
-  EXPECT_TRUE(ParseKey(std::string(32, 'k')).ok());
-  EXPECT_TRUE(ParseKey(std::string(64, 'a') + "\n").ok());
-  EXPECT_FALSE(ParseKey("short").ok());
-  EXPECT_FALSE(ParseKey(std::string(64, 'z')).ok());
-  EXPECT_FALSE(ParseKey(std::string(32, '\0')).ok());
 }
 
 }  // namespace
