@@ -424,5 +424,45 @@ TEST_F(EvidenceApiTest, VerifyExportAndVerifyPackageThroughTheCommandLine) {
   EXPECT_NE(out.find("missing"), std::string::npos) << out;
 }
 
+TEST_F(EvidenceApiTest, MetadataIsReadAndContradictionsAreFlagged) {
+  Start("metadata");
+  fs::path clip = TestDir("metadata-fixture") / "clip.mp4";
+  std::string out;
+  ASSERT_EQ(
+      std::system(("ffmpeg -hide_banner -loglevel error -y -f lavfi -i "
+                   "testsrc=d=1:s=160x120:r=10 -c:v mpeg4 -metadata "
+                   "creation_time=2021-05-01T10:00:00Z -metadata location=+39.9500+070.8000/ " +
+                   clip.string())
+                      .c_str()),
+      0);
+  std::ifstream in(clip, std::ios::binary);
+  std::string video((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Entered: another date, and Bishkek's coordinates; the name claims a text file.
+  Json record = Simple(video,
+                       "title=Clip&filename=notes.txt&captured_on=2020-10-05&latitude=42.87&"
+                       "longitude=74.59");
+  EXPECT_EQ(record["media_type"], "video/mp4");
+  EXPECT_EQ(record["capture"]["creation_time"].get<std::string>().substr(0, 10), "2021-05-01");
+  EXPECT_NEAR(record["capture"]["duration_seconds"].get<double>(), 1.0, 0.2);
+  ASSERT_EQ(record["flags"].size(), 2u) << record.dump();
+  EXPECT_EQ(record["flags"][0]["field"], "captured_on");
+  EXPECT_EQ(record["flags"][1]["field"], "place");
+  std::string id = record["id"];
+  // Corrected by the uploader: the flags go.
+  auto fixed =
+      kuzot_->Request("PATCH", "/api/v1/evidence/" + id,
+                      R"({"captured_on": "2021-05-01", "latitude": 39.95, "longitude": 70.8})");
+  ASSERT_EQ(fixed.status, 200) << fixed.body;
+  EXPECT_FALSE(fixed.json().contains("flags")) << fixed.body;
+  auto custody = kuzot_->Request("GET", "/api/v1/evidence/" + id + "/custody");
+  EXPECT_EQ(custody.json()["items"].back()["action"], "edit");
+  auto preview = kuzot_->Request("GET", "/api/v1/evidence/" + id + "/thumbnail");
+  EXPECT_EQ(preview.status, 200);
+  EXPECT_EQ(preview.headers["content-type"], "image/png");
+  EXPECT_EQ(preview.body.substr(1, 3), "PNG");
+  std::string text_id = Simple("a field note\n")["id"];
+  EXPECT_EQ(kuzot_->Request("GET", "/api/v1/evidence/" + text_id + "/thumbnail").status, 404);
+}
+
 }  // namespace
 }  // namespace kuzot::testing

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "evidence/blob_store.h"
+#include "test_store.h"
 
 namespace kuzot::evidence {
 namespace {
@@ -19,17 +19,6 @@ std::string RandomBytes(size_t n) {
   std::string s(n, '\0');
   randombytes_buf(s.data(), n);
   return s;
-}
-
-// A keyring unlocked by a key file, both in `dir` (never beside the store).
-std::unique_ptr<crypto::Keyring> TestKeyring(const fs::path& dir) {
-  fs::create_directories(dir);
-  fs::create_directories(dir / "keyring");
-  EXPECT_TRUE(crypto::CreateKeyFile((dir / "key").string()).ok());
-  auto k = crypto::Keyring::Create((dir / "keyring").string(),
-                                   crypto::KeySource::KeyFile((dir / "key").string()));
-  EXPECT_TRUE(k.ok()) << k.status().ToString();
-  return std::move(k).value();
 }
 
 class BlobTest : public ::testing::Test {
