@@ -59,9 +59,14 @@ fs::path KeyFile(const std::string& name) {
 }
 
 // Runs the kuzot binary; returns its exit code and what it printed.
+int RunKuzotShell(const std::string& command, std::string* output);
 int RunKuzot(const std::string& args, std::string* output) {
-  std::string command = std::string(KUZOT_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(command.c_str(), "r");
+  return RunKuzotShell(std::string(KUZOT_BINARY) + " " + args, output);
+}
+
+// Runs a shell command; returns its exit code and what it printed.
+int RunKuzotShell(const std::string& command, std::string* output) {
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
   if (!p) return -1;
   char buffer[4096];
   output->clear();
@@ -462,6 +467,40 @@ TEST_F(EvidenceApiTest, MetadataIsReadAndContradictionsAreFlagged) {
   EXPECT_EQ(preview.body.substr(1, 3), "PNG");
   std::string text_id = Simple("a field note\n")["id"];
   EXPECT_EQ(kuzot_->Request("GET", "/api/v1/evidence/" + text_id + "/thumbnail").status, 404);
+}
+
+// The tus-js-client npm package (what a browser upload widget would use)
+// uploads in pieces, is stopped after the first piece and resumes.
+TEST_F(EvidenceApiTest, TusJsClientUploadsStopsAndResumes) {
+  Start("tus-js-client");
+  fs::path dir = TestDir("tus-js-client-npm");
+  for (const char* f : {"package.json", "upload.mjs"}) {
+    fs::copy_file(fs::path(KUZOT_TUS_JS_DIR) / f, dir / f);
+  }
+  std::string out;
+  ASSERT_EQ(
+      RunKuzotShell("cd " + dir.string() + " && npm install --no-audit --no-fund --silent", &out),
+      0)
+      << "npm install tus-js-client failed (the npm registry must be reachable): " << out;
+  auto token = kuzot_->Request("POST", "/api/v1/tokens", R"({"name": "tus-js-client"})");
+  ASSERT_EQ(token.status, 201);
+  std::string content = RandomBytes(1000003, 11);
+  fs::path file = dir / "interview.bin";
+  { std::ofstream(file, std::ios::binary) << content; }
+  ASSERT_EQ(RunKuzotShell("cd " + dir.string() + " && node upload.mjs http://127.0.0.1:" +
+                              std::to_string(kuzot_->port()) + " " +
+                              token.json()["token"].get<std::string>() + " " + file.string(),
+                          &out),
+            0)
+      << out;
+  Json result = Json::parse(out.substr(out.find('{')), nullptr, false);
+  ASSERT_TRUE(result.contains("evidence_id")) << out;
+  std::string id = result["evidence_id"];
+  auto record = kuzot_->Request("GET", "/api/v1/evidence/" + id);
+  EXPECT_EQ(record.json()["sha256"], Sha256Hex(content));
+  EXPECT_EQ(record.json()["title"], "Interview (tus-js-client)");
+  auto file_back = kuzot_->Request("GET", "/api/v1/evidence/" + id + "/file");
+  EXPECT_TRUE(file_back.body == content);
 }
 
 }  // namespace
