@@ -96,6 +96,37 @@ Status ReadHeader(int fd, unsigned char file_id[16], uint32_t* generation) {
   return Status::Ok();
 }
 
+// The plaintext of the first `count` complete chunks of `segment` (an
+// unfinished blob's: none of them is the final chunk).
+Result<std::string> DecryptSegmentPrefix(int fd, const DataKey& key,
+                                         const unsigned char file_id[16], uint64_t segment,
+                                         uint64_t count) {
+  std::string cipher(kStreamHeaderBytes + count * (kChunkBytes + kTagBytes), '\0');
+  KUZOT_RETURN_IF_ERROR(ReadAt(fd, SegmentStart(segment), cipher.data(), cipher.size()));
+  crypto_secretstream_xchacha20poly1305_state pull;
+  if (crypto_secretstream_xchacha20poly1305_init_pull(
+          &pull, reinterpret_cast<unsigned char*>(cipher.data()), key.bytes.data()) != 0) {
+    return Status::Corrupt("a segment header of the upload is damaged");
+  }
+  unsigned char ad[24];
+  AdditionalData(file_id, segment, ad);
+  std::string plain(count * kChunkBytes, '\0');
+  for (uint64_t i = 0; i < count; ++i) {
+    unsigned char tag = 0;
+    const auto* c = reinterpret_cast<const unsigned char*>(cipher.data()) + kStreamHeaderBytes +
+                    i * (kChunkBytes + kTagBytes);
+    if (crypto_secretstream_xchacha20poly1305_pull(
+            &pull, reinterpret_cast<unsigned char*>(plain.data() + i * kChunkBytes), nullptr, &tag,
+            c, kChunkBytes + kTagBytes, ad, sizeof ad) != 0 ||
+        tag != crypto_secretstream_xchacha20poly1305_TAG_MESSAGE) {
+      sodium_memzero(plain.data(), plain.size());
+      return Status::Corrupt("a chunk of the upload fails authentication");
+    }
+  }
+  sodium_memzero(&pull, sizeof pull);
+  return plain;
+}
+
 }  // namespace
 
 uint64_t CipherSize(uint64_t plain_size) {
@@ -150,34 +181,13 @@ Result<std::unique_ptr<BlobWriter>> BlobWriter::Resume(const std::filesystem::pa
   }
   // Rebuild the hash from every complete segment; RestartAt hashes nothing,
   // so the chunks of the last segment are hashed here too.
-  std::string cipher;
-  std::string plain(kChunkBytes, '\0');
   for (uint64_t segment = 0; segment * kChunksPerSegment < chunks; ++segment) {
-    uint64_t first = segment * kChunksPerSegment;
-    uint64_t count = std::min<uint64_t>(kChunksPerSegment, chunks - first);
-    cipher.resize(kStreamHeaderBytes + count * (kChunkBytes + kTagBytes));
-    KUZOT_RETURN_IF_ERROR(ReadAt(fd, SegmentStart(segment), cipher.data(), cipher.size()));
-    crypto_secretstream_xchacha20poly1305_state pull;
-    if (crypto_secretstream_xchacha20poly1305_init_pull(
-            &pull, reinterpret_cast<unsigned char*>(cipher.data()), key.bytes.data()) != 0) {
-      return Status::Corrupt("a segment header of the partial upload is damaged");
-    }
-    unsigned char ad[24];
-    AdditionalData(w->file_id_, segment, ad);
-    for (uint64_t i = 0; i < count; ++i) {
-      unsigned char tag = 0;
-      const auto* c = reinterpret_cast<const unsigned char*>(cipher.data()) + kStreamHeaderBytes +
-                      i * (kChunkBytes + kTagBytes);
-      if (crypto_secretstream_xchacha20poly1305_pull(
-              &pull, reinterpret_cast<unsigned char*>(plain.data()), nullptr, &tag, c,
-              kChunkBytes + kTagBytes, ad, sizeof ad) != 0 ||
-          tag != crypto_secretstream_xchacha20poly1305_TAG_MESSAGE) {
-        return Status::Corrupt("a chunk of the partial upload fails authentication");
-      }
-      w->hash_.Update(plain.data(), plain.size());
-    }
+    uint64_t count = std::min<uint64_t>(kChunksPerSegment, chunks - segment * kChunksPerSegment);
+    KUZOT_ASSIGN_OR_RETURN(std::string plain,
+                           DecryptSegmentPrefix(fd, key, w->file_id_, segment, count));
+    w->hash_.Update(plain);
+    sodium_memzero(plain.data(), plain.size());
   }
-  sodium_memzero(plain.data(), plain.size());
   KUZOT_RETURN_IF_ERROR(w->RestartAt(chunks));
   w->offset_ = chunks * kChunkBytes;
   w->hash_.Update(tail);
@@ -253,26 +263,7 @@ Status BlobWriter::RestartAt(uint64_t chunks) {
   uint64_t keep = chunks % kChunksPerSegment;  // chunks of that segment to re-encrypt
   std::string plain;
   if (keep > 0) {
-    std::string cipher(kStreamHeaderBytes + keep * (kChunkBytes + kTagBytes), '\0');
-    KUZOT_RETURN_IF_ERROR(ReadAt(fd_, SegmentStart(segment), cipher.data(), cipher.size()));
-    crypto_secretstream_xchacha20poly1305_state pull;
-    if (crypto_secretstream_xchacha20poly1305_init_pull(
-            &pull, reinterpret_cast<unsigned char*>(cipher.data()), key_.bytes.data()) != 0) {
-      return Status::Corrupt("a segment header of the upload is damaged");
-    }
-    unsigned char ad[24];
-    AdditionalData(file_id_, segment, ad);
-    plain.resize(keep * kChunkBytes);
-    for (uint64_t i = 0; i < keep; ++i) {
-      unsigned char tag = 0;
-      const auto* c = reinterpret_cast<const unsigned char*>(cipher.data()) + kStreamHeaderBytes +
-                      i * (kChunkBytes + kTagBytes);
-      if (crypto_secretstream_xchacha20poly1305_pull(
-              &pull, reinterpret_cast<unsigned char*>(plain.data() + i * kChunkBytes), nullptr,
-              &tag, c, kChunkBytes + kTagBytes, ad, sizeof ad) != 0) {
-        return Status::Corrupt("a chunk of the upload fails authentication");
-      }
-    }
+    KUZOT_ASSIGN_OR_RETURN(plain, DecryptSegmentPrefix(fd_, key_, file_id_, segment, keep));
   }
   if (::ftruncate(fd_, static_cast<off_t>(SegmentStart(segment))) != 0 ||
       ::lseek(fd_, static_cast<off_t>(SegmentStart(segment)), SEEK_SET) < 0) {

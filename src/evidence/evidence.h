@@ -187,4 +187,9 @@ class EvidenceService {
 PackageVerdict VerifyPackage(const std::filesystem::path& dir,
                              const std::string& pinned_key_hex = "");
 
+// `name` (an uploaded file's name) reduced to letters, digits, '.', '-' and
+// '_', without leading dots, at most 100 characters: safe in a path and in a
+// Content-Disposition header. `fallback` when nothing is left.
+std::string SafeFileName(std::string_view name, std::string_view fallback);
+
 }  // namespace kuzot::evidence

@@ -36,17 +36,6 @@ std::string Unhex(const std::string& hex) {
   return out;
 }
 
-std::string SafeName(const std::string& name) {
-  std::string out;
-  for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '-' || c == '_';
-    out += ok ? c : '_';
-  }
-  while (!out.empty() && out.front() == '.') out.erase(0, 1);
-  return out.substr(0, 100);
-}
-
 constexpr char kReadme[] = R"(Kuzot evidence package
 
 manifest.json  every file with its SHA-256, size, type, record and chain of custody
@@ -113,7 +102,7 @@ Result<ExportReport> EvidenceService::Export(const Caller& caller,
     if (!done.insert(id).second) continue;
     KUZOT_ASSIGN_OR_RETURN(auto download, OpenFile(caller, id, "export"));
     KUZOT_ASSIGN_OR_RETURN(auto record, impl_->LoadVisible(caller, id));
-    std::string name = SafeName(download.file_name);
+    std::string name = SafeFileName(download.file_name, "");
     std::string relative = "files/" + id + (name.empty() ? "" : "-" + name);
     {
       std::ofstream file(out / relative, std::ios::binary | std::ios::trunc);
@@ -175,6 +164,17 @@ Result<ExportReport> EvidenceService::Export(const Caller& caller,
   KUZOT_RETURN_IF_ERROR(WriteFileAtomic(out / "SHA256SUMS", sums));
   KUZOT_RETURN_IF_ERROR(WriteFileAtomic(out / "README.txt", kReadme));
   return report;
+}
+
+std::string SafeFileName(std::string_view name, std::string_view fallback) {
+  std::string out;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-' || c == '_';
+    out += ok ? c : '_';
+  }
+  while (!out.empty() && out.front() == '.') out.erase(0, 1);
+  return out.empty() ? std::string(fallback) : out.substr(0, 100);
 }
 
 PackageVerdict VerifyPackage(const fs::path& dir, const std::string& pinned_key_hex) {

@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
+#include "common/base64.h"
 #include "common/clock.h"
 #include "evidence/metadata.h"
 #include "evidence/service_impl.h"
@@ -13,26 +14,6 @@ namespace kuzot::evidence {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Base64(std::string_view in) {
-  std::string out(sodium_base64_ENCODED_LEN(in.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(in.data()),
-                    in.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(std::strlen(out.c_str()));
-  return out;
-}
-
-std::string Unbase64(const std::string& in) {
-  std::string out(in.size(), '\0');
-  size_t length = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), in.data(),
-                        in.size(), nullptr, &length, nullptr,
-                        sodium_base64_VARIANT_ORIGINAL) != 0) {
-    return "";
-  }
-  out.resize(length);
-  return out;
-}
 
 std::string IsoOfMillis(int64_t ms) {
   std::time_t t = ms / 1000;
@@ -118,7 +99,7 @@ Status EvidenceService::Impl::SaveUpload(const UploadState& s) {
             {"fields", s.fields},
             {"created_at", s.created_at},
             {"expires_ms", s.expires_ms},
-            {"tail", Base64(s.tail)},
+            {"tail", Base64Encode(s.tail)},
             {"sha256", s.sha256},
             {"evidence_id", s.evidence_id},
             {"error", s.error}};
@@ -152,7 +133,7 @@ Result<std::shared_ptr<ActiveUpload>> EvidenceService::Impl::FindUpload(const Ca
       s.fields = j.value("fields", Json::object());
       s.created_at = j.value("created_at", "");
       s.expires_ms = j.value("expires_ms", int64_t{0});
-      s.tail = Unbase64(j.value("tail", ""));
+      s.tail = Base64Decode(j.value("tail", "")).value_or("");
       s.sha256 = j.value("sha256", "");
       s.evidence_id = j.value("evidence_id", "");
       s.error = j.value("error", "");

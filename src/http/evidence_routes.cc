@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "common/base64.h"
 #include "http/error_mapping.h"
 
 namespace kuzot::http {
@@ -34,26 +35,6 @@ std::optional<uint64_t> ParseUint(const std::string& text) {
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
   return v;
-}
-
-std::optional<std::string> FromBase64(std::string_view in) {
-  std::string out(in.size(), '\0');
-  size_t length = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), in.data(),
-                        in.size(), nullptr, &length, nullptr,
-                        sodium_base64_VARIANT_ORIGINAL) != 0) {
-    return std::nullopt;
-  }
-  out.resize(length);
-  return out;
-}
-
-std::string ToBase64(std::string_view in) {
-  std::string out(sodium_base64_ENCODED_LEN(in.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(in.data()),
-                    in.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(std::strlen(out.c_str()));
-  return out;
 }
 
 // The evidence record's fields from upload metadata: "record" (a JSON
@@ -114,7 +95,7 @@ Result<std::vector<std::pair<std::string, std::string>>> ParseTusMetadata(
       std::string key = item.substr(0, space);
       std::string value;
       if (space != std::string::npos) {
-        auto decoded = FromBase64(item.substr(space + 1));
+        auto decoded = Base64Decode(item.substr(space + 1));
         if (!decoded) {
           return Status::InvalidArgument("the value of '" + key.substr(0, 40) + "' is not base64",
                                          "upload-metadata");
@@ -230,16 +211,6 @@ Result<std::optional<ByteRange>> ParseRange(const std::string& header, uint64_t 
   return std::optional<ByteRange>(r);
 }
 
-std::string SafeFileName(const std::string& name) {
-  std::string out;
-  for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '-' || c == '_';
-    out += ok ? c : '_';
-  }
-  return out.empty() ? "evidence" : out.substr(0, 100);
-}
-
 Response Download(EvidenceService& service, Request& r) {
   auto download = service.OpenFile(r.caller, r.params["id"], r.Header("range"));
   if (!download.ok()) return ErrorResponse(download.status());
@@ -258,13 +229,14 @@ Response Download(EvidenceService& service, Request& r) {
     size_t length = 0;
     sodium_hex2bin(raw, sizeof raw, download->sha256.data(), download->sha256.size(), nullptr,
                    &length, nullptr);
-    digest = ToBase64(std::string_view(reinterpret_cast<char*>(raw), length));
+    digest = Base64Encode(std::string_view(reinterpret_cast<char*>(raw), length));
   }
-  out.headers = {{"Accept-Ranges", "bytes"},
-                 {"ETag", "\"" + download->sha256 + "\""},
-                 {"Repr-Digest", "sha-256=:" + digest + ":"},
-                 {"Content-Disposition",
-                  "attachment; filename=\"" + SafeFileName(download->file_name) + "\""}};
+  out.headers = {
+      {"Accept-Ranges", "bytes"},
+      {"ETag", "\"" + download->sha256 + "\""},
+      {"Repr-Digest", "sha-256=:" + digest + ":"},
+      {"Content-Disposition",
+       "attachment; filename=\"" + evidence::SafeFileName(download->file_name, "evidence") + "\""}};
   uint64_t length = size;
   if (range.value()) {
     const ByteRange& b = *range.value();
@@ -364,7 +336,7 @@ void AddEvidenceRoutes(Router& router, EvidenceService* service) {
     if (!header.empty()) {
       size_t space = header.find(' ');
       auto digest =
-          space == std::string::npos ? std::nullopt : FromBase64(header.substr(space + 1));
+          space == std::string::npos ? std::nullopt : Base64Decode(header.substr(space + 1));
       if (!digest) {
         return refuse(
             Status::InvalidArgument("write Upload-Checksum as 'sha256 BASE64'", "upload-checksum"));
