@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <future>
 
 namespace kuzot::evidence {
 namespace {
@@ -16,6 +17,7 @@ constexpr uint64_t kStreamHeaderBytes = crypto_secretstream_xchacha20poly1305_HE
 constexpr uint64_t kSegmentBytes =
     kStreamHeaderBytes + kChunksPerSegment * (kChunkBytes + kTagBytes);
 constexpr size_t kFlushBytes = 1 << 20;
+constexpr size_t kParallelHashBytes = 256 << 10;
 
 uint64_t SegmentStart(uint64_t segment) { return kBlobHeaderBytes + segment * kSegmentBytes; }
 
@@ -224,7 +226,20 @@ Status BlobWriter::Flush() {
 
 Status BlobWriter::Append(std::string_view data) {
   if (finished_) return Status::Internal("append to a finished blob");
-  hash_.Update(data);
+  // Large pieces are hashed on a second thread while this one encrypts:
+  // the two are the costly parts and the machine has two cores.
+  std::future<void> hashing;
+  if (data.size() >= kParallelHashBytes) {
+    hashing = std::async(std::launch::async, [this, data] { hash_.Update(data); });
+  } else {
+    hash_.Update(data);
+  }
+  Status s = EncryptPiece(data);
+  if (hashing.valid()) hashing.get();
+  return s;
+}
+
+Status BlobWriter::EncryptPiece(std::string_view data) {
   offset_ += data.size();
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
   size_t n = data.size();

@@ -85,6 +85,8 @@ class BlobWriter {
  private:
   explicit BlobWriter(int fd);
   Status EncryptChunk(const unsigned char* data, size_t size, unsigned char tag);
+  // Append's encryption half (the hash is updated by Append).
+  Status EncryptPiece(std::string_view data);
   Status Flush();
   // Cuts the file back to `chunks` complete chunks, re-encrypting the
   // chunks of their last segment under a fresh segment header.
