@@ -11,6 +11,7 @@ namespace kuzot::cli {
 void AddServeCommand(CLI::App& app);      // serve_command.cc
 void AddDataCommands(CLI::App& app);      // data_commands.cc: import, export
 void AddUserCommands(CLI::App& app);      // user_commands.cc: user, verify
+void AddRekeyCommand(CLI::App& app);      // rekey_command.cc
 void AddReconcileCommand(CLI::App& app);  // reconcile_command.cc (src/linkage)
 void AddEstimateCommand(CLI::App& app);   // estimate_command.cc (src/stats)
 void AddEvidenceCommands(CLI::App& app);  // evidence_commands.cc: evidence export, verify-package
@@ -23,10 +24,10 @@ class RecordService;
 
 namespace kuzot::cli {
 
-// The evidence part of `kuzot verify` (evidence_commands.cc): checks every
-// stored file and the custody chains; prints the verdicts; 0 when all is
-// well, 2 when something is wrong, 1 when it could not check.
-int VerifyEvidenceFiles(const std::string& data_dir, const std::string& key_file,
-                        records::RecordService& records);
+// The evidence part of `kuzot verify` (evidence_commands.cc): decrypts and
+// checks every stored file and the custody chains with the data directory's
+// keyring; prints the verdicts; 0 when all is well, 2 when something is
+// wrong, 1 when it could not check.
+int VerifyEvidenceFiles(const std::string& data_dir, records::RecordService& records);
 
 }  // namespace kuzot::cli

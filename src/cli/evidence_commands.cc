@@ -15,25 +15,15 @@ namespace kuzot::cli {
 
 namespace fs = std::filesystem;
 
-Result<OpenedEvidence> OpenEvidence(const std::string& data_dir, const std::string& key_file,
-                                    records::RecordService& records, uint64_t max_file_bytes) {
-  if (key_file.empty()) {
-    return Status::InvalidArgument(
-        "evidence files need the data key: give --key-file or set KUZOT_KEY_FILE");
-  }
-  OpenedEvidence out;
-  crypto::KeySource source = crypto::KeySource::KeyFile(key_file);
-  if (crypto::Keyring::Exists(data_dir)) {
-    KUZOT_ASSIGN_OR_RETURN(out.keyring, crypto::Keyring::Open(data_dir, source));
-  } else {
-    KUZOT_ASSIGN_OR_RETURN(out.keyring, crypto::Keyring::Create(data_dir, source));
-  }
+Result<std::unique_ptr<evidence::EvidenceService>> OpenEvidence(
+    const std::string& data_dir, std::shared_ptr<crypto::Keyring> keyring,
+    records::RecordService& records, uint64_t max_file_bytes) {
+  if (!keyring) return Status::Unauthorized("evidence files need the data directory's keyring");
   evidence::EvidenceOptions options;
   options.dir = fs::path(data_dir) / "evidence";
-  options.keyring = out.keyring.get();
+  options.keyring = std::move(keyring);
   options.max_file_bytes = max_file_bytes;
-  KUZOT_ASSIGN_OR_RETURN(out.service, evidence::EvidenceService::Open(std::move(options), records));
-  return out;
+  return evidence::EvidenceService::Open(std::move(options), records);
 }
 
 Status LoadDemoEvidence(const std::vector<std::string_view>& bundles,
@@ -60,21 +50,23 @@ Status LoadDemoEvidence(const std::vector<std::string_view>& bundles,
   return Status::Ok();
 }
 
-int VerifyEvidenceFiles(const std::string& data_dir, const std::string& key_file,
-                        records::RecordService& records) {
-  if (key_file.empty()) {
-    std::cout << "evidence files: not checked (give --key-file or set KUZOT_KEY_FILE to decrypt "
-                 "and check them)\n";
+int VerifyEvidenceFiles(const std::string& data_dir, records::RecordService& records) {
+  if (!crypto::Keyring::Exists(data_dir)) {
+    std::cout << "evidence files: none (the data directory has no keyring)\n";
     return 0;
   }
-  auto service = OpenEvidence(data_dir, key_file, records);
+  auto keyring = crypto::Keyring::Open(data_dir, KeySourceFromEnvironment(data_dir, false));
+  if (!keyring.ok()) {
+    std::cerr << "kuzot verify: " << keyring.status().message() << "\n";
+    return 1;
+  }
+  auto service = OpenEvidence(data_dir, std::move(keyring).value(), records);
   if (!service.ok()) {
     std::cerr << "kuzot verify: " << service.status().message() << "\n";
     return 1;
   }
   ProgressBar bar("checking files");
-  auto report =
-      service.value().service->VerifyFiles([&](int64_t d, int64_t t) { bar.Update(d, t); });
+  auto report = service.value()->VerifyFiles([&](int64_t d, int64_t t) { bar.Update(d, t); });
   if (!report.ok()) {
     std::cerr << "kuzot verify: " << report.status().ToString() << "\n";
     return 1;
@@ -98,7 +90,6 @@ namespace {
 
 struct ExportOptions {
   std::string data_dir = "./kuzot-data";
-  std::string key_file;
   std::string ids;
   std::string out;
   std::string user;
@@ -138,25 +129,25 @@ void AddEvidenceCommands(CLI::App& app) {
   exp->add_option("--data", o->data_dir, "data directory")
       ->envname("KUZOT_DATA")
       ->capture_default_str();
-  exp->add_option("--key-file", o->key_file, "the data key")->envname("KUZOT_KEY_FILE");
+  AddKeyFileOption(exp);
   exp->add_option("--ids", o->ids, "evidence ids, comma-separated")->required();
   exp->add_option("--out", o->out, "a new (or empty) folder for the package")->required();
   exp->add_option("--user", o->user,
                   "who exports, for the chain of custody (default: your login name)");
   exp->callback([o] {
-    auto records = OpenDataDir(o->data_dir);
-    if (!records.ok()) {
-      std::cerr << "kuzot evidence export: " << records.status().message() << "\n";
+    auto data = OpenDataDirWithKeyring(o->data_dir);
+    if (!data.ok()) {
+      std::cerr << "kuzot evidence export: " << data.status().message() << "\n";
       throw CLI::RuntimeError(1);
     }
-    auto service = OpenEvidence(o->data_dir, o->key_file, *records.value());
+    auto service = OpenEvidence(o->data_dir, data.value().keyring, *data.value().records);
     if (!service.ok()) {
       std::cerr << "kuzot evidence export: " << service.status().message() << "\n";
       throw CLI::RuntimeError(1);
     }
     Caller caller = Caller::System(o->user.empty() ? LoginName() : o->user);
     caller.remote_address = "command line";
-    auto report = service.value().service->Export(caller, SplitIds(o->ids), o->out);
+    auto report = service.value()->Export(caller, SplitIds(o->ids), o->out);
     if (!report.ok()) {
       std::cerr << "kuzot evidence export: "
                 << (report.status().field().empty() ? "" : report.status().field() + ": ")
@@ -175,16 +166,19 @@ void AddEvidenceCommands(CLI::App& app) {
   key->add_option("--data", o->data_dir, "data directory")
       ->envname("KUZOT_DATA")
       ->capture_default_str();
-  key->add_option("--key-file", o->key_file, "the data key")->envname("KUZOT_KEY_FILE");
+  AddKeyFileOption(key);
   key->callback([o] {
-    auto records = OpenDataDir(o->data_dir);
-    if (!records.ok()) throw CLI::RuntimeError(1);
-    auto service = OpenEvidence(o->data_dir, o->key_file, *records.value());
+    auto data = OpenDataDirWithKeyring(o->data_dir);
+    if (!data.ok()) {
+      std::cerr << "kuzot evidence public-key: " << data.status().message() << "\n";
+      throw CLI::RuntimeError(1);
+    }
+    auto service = OpenEvidence(o->data_dir, data.value().keyring, *data.value().records);
     if (!service.ok()) {
       std::cerr << "kuzot evidence public-key: " << service.status().message() << "\n";
       throw CLI::RuntimeError(1);
     }
-    std::cout << service.value().service->SigningPublicKeyHex() << "\n";
+    std::cout << service.value()->SigningPublicKeyHex() << "\n";
   });
 
   CLI::App* check = app.add_subcommand(

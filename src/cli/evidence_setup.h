@@ -1,6 +1,6 @@
-// Opening the evidence store from the command line: the data directory's
-// keyring (crypto::Keyring, unlocked with the key file given as --key-file
-// or KUZOT_KEY_FILE) and the store under DATA/evidence.
+// Opening the evidence store from the command line: the store under
+// DATA/evidence, encrypted under the data directory's keyring (opened by
+// OpenDataDirWithKeyring, see data_dir.h).
 #pragma once
 
 #include <memory>
@@ -12,18 +12,11 @@
 
 namespace kuzot::cli {
 
-// The evidence store and the keyring it uses (which it must outlive).
-struct OpenedEvidence {
-  std::unique_ptr<crypto::Keyring> keyring;
-  std::unique_ptr<evidence::EvidenceService> service;
-};
-
-// Opens the keyring of `data_dir` with `key_file` (creating the keyring on
-// first use; the key file must be outside the data directory), then
-// DATA/evidence.
-Result<OpenedEvidence> OpenEvidence(const std::string& data_dir, const std::string& key_file,
-                                    records::RecordService& records,
-                                    uint64_t max_file_bytes = 20ull << 30);
+// Opens DATA/evidence with the data directory's keyring (which the
+// service keeps alive).
+Result<std::unique_ptr<evidence::EvidenceService>> OpenEvidence(
+    const std::string& data_dir, std::shared_ptr<crypto::Keyring> keyring,
+    records::RecordService& records, uint64_t max_file_bytes = 20ull << 30);
 
 // Stores the demo data set's evidence files (the "evidence_files" of the
 // data/demo bundles) when there is no evidence record yet.

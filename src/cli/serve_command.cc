@@ -26,7 +26,6 @@ struct ServeOptions {
   http::ServerOptions server;
   bool demo = false;
   bool secure_cookies = false;
-  std::string key_file;                      // the data key (evidence files)
   uint64_t max_file_bytes = 20ull << 30;     // largest evidence file
 };
 
@@ -55,19 +54,20 @@ Status LoadDemo(records::RecordService& records) {
 }
 
 int Serve(const ServeOptions& options) {
-  auto records = OpenDataDir(options.data_dir);
-  if (!records.ok()) {
-    std::cerr << "kuzot serve: " << records.status().message() << "\n";
+  auto data = OpenDataDirWithKeyring(options.data_dir);
+  if (!data.ok()) {
+    std::cerr << "kuzot serve: " << data.status().message() << "\n";
     return 1;
   }
+  auto& records = data.value().records;
   if (options.demo) {
-    Status s = LoadDemo(*records.value());
+    Status s = LoadDemo(*records);
     if (!s.ok()) {
       std::cerr << "kuzot serve: cannot load the demo data: " << s.ToString() << "\n";
       return 1;
     }
   }
-  auth::AuthService auth(records.value()->store());
+  auth::AuthService auth(records->store());
   const char* admin_password = std::getenv("KUZOT_ADMIN_PASSWORD");
   auto created = auth.EnsureAdmin(admin_password ? admin_password : "");
   if (!created.ok()) {
@@ -81,30 +81,28 @@ int Serve(const ServeOptions& options) {
               << *created.value() << "\n(change it after signing in)" << std::endl;
   }
   http::Router router;
-  http::AddAuthRoutes(router, auth, records.value()->store(), {options.secure_cookies});
-  http::AddApiRoutes(router, *records.value());
-  OpenedEvidence opened_evidence;
-  evidence::EvidenceService* evidence = nullptr;
-  if (options.key_file.empty()) {
-    spdlog::warn("evidence files are off: start with --key-file (KUZOT_KEY_FILE) to store them");
+  http::AddAuthRoutes(router, auth, records->store(), {options.secure_cookies});
+  http::AddApiRoutes(router, *records);
+  std::unique_ptr<evidence::EvidenceService> evidence;
+  if (!data.value().keyring) {
+    spdlog::warn("evidence files are off: the data directory has no keyring");
   } else {
-    auto opened = OpenEvidence(options.data_dir, options.key_file, *records.value(),
-                               options.max_file_bytes);
+    auto opened =
+        OpenEvidence(options.data_dir, data.value().keyring, *records, options.max_file_bytes);
     if (!opened.ok()) {
       std::cerr << "kuzot serve: " << opened.status().message() << "\n";
       return 1;
     }
-    opened_evidence = std::move(opened).value();
-    evidence = opened_evidence.service.get();
+    evidence = std::move(opened).value();
     if (options.demo) {
-      Status s = LoadDemoEvidence(kDemoBundles, *records.value(), *evidence);
+      Status s = LoadDemoEvidence(kDemoBundles, *records, *evidence);
       if (!s.ok()) {
         std::cerr << "kuzot serve: cannot load the demo evidence files: " << s.ToString() << "\n";
         return 1;
       }
     }
   }
-  http::AddEvidenceRoutes(router, evidence);
+  http::AddEvidenceRoutes(router, evidence.get());
   http::AddAssetRoutes(router);
   http::Server server(options.server, router);
   Status s = server.Listen();
@@ -144,10 +142,6 @@ void AddServeCommand(CLI::App& app) {
                   "largest JSON request body in bytes")
       ->envname("KUZOT_MAX_BODY")
       ->capture_default_str();
-  cmd->add_option("--key-file", options->key_file,
-                  "key file (at least 32 random bytes, mode 600, outside the data directory) "
-                  "that unlocks the data directory's keyring; needed for evidence files")
-      ->envname("KUZOT_KEY_FILE");
   cmd->add_option("--max-file-size", options->max_file_bytes,
                   "largest evidence file in bytes; larger uploads are refused before they start")
       ->envname("KUZOT_MAX_FILE_SIZE")
@@ -155,6 +149,7 @@ void AddServeCommand(CLI::App& app) {
   cmd->add_flag("--secure-cookies", options->secure_cookies,
                 "mark the session cookie Secure: set it when a TLS proxy serves Kuzot")
       ->envname("KUZOT_SECURE_COOKIES");
+  AddKeyFileOption(cmd);
   cmd->add_flag("--demo", options->demo,
                 "load the demo data set (public facts, fictional victims) into an empty database")
       ->envname("KUZOT_DEMO");

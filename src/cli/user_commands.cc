@@ -50,6 +50,7 @@ void AddUserCommands(CLI::App& app) {
   user->require_subcommand(1);
   auto data = [o](CLI::App* c) {
     c->add_option("--data", o->data_dir, "data directory")->envname("KUZOT_DATA")->capture_default_str();
+    AddKeyFileOption(c);
   };
   Caller operator_caller = Caller::System("operator");
 
@@ -113,11 +114,8 @@ void AddUserCommands(CLI::App& app) {
   CLI::App* verify = app.add_subcommand(
       "verify", "Check the audit log's hash chain; report the first broken entry");
   verify->add_option("--data", *verify_dir, "data directory")->envname("KUZOT_DATA")->capture_default_str();
-  auto verify_key = std::make_shared<std::string>();
-  verify->add_option("--key-file", *verify_key,
-                     "the data key: with it every evidence file is decrypted and checked too")
-      ->envname("KUZOT_KEY_FILE");
-  verify->callback([verify_dir, verify_key] {
+  AddKeyFileOption(verify);
+  verify->callback([verify_dir] {
     auto records = OpenDataDir(*verify_dir);
     if (!records.ok()) throw CLI::RuntimeError(Fail("verify", records.status()));
     auto tx = records.value()->store().BeginRead();
@@ -132,7 +130,7 @@ void AddUserCommands(CLI::App& app) {
       std::cout << "audit log: intact, " << verdict->entries << " entries\n";
     }
     tx.value().reset();
-    if (VerifyEvidenceFiles(*verify_dir, *verify_key, *records.value()) != 0) broken = true;
+    if (VerifyEvidenceFiles(*verify_dir, *records.value()) != 0) broken = true;
     if (broken) throw CLI::RuntimeError(2);
   });
 }

@@ -34,9 +34,8 @@ using Json = nlohmann::ordered_json;
 
 struct EvidenceOptions {
   std::filesystem::path dir;  // DATA/evidence; created when missing
-  // The installation's keyring (its evidence subkeys encrypt every blob);
-  // must outlive the service.
-  const crypto::Keyring* keyring = nullptr;
+  // The installation's keyring (its evidence subkeys encrypt every blob).
+  std::shared_ptr<const crypto::Keyring> keyring;
   uint64_t max_file_bytes = 20ull << 30;  // larger files are refused before any byte is stored
   int upload_expiry_hours = 7 * 24;       // unfinished uploads are removed after this
 };

@@ -46,21 +46,9 @@ std::string Sha256Base64(const std::string& data) {
   return Base64(std::string(reinterpret_cast<char*>(out), 32));
 }
 
-// A key file outside the data directory (mode 600).
-fs::path KeyFile(const std::string& name) {
-  fs::path key = TestDir(name + "-key") / "data.key";
-  unsigned char raw[32];
-  randombytes_buf(raw, sizeof raw);
-  char hex[65];
-  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
-  std::ofstream(key) << hex << "\n";
-  fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
-  return key;
-}
-
 // Runs the kuzot binary; returns its exit code and what it printed.
 int RunKuzotShell(const std::string& command, std::string* output);
-int RunKuzot(const std::string& args, std::string* output) {
+int RunCli(const std::string& args, std::string* output) {
   return RunKuzotShell(std::string(KUZOT_BINARY) + " " + args, output);
 }
 
@@ -89,8 +77,7 @@ class EvidenceApiTest : public ::testing::Test {
   void Start(const std::string& name, std::vector<std::string> extra = {}) {
     ASSERT_GE(sodium_init(), 0);
     data_ = TestDir(name);
-    key_ = KeyFile(name);
-    extra.insert(extra.begin(), {"--key-file", key_.string()});
+    key_ = KeyFileFor(data_);  // made by the first start, outside the data directory
     kuzot_ = std::make_unique<KuzotProcess>(data_, extra);
     ASSERT_TRUE(kuzot_->Start());
   }
@@ -358,19 +345,18 @@ TEST_F(EvidenceApiTest, VerifyExportAndVerifyPackageThroughTheCommandLine) {
   kuzot_->Stop();
   std::string d = "--data " + data_.string() + " --key-file " + key_.string();
   std::string out;
-  EXPECT_EQ(RunKuzot("verify " + d, &out), 0) << out;
+  EXPECT_EQ(RunCli("verify " + d, &out), 0) << out;
   EXPECT_NE(out.find("evidence files: 2 checked, 0 problems"), std::string::npos) << out;
   EXPECT_NE(out.find("chain of custody: intact"), std::string::npos) << out;
 
   fs::path package = TestDir("cli-package") / "pkg";
-  ASSERT_EQ(RunKuzot("evidence export " + d + " --ids " + id_a + "," + id_b + " --out " +
-                         package.string() + " --user lawyer-kg",
-                     &out),
+  ASSERT_EQ(RunCli("evidence export " + d + " --ids " + id_a + "," + id_b + " --out " +
+                       package.string() + " --user lawyer-kg",
+                   &out),
             0)
       << out;
   std::string key = out.substr(out.find("--public-key ") + 13, 64);
-  EXPECT_EQ(RunKuzot("verify-package " + package.string() + " --public-key " + key, &out), 0)
-      << out;
+  EXPECT_EQ(RunCli("verify-package " + package.string() + " --public-key " + key, &out), 0) << out;
   EXPECT_NE(out.find("package intact: 2 files"), std::string::npos) << out;
   Json manifest = Json::parse(std::ifstream(package / "manifest.json"));
   ASSERT_EQ(manifest["files"].size(), 2u);
@@ -385,12 +371,12 @@ TEST_F(EvidenceApiTest, VerifyExportAndVerifyPackageThroughTheCommandLine) {
     EXPECT_TRUE(back == b);
   }
   // A pinned key that is not the signer's.
-  EXPECT_EQ(RunKuzot("verify-package " + package.string() + " --public-key " + std::string(64, '1'),
-                     &out),
-            2);
+  EXPECT_EQ(
+      RunCli("verify-package " + package.string() + " --public-key " + std::string(64, '1'), &out),
+      2);
   // An altered file is named.
   { std::ofstream(package / path_b, std::ios::app) << "x"; }
-  EXPECT_EQ(RunKuzot("verify-package " + package.string(), &out), 2) << out;
+  EXPECT_EQ(RunCli("verify-package " + package.string(), &out), 2) << out;
   EXPECT_NE(out.find(path_b), std::string::npos) << out;
   // An altered manifest fails its signature.
   {
@@ -402,7 +388,7 @@ TEST_F(EvidenceApiTest, VerifyExportAndVerifyPackageThroughTheCommandLine) {
     text.replace(text.find("\"One\""), 5, "\"Uno\"");
     std::ofstream(package / "manifest.json") << text;
   }
-  EXPECT_EQ(RunKuzot("verify-package " + package.string(), &out), 2);
+  EXPECT_EQ(RunCli("verify-package " + package.string(), &out), 2);
   EXPECT_NE(out.find("signature"), std::string::npos) << out;
 
   // A stored file altered on disk: verify names it, downloads refuse it.
@@ -416,7 +402,7 @@ TEST_F(EvidenceApiTest, VerifyExportAndVerifyPackageThroughTheCommandLine) {
     f.seekp(40000);
     f.put('\x5a');
   }
-  EXPECT_EQ(RunKuzot("verify " + d, &out), 2) << out;
+  EXPECT_EQ(RunCli("verify " + d, &out), 2) << out;
   EXPECT_NE(out.find("evidence file corrupt: evidence " + id_a), std::string::npos) << out;
   ASSERT_TRUE(kuzot_->Start());
   auto refused = kuzot_->Request("GET", "/api/v1/evidence/" + id_a + "/file");
@@ -425,7 +411,7 @@ TEST_F(EvidenceApiTest, VerifyExportAndVerifyPackageThroughTheCommandLine) {
   EXPECT_EQ(kuzot_->Request("GET", "/api/v1/evidence/" + id_b + "/file").status, 200);
   kuzot_->Stop();
   fs::remove(blob);
-  EXPECT_EQ(RunKuzot("verify " + d, &out), 2);
+  EXPECT_EQ(RunCli("verify " + d, &out), 2);
   EXPECT_NE(out.find("missing"), std::string::npos) << out;
 }
 

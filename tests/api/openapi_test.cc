@@ -3,8 +3,6 @@
 // schemas.
 #include <gtest/gtest.h>
 
-#include <fstream>
-
 #include "kuzot_process.h"
 
 namespace kuzot::testing {
@@ -60,13 +58,7 @@ bool Validates(const Json& doc, const Json& schema, const Json& value, std::stri
 }
 
 TEST(OpenApiTest, DocumentMatchesTheServer) {
-  // With the data key, so that the demo evidence file is stored too.
-  std::filesystem::path key = TestDir("openapi-key") / "data.key";
-  { std::ofstream(key) << std::string(64, 'e'); }
-  std::filesystem::permissions(key, std::filesystem::perms::owner_read |
-                                        std::filesystem::perms::owner_write,
-                               std::filesystem::perm_options::replace);
-  KuzotProcess kuzot(TestDir("openapi"), {"--demo", "--key-file", key.string()});
+  KuzotProcess kuzot(TestDir("openapi"), {"--demo"});
   ASSERT_TRUE(kuzot.Start());
   auto r = kuzot.Request("GET", "/api/v1/openapi.json");
   ASSERT_EQ(r.status, 200);

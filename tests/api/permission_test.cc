@@ -44,13 +44,7 @@ TEST(PermissionTest, EveryRouteWithEveryRole) {
   auto table = ReadTable(&roles);
   ASSERT_EQ(roles.size(), 6u);
   ASSERT_GE(table.size(), 8u);
-  // With the data key, so that the evidence routes answer for real.
-  std::filesystem::path key = TestDir("permissions-key") / "data.key";
-  { std::ofstream(key) << std::string(64, 'c'); }
-  std::filesystem::permissions(key, std::filesystem::perms::owner_read |
-                                        std::filesystem::perms::owner_write,
-                               std::filesystem::perm_options::replace);
-  KuzotProcess kuzot(TestDir("permissions"), {"--key-file", key.string()});
+  KuzotProcess kuzot(TestDir("permissions"));
   ASSERT_TRUE(kuzot.Start());
   Json doc = kuzot.Request("GET", "/api/v1/openapi.json").json();
   // A real record of each type so that reads can succeed.
