@@ -26,6 +26,7 @@ packages=(
   chromium
   wrk
   procps psmisc curl xxd
+  zlib1g-dev
 )
 
 missing=()

@@ -14,6 +14,7 @@
 #include "http/evidence_routes.h"
 #include "cli/evidence_setup.h"
 #include "http/server.h"
+#include "http/web_routes.h"
 
 namespace kuzot::cli {
 
@@ -27,6 +28,7 @@ struct ServeOptions {
   bool demo = false;
   bool secure_cookies = false;
   uint64_t max_file_bytes = 20ull << 30;     // largest evidence file
+  http::WebOptions web;
 };
 
 // Loads the demo data set into an empty database.
@@ -103,6 +105,7 @@ int Serve(const ServeOptions& options) {
     }
   }
   http::AddEvidenceRoutes(router, evidence.get());
+  http::AddWebRoutes(router, *records, options.web);
   http::AddAssetRoutes(router);
   http::Server server(options.server, router);
   Status s = server.Listen();
@@ -153,6 +156,14 @@ void AddServeCommand(CLI::App& app) {
   cmd->add_flag("--demo", options->demo,
                 "load the demo data set (public facts, fictional victims) into an empty database")
       ->envname("KUZOT_DEMO");
+  cmd->add_option("--tile-url", options->web.tile_url,
+                  "map tile server for the web application, e.g. "
+                  "https://tiles.example.org/{z}/{x}/{y}.png; empty for no tiles")
+      ->envname("KUZOT_TILE_URL")
+      ->capture_default_str();
+  cmd->add_option("--tile-attribution", options->web.tile_attribution,
+                  "credit line the map shows for its tiles")
+      ->envname("KUZOT_TILE_ATTRIBUTION");
   cmd->callback([options] {
     int rc = Serve(*options);
     if (rc != 0) throw CLI::RuntimeError(rc);

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/compress.h"
 #include "http/error_mapping.h"
 
 namespace kuzot::http {
@@ -191,6 +192,23 @@ asio::awaitable<bool> WriteFromSource(Stream& stream, Response& r, unsigned vers
   co_return keep_alive;
 }
 
+// JSON answers of a few kilobytes go gzip-compressed to clients that
+// accept it (slow links). Session answers carry the CSRF token and are left
+// alone, so no compression side channel can reach it.
+void CompressJson(const Request& request, Response& response) {
+  constexpr size_t kWorthIt = 1024;
+  if (response.body.size() < kWorthIt || response.content_type != "application/json" ||
+      request.path.rfind("/api/v1/auth/", 0) == 0 ||
+      !AcceptsGzip(request.Header("accept-encoding"))) {
+    return;
+  }
+  std::string packed = Gzip(response.body);
+  if (packed.empty()) return;
+  response.body = std::move(packed);
+  response.headers.emplace_back("Content-Encoding", "gzip");
+  response.headers.emplace_back("Vary", "Accept-Encoding");
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -264,6 +282,7 @@ struct Server::Impl {
         co_await bhttp::async_write(stream, res, kTuple);
         break;
       }
+      CompressJson(request, response);
       if (response.source) {
         bool keep = co_await WriteFromSource(stream, response, version, keep_alive, head);
         if (!keep) break;
