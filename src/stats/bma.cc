@@ -250,17 +250,13 @@ double TailShare(const std::vector<double>& avg) {
 }  // namespace
 
 Result<BmaResult> FitBma(const CaptureHistory& h, const BmaOptions& options) {
+  KUZOT_RETURN_IF_ERROR(CheckCanEstimate(h));
   const int k = h.num_lists();
-  if (k < 2)
-    return Status::InvalidArgument(
-        "multiple systems estimation needs at least two lists; a single list cannot tell how "
-        "many it missed");
   if (k > kMaxBmaLists)
     return Status::InvalidArgument("model averaging over decomposable graphs takes at most " +
                                    std::to_string(kMaxBmaLists) + " lists (" + std::to_string(k) +
                                    " given); choose fewer lists");
   const std::int64_t n = h.Observed();
-  if (n == 0) return Status::InvalidArgument("no one is recorded on any list");
   if (options.delta < 0 || !std::isfinite(options.delta))
     return Status::InvalidArgument("delta must be positive", "delta");
   const double delta = options.delta > 0 ? options.delta : std::ldexp(1.0, -k);

@@ -2,6 +2,7 @@
 // building them from people and their lists, exporting them for HRDAG's R
 // packages, and the warnings about what they can carry.
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <charconv>
 #include <cstdint>
@@ -26,18 +27,6 @@ std::string Trim(const std::string& s) {
   if (b == std::string::npos) return {};
   size_t e = s.find_last_not_of(" \t\r\n");
   return s.substr(b, e - b + 1);
-}
-
-std::int64_t RowNumber(const TextTable& table, size_t i) {
-  if (i < table.row_numbers.size()) return table.row_numbers[i];
-  return static_cast<std::int64_t>(i) + 2;
-}
-
-std::string Where(const TextTable& table, size_t row, const std::string& column) {
-  std::string where = table.source.empty() ? std::string("input") : table.source;
-  where += ", row " + std::to_string(RowNumber(table, row));
-  if (!column.empty()) where += ", column \"" + column + "\"";
-  return where;
 }
 
 std::string JoinStrata(const std::vector<std::string>& values) {
@@ -131,9 +120,9 @@ std::vector<std::int64_t> CaptureHistory::ListTotals() const {
   return totals;
 }
 
-Result<std::vector<Stratum>> ReadCaptureHistories(const TextTable& table,
+Result<std::vector<Stratum>> ReadCaptureHistories(const tabular::Table& table,
                                                   const HistoryColumns& columns) {
-  const std::string file = table.source.empty() ? std::string("input") : table.source;
+  const std::string file = table.name.empty() ? std::string("input") : table.name;
   if (table.header.empty())
     return Status::InvalidArgument(file + ": the file is empty (no header row)");
 
@@ -192,7 +181,7 @@ Result<std::vector<Stratum>> ReadCaptureHistories(const TextTable& table,
       bool on = false;
       if (!ParseFlag(text, &on))
         return Status::InvalidArgument(
-            Where(table, r, list_names[j]) + ": \"" + text +
+            table.Where(r, list_columns[j]) + ": \"" + text +
                 "\" is not 0 or 1 (each list column says whether the person is on that list)",
             list_names[j]);
       if (on) pattern |= 1u << j;
@@ -203,14 +192,15 @@ Result<std::vector<Stratum>> ReadCaptureHistories(const TextTable& table,
       const std::string name = Trim(table.header[count_column]);
       if (!ParseCount(text, &count))
         return Status::InvalidArgument(
-            Where(table, r, name) + ": \"" + text + "\" is not a whole number", name);
+            table.Where(r, count_column) + ": \"" + text + "\" is not a whole number", name);
       if (count < 0)
-        return Status::InvalidArgument(Where(table, r, name) + ": negative count " + text, name);
+        return Status::InvalidArgument(table.Where(r, count_column) + ": negative count " + text,
+                                       name);
     }
     if (pattern == 0) {
       if (count > 0)
         return Status::InvalidArgument(
-            Where(table, r, "") +
+            table.Where(r) +
             ": a row on no list with a positive count; the number of people on no list is "
             "what is being estimated and cannot be given");
       continue;
@@ -293,8 +283,8 @@ std::vector<std::string> PatternCells(const Stratum& s, bool with_stratum, std::
 
 }  // namespace
 
-TextTable DgaTable(const std::vector<Stratum>& strata) {
-  TextTable t;
+tabular::Table DgaTable(const std::vector<Stratum>& strata) {
+  tabular::Table t;
   const bool with_stratum = Stratified(strata);
   t.header = ExportHeader(strata, with_stratum);
   t.header.push_back("count");
@@ -311,8 +301,8 @@ TextTable DgaTable(const std::vector<Stratum>& strata) {
   return t;
 }
 
-TextTable LcmcrTable(const std::vector<Stratum>& strata) {
-  TextTable t;
+tabular::Table LcmcrTable(const std::vector<Stratum>& strata) {
+  tabular::Table t;
   const bool with_stratum = Stratified(strata);
   t.header = ExportHeader(strata, with_stratum);
   for (const Stratum& s : strata)
@@ -322,8 +312,8 @@ TextTable LcmcrTable(const std::vector<Stratum>& strata) {
   return t;
 }
 
-TextTable PatternTable(const std::vector<Stratum>& strata) {
-  TextTable t;
+tabular::Table PatternTable(const std::vector<Stratum>& strata) {
+  tabular::Table t;
   const bool with_stratum = Stratified(strata);
   t.header = ExportHeader(strata, with_stratum);
   t.header.push_back("count");
@@ -334,6 +324,32 @@ TextTable PatternTable(const std::vector<Stratum>& strata) {
       t.rows.push_back(std::move(row));
     }
   return t;
+}
+
+Status CheckCanEstimate(const CaptureHistory& h) {
+  const int k = h.num_lists();
+  if (k < 2)
+    return Status::InvalidArgument(
+        std::to_string(k) +
+        " list(s): multiple systems estimation needs at least two lists; a single list cannot "
+        "tell how many it missed");
+  if (h.Observed() == 0) return Status::InvalidArgument("no one is recorded on any list");
+  const auto totals = h.ListTotals();
+  std::string empty;
+  for (int j = 0; j < k; ++j)
+    if (totals[j] == 0) empty += (empty.empty() ? "\"" : ", \"") + h.lists[j] + "\"";
+  if (!empty.empty())
+    return Status::InvalidArgument("list(s) " + empty +
+                                   " record no one: leave them out (--lists) and estimate from "
+                                   "the others");
+  std::int64_t overlapping = 0;
+  for (const auto& [pattern, count] : h.cells)
+    if (std::popcount(pattern) > 1) overlapping += count;
+  if (overlapping == 0)
+    return Status::InvalidArgument(
+        "no one is on more than one list: lists that never overlap cannot tell how many "
+        "people they all missed");
+  return Status::Ok();
 }
 
 std::vector<std::string> DataWarnings(const CaptureHistory& h) {

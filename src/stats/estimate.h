@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "tabular/tabular.h"
 
 namespace kuzot::stats {
 
@@ -51,16 +52,6 @@ struct Stratum {
   CaptureHistory history;
 };
 
-// A table as a reader hands it over: a header row and text cells. Row i of
-// `rows` was line `row_numbers[i]` of `source` (the header is line 1 when
-// row_numbers is empty and rows follow one per line).
-struct TextTable {
-  std::string source;  // file name, for messages
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::int64_t> row_numbers;
-};
-
 // Which columns of a table are what.
 struct HistoryColumns {
   // The list columns, in order; empty: every column except the count and
@@ -79,7 +70,7 @@ struct HistoryColumns {
 // whole number >= 0, fewer than two lists, no one recorded at all, or a
 // row that puts someone on no list with a positive count (which would claim
 // to know the unknowable). Repeated patterns are summed.
-Result<std::vector<Stratum>> ReadCaptureHistories(const TextTable& table,
+Result<std::vector<Stratum>> ReadCaptureHistories(const tabular::Table& table,
                                                   const HistoryColumns& columns);
 
 // One person (or one row of people) for BuildCaptureHistories.
@@ -96,17 +87,24 @@ Result<std::vector<Stratum>> BuildCaptureHistories(const std::vector<std::string
                                                    const std::vector<Membership>& people,
                                                    std::int64_t* skipped = nullptr);
 
-// The tables in the forms HRDAG's R packages take (doc/estimation.md shows
+// The tables in the forms HRDAG's R packages take, as tables for
+// tabular::WriteCsv / tabular::XlsxBytes (only header and rows are set) (doc/estimation.md shows
 // the R lines):
 //   dga:   every stratum's 2^k patterns in R array order (first list varies
 //          fastest), columns [stratum,] <lists...>, count; the all-zero row
 //          is 0. `array(d$count, dim = rep(2, k))` is bma.cr's Y.
 //   lcmcr: one row per person, columns [stratum,] <lists...> with "0"/"1",
 //          people on no list omitted: lcmCR(captures = <factors>).
-TextTable DgaTable(const std::vector<Stratum>& strata);
-TextTable LcmcrTable(const std::vector<Stratum>& strata);
+tabular::Table DgaTable(const std::vector<Stratum>& strata);
+tabular::Table LcmcrTable(const std::vector<Stratum>& strata);
 // One row per observed pattern: [stratum,] <lists...>, count.
-TextTable PatternTable(const std::vector<Stratum>& strata);
+tabular::Table PatternTable(const std::vector<Stratum>& strata);
+
+// InvalidArgument when no estimator can say anything from `history`: fewer
+// than two lists, no one recorded, a list that records no one, or no one on
+// more than one list (lists that never overlap cannot tell how many they
+// missed). Every Fit* function checks this first.
+Status CheckCanEstimate(const CaptureHistory& history);
 
 // Warnings about what the data can carry, shared by all methods: fewer
 // than three lists, lists with fewer than 10 people, lists that overlap no

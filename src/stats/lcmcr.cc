@@ -318,7 +318,7 @@ Result<LcmcrResult> FitLcmcr(const CaptureHistory& h, const LcmcrOptions& o) {
         std::to_string(k) +
         " list(s): the latent-class model needs at least three lists to tell classes of "
         "people apart (with two, any estimate would come from the prior alone)");
-  if (h.Observed() == 0) return Status::InvalidArgument("no one is recorded on any list");
+  KUZOT_RETURN_IF_ERROR(CheckCanEstimate(h));
   if (o.classes < 2 || o.classes > 1000)
     return Status::InvalidArgument("--classes must be between 2 and 1000", "classes");
   if (!(o.a_alpha > 0) || !(o.b_alpha > 0))

@@ -265,12 +265,8 @@ int DefaultMaxOrder(int k) { return k <= 5 ? k - 1 : std::min(k - 1, 2); }
 }  // namespace
 
 Result<LoglinearResult> FitLoglinear(const CaptureHistory& h, const LoglinearOptions& options) {
+  KUZOT_RETURN_IF_ERROR(CheckCanEstimate(h));
   const int k = h.num_lists();
-  if (k < 2)
-    return Status::InvalidArgument(
-        "multiple systems estimation needs at least two lists; a single list cannot tell how "
-        "many it missed");
-  if (h.Observed() == 0) return Status::InvalidArgument("no one is recorded on any list");
   if (k > 16) return Status::InvalidArgument("log-linear models take at most 16 lists");
   int max_order = options.max_order > 0 ? options.max_order : DefaultMaxOrder(k);
   if (max_order > k - 1)

@@ -9,11 +9,12 @@
 namespace kuzot::stats {
 namespace {
 
-TextTable Table(std::vector<std::string> header, std::vector<std::vector<std::string>> rows) {
-  TextTable t;
-  t.source = "lists.csv";
+tabular::Table Table(std::vector<std::string> header, std::vector<std::vector<std::string>> rows) {
+  tabular::Table t;
+  t.name = "lists.csv";
   t.header = std::move(header);
   t.rows = std::move(rows);
+  for (size_t i = 0; i < t.rows.size(); ++i) t.row_numbers.push_back(static_cast<int64_t>(i) + 2);
   return t;
 }
 
@@ -52,7 +53,7 @@ TEST(CaptureHistory, ReadsOneRowPerPersonAndStrata) {
   EXPECT_EQ((*r)[1].history.Observed(), 2);
 }
 
-void ExpectError(const TextTable& t, const HistoryColumns& c, const std::string& part) {
+void ExpectError(const tabular::Table& t, const HistoryColumns& c, const std::string& part) {
   auto r = ReadCaptureHistories(t, c);
   ASSERT_FALSE(r.ok()) << part;
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
@@ -97,17 +98,17 @@ TEST(CaptureHistory, ExportsForDgaAndLcmcr) {
   std::vector<Stratum> strata(1);
   strata[0].label = "all";
   strata[0].history = testing::MadiganYork3();
-  TextTable dga = DgaTable(strata);
+  tabular::Table dga = DgaTable(strata);
   EXPECT_EQ(dga.header, (std::vector<std::string>{"A", "B", "C", "count"}));
   ASSERT_EQ(dga.rows.size(), 8u);
   // R array order: array(count, dim = c(2, 2, 2)) is dga's Y.
   const char* counts[] = {"0", "60", "49", "4", "247", "112", "142", "12"};
   for (int i = 0; i < 8; ++i) EXPECT_EQ(dga.rows[i].back(), counts[i]);
   EXPECT_EQ(dga.rows[1], (std::vector<std::string>{"1", "0", "0", "60"}));
-  TextTable lcmcr = LcmcrTable(strata);
+  tabular::Table lcmcr = LcmcrTable(strata);
   EXPECT_EQ(lcmcr.header, (std::vector<std::string>{"A", "B", "C"}));
   EXPECT_EQ(lcmcr.rows.size(), 626u);
-  TextTable patterns = PatternTable(strata);
+  tabular::Table patterns = PatternTable(strata);
   EXPECT_EQ(patterns.rows.size(), 7u);
 }
 
