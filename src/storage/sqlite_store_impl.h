@@ -88,12 +88,19 @@ class SqliteTransaction : public Transaction {
   Status AppendAudit(AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) override;
   Result<AuditVerdict> VerifyAudit() override;
+  Status ScanActFacts(const FactScan& scan,
+                      const std::function<Status(const ActFact&)>& fn) override;
+  Status ScanPersonFacts(const FactScan& scan,
+                         const std::function<Status(const PersonFact&)>& fn) override;
+  Result<FactMarks> LastFacts() override;
   Status Commit() override;
 
  private:
   sqlite3* db() const { return connection_->db(); }
   Statement& Prepared(const std::string& sql) { return connection_->Prepared(sql); }
   Status InsertRevision(const StoredRecord& record, std::string_view op);
+  // Adds the statistics row of an act's or a person's revision (sqlite_facts.cc).
+  Status InsertFact(const StoredRecord& record);
   // Builds "FROM ... WHERE ..." for a list query and the values to bind.
   Result<std::string> WhereClause(const ListQuery& query, bool with_cursor, Binds* binds,
                                   std::string* order_key);
@@ -109,5 +116,9 @@ class SqliteTransaction : public Transaction {
   std::unique_lock<std::timed_mutex> write_lock_;
 };
 
+
+// Creates the statistics projection when missing and fills it from the
+// revisions already kept (sqlite_facts.cc).
+Status MigrateFacts(sqlite3* db);
 
 }  // namespace kuzot::storage

@@ -164,6 +164,54 @@ struct AuditVerdict {
   std::string problem;
 };
 
+// The statistics projection (sqlite_facts.cc): every revision of an act or
+// a person is also kept as one row of typed columns, numbered in the order
+// written, so that counts neither parse JSON nor lose history. Views are
+// valid only during the callback.
+struct ActFact {
+  int64_t seq = 0;
+  std::string_view id;
+  int64_t revision = 0;
+  std::string_view valid_from;  // the revision's updated_at
+  bool deleted = false;
+  std::string_view confidentiality;
+  std::string_view type;  // act type code
+  std::string_view event_id;
+  std::string_view place_id;
+  std::string_view date;
+  std::string_view victim_id;
+  std::string_view perpetrator_organization_id;
+  std::string_view perpetrator_person_id;
+  bool perpetrator_unknown = false;
+  std::string_view object_kind;
+  int64_t object_count = 0;  // 0 when not given
+};
+
+struct PersonFact {
+  int64_t seq = 0;
+  std::string_view id;
+  int64_t revision = 0;
+  std::string_view valid_from;
+  bool deleted = false;
+  std::string_view confidentiality;
+  std::string_view sex;
+  std::string_view birth_date;
+  int64_t age_at_event = -1;  // -1 when not given
+};
+
+struct FactScan {
+  int64_t after_seq = 0;  // only rows written after this one
+  // When not empty: only versions written at or before this ISO time (the
+  // caller keeps each record's highest revision: its state at that time).
+  std::string valid_at;
+};
+
+// The last fact row of each kind: any write of an act or a person raises it.
+struct FactMarks {
+  int64_t acts = 0;
+  int64_t persons = 0;
+};
+
 class Transaction {
  public:
   virtual ~Transaction() = default;  // rolls back unless committed
@@ -221,6 +269,13 @@ class Transaction {
   virtual Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) = 0;
   // Recomputes the whole chain.
   virtual Result<AuditVerdict> VerifyAudit() = 0;
+
+  // The statistics projection, in the order written (see ActFact).
+  virtual Status ScanActFacts(const FactScan& scan,
+                              const std::function<Status(const ActFact&)>& fn) = 0;
+  virtual Status ScanPersonFacts(const FactScan& scan,
+                                 const std::function<Status(const PersonFact&)>& fn) = 0;
+  virtual Result<FactMarks> LastFacts() = 0;
 
   virtual Status Commit() = 0;
 };
