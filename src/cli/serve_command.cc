@@ -12,6 +12,7 @@
 #include "http/assets.h"
 #include "http/auth_routes.h"
 #include "http/server.h"
+#include "http/stats_routes.h"
 
 namespace kuzot::cli {
 
@@ -79,6 +80,8 @@ int Serve(const ServeOptions& options) {
   http::Router router;
   http::AddAuthRoutes(router, auth, records.value()->store(), {options.secure_cookies});
   http::AddApiRoutes(router, *records.value());
+  stats::StatsService stats(*records.value());
+  http::AddStatsRoutes(router, stats);
   http::AddAssetRoutes(router);
   http::Server server(options.server, router);
   Status s = server.Listen();

@@ -67,6 +67,8 @@ struct Route {
   std::string permission;  // what a caller needs, see doc/security.md
   std::string summary;
   Handler handler;
+  // Query parameters, for the OpenAPI document: {name, description}.
+  std::vector<std::pair<std::string, std::string>> query = {};
 };
 
 class Router {
