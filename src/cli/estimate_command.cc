@@ -6,8 +6,10 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/data_dir.h"
 #include "cli/progress.h"
 #include "stats/estimate.h"
+#include "stats/stats_service.h"
 #include "tabular/tabular.h"
 
 namespace kuzot::cli {
@@ -15,6 +17,14 @@ namespace {
 
 struct EstimateFlags {
   std::string input;
+  // From the records instead of a file.
+  bool from_records = false;
+  std::string data_dir = "./kuzot-data";
+  std::string event_id;
+  std::string place_id;
+  std::vector<std::string> act_types;
+  std::string date_from;
+  std::string date_to;
   std::string method = "loglinear";
   std::string format = "text";
   std::vector<std::string> lists;
@@ -109,26 +119,59 @@ int Export(const EstimateFlags& f, const std::vector<stats::Stratum>& strata) {
   return Emit(f, out.str());
 }
 
+// The capture histories of the victims in the database and the sources
+// that name them, as an administrator sees them.
+Result<std::vector<stats::Stratum>> FromRecords(const EstimateFlags& f) {
+  KUZOT_ASSIGN_OR_RETURN(auto records, OpenDataDir(f.data_dir));
+  stats::StatsService service(*records);
+  stats::HistoryRequest q;
+  q.lists = f.lists;
+  if (f.strata.size() > 1)
+    return Status::InvalidArgument("from the records, stratify by one dimension or field:NAME");
+  if (!f.strata.empty()) q.strata = f.strata.front();
+  q.event_id = f.event_id;
+  q.place_id = f.place_id;
+  q.act_types = f.act_types;
+  q.date_from = f.date_from;
+  q.date_to = f.date_to;
+  KUZOT_ASSIGN_OR_RETURN(auto h, service.CaptureHistories(Caller::System("estimate"), q));
+  for (const auto& note : h.notes) std::cerr << "kuzot estimate: note: " << note << "\n";
+  return h.strata;
+}
+
 int Run(const EstimateFlags& f) {
   auto options = ToOptions(f);
   if (!options.ok()) return Fail(options.status().message());
-  auto table = tabular::ReadFile(f.input);
-  if (!table.ok()) return Fail(table.status().message());
-  stats::HistoryColumns columns;
-  columns.lists = f.lists;
-  columns.count_column = f.count_column;
-  columns.strata = f.strata;
-  auto strata = stats::ReadCaptureHistories(*table, columns);
-  if (!strata.ok()) return Fail(strata.status().message());
-  if (!f.export_form.empty()) return Export(f, *strata);
+  if (f.from_records == !f.input.empty())
+    return Fail("give either --input FILE or --from-records (the victims in --data)");
+  std::vector<stats::Stratum> strata;
+  if (f.from_records) {
+    auto read = FromRecords(f);
+    if (!read.ok())
+      return Fail((read.status().field().empty() ? "" : "--" + read.status().field() + ": ") +
+                  read.status().message());
+    strata = std::move(read).value();
+  } else {
+    auto table = tabular::ReadFile(f.input);
+    if (!table.ok()) return Fail(table.status().message());
+    stats::HistoryColumns columns;
+    columns.lists = f.lists;
+    columns.count_column = f.count_column;
+    columns.strata = f.strata;
+    auto read = stats::ReadCaptureHistories(*table, columns);
+    if (!read.ok()) return Fail(read.status().message());
+    strata = std::move(read).value();
+  }
+  if (!f.export_form.empty()) return Export(f, strata);
 
   ProgressBar bar("sampling");
   options->lcmcr.progress = [&](std::int64_t d, std::int64_t t) { bar.Update(d, t); };
   stats::Json all = stats::Json::array();
   std::string text;
-  for (const stats::Stratum& s : *strata) {
+  const std::string source = f.from_records ? f.data_dir : f.input;
+  for (const stats::Stratum& s : strata) {
     auto report = stats::Estimate(s.history, *options);
-    const std::string where = f.input + (f.strata.empty() ? "" : " (stratum " + s.label + ")");
+    const std::string where = source + (f.strata.empty() ? "" : " (stratum " + s.label + ")");
     if (!report.ok()) return Fail(where + ": " + report.status().message());
     if (f.format == "json") {
       stats::Json j = stats::ToJson(*report, s.history, f.top);
@@ -161,10 +204,23 @@ void AddEstimateCommand(CLI::App& app) {
   cmd->footer(
       "FILE is a CSV or XLSX with one 0/1 column per list and an optional `count` column (one\n"
       "row per pattern of lists with its count, or one row per person). Example:\n"
-      "  kuzot estimate --input lists.csv --method bma --format json");
+      "  kuzot estimate --input lists.csv --method bma --format json\n"
+      "Or from the database: the victims and the sources (lists) each is linked to:\n"
+      "  kuzot estimate --from-records --data ./kuzot-data --event ID --method lcmcr");
   cmd->add_option("-i,--input", f->input, "capture histories (CSV or XLSX)")
-      ->required()
       ->check(CLI::ExistingFile);
+  cmd->add_flag("--from-records", f->from_records,
+                "use the victims in the database and the sources their records name as lists "
+                "(--lists SOURCE_ID,... to choose; --strata DIMENSION or field:NAME)");
+  cmd->add_option("--data", f->data_dir, "--from-records: data directory")
+      ->envname("KUZOT_DATA")
+      ->capture_default_str();
+  cmd->add_option("--event", f->event_id, "--from-records: victims of acts of this event");
+  cmd->add_option("--place", f->place_id, "--from-records: victims of acts at this place");
+  cmd->add_option("--act-type", f->act_types, "--from-records: victims of acts of these types")
+      ->delimiter(',');
+  cmd->add_option("--date-from", f->date_from, "--from-records: acts dated from");
+  cmd->add_option("--date-to", f->date_to, "--from-records: acts dated until");
   cmd->add_option("-m,--method", f->method, "loglinear, bma or lcmcr")
       ->check(CLI::IsMember({"loglinear", "bma", "lcmcr"}))
       ->capture_default_str();
@@ -173,7 +229,8 @@ void AddEstimateCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("-o,--output", f->output, "file to write; standard output when absent");
   cmd->add_option("--lists", f->lists,
-                  "the list columns (default: every column but count and strata)")
+                  "the list columns (default: every column but count and strata); "
+                  "--from-records: the source ids")
       ->delimiter(',');
   cmd->add_option("--count-column", f->count_column, "the column of counts, when present")
       ->capture_default_str();
