@@ -133,13 +133,16 @@ class Posterior {
  public:
   Posterior(const CaptureHistory& h, const std::vector<DecomposableGraph>& graphs,
             const std::vector<Component>& comps, double delta, const Prior& prior,
-            std::int64_t min_missing, std::int64_t max_missing, double level)
+            std::int64_t min_missing, std::int64_t max_missing, double level,
+            std::int64_t stride = 1)
       : h_(h),
         graphs_(graphs),
         comps_(comps),
         prior_(prior),
         min_(min_missing),
         max_(max_missing),
+        stride_(stride),
+        count_((max_missing - min_missing) / stride + 1),
         level_(level) {
     n_ = static_cast<double>(h.Observed());
     a_ = delta * std::ldexp(1.0, h.num_lists());
@@ -149,13 +152,15 @@ class Posterior {
     double global = -std::numeric_limits<double>::infinity();
     for (const auto& s : sums_) global = LogAdd(global, s.log_sum);
     log_total_ = global;
-    averaged_.assign(static_cast<size_t>(max_ - min_ + 1), 0.0);
+    averaged_.assign(static_cast<size_t>(count_), 0.0);
     Pass(/*second=*/true);
   }
 
   const std::vector<ModelSums>& sums() const { return sums_; }
   const std::vector<double>& averaged() const { return averaged_; }
-  std::int64_t Total(size_t i) const { return static_cast<std::int64_t>(n_) + min_ + i; }
+  std::int64_t Total(size_t i) const {
+    return static_cast<std::int64_t>(n_) + min_ + static_cast<std::int64_t>(i) * stride_;
+  }
 
  private:
   static constexpr std::int64_t kBlock = 4096;
@@ -170,10 +175,10 @@ class Posterior {
     const size_t subsets = comps_.size();
     std::vector<double> common(kBlock), denominator(kBlock), lw(kBlock);
     std::vector<std::vector<double>> comp_ml(subsets, std::vector<double>(kBlock));
-    for (std::int64_t from = min_; from <= max_; from += kBlock) {
-      const std::int64_t len = std::min(kBlock, max_ - from + 1);
+    for (std::int64_t from = 0; from < count_; from += kBlock) {
+      const std::int64_t len = std::min(kBlock, count_ - from);
       for (std::int64_t i = 0; i < len; ++i) {
-        const double m = static_cast<double>(from + i);
+        const double m = static_cast<double>(min_ + (from + i) * stride_);
         const double total = n_ + m;
         denominator[i] = std::lgamma(a_) - std::lgamma(total + a_);
         common[i] =
@@ -202,7 +207,7 @@ class Posterior {
         for (std::int64_t i = 0; i < len; ++i) {
           const double w = std::exp(lw[i] - log_total_);   // joint posterior
           const double row = std::exp(lw[i] - s.log_sum);  // within the model
-          const double total = n_ + static_cast<double>(from + i);
+          const double total = static_cast<double>(Total(static_cast<size_t>(from + i)));
           s.probability += w;
           s.over_n += row / total;
           s.over_n2 += row / (total * total);
@@ -213,13 +218,13 @@ class Posterior {
           s.cum += row;
           if (s.lower < 0 && s.cum > (1 - level_) / 2) s.lower = total;
           if (s.upper < 0 && s.cum > 1 - (1 - level_) / 2) s.upper = total;
-          averaged_[static_cast<size_t>(from - min_ + i)] += w;
+          averaged_[static_cast<size_t>(from + i)] += w;
         }
       }
     }
     if (second)
       for (auto& s : sums_) {
-        const double last = n_ + static_cast<double>(max_);
+        const double last = static_cast<double>(Total(static_cast<size_t>(count_ - 1)));
         if (s.lower < 0) s.lower = last;
         if (s.upper < 0) s.upper = last;
       }
@@ -229,7 +234,7 @@ class Posterior {
   const std::vector<DecomposableGraph>& graphs_;
   const std::vector<Component>& comps_;
   Prior prior_;
-  std::int64_t min_, max_;
+  std::int64_t min_, max_, stride_, count_;
   double level_;
   double n_ = 0, a_ = 0, sum_lfact_ = 0, log_total_ = 0;
   std::vector<ModelSums> sums_;
@@ -285,10 +290,15 @@ Result<BmaResult> FitBma(const CaptureHistory& h, const BmaOptions& options) {
   const std::int64_t cap = std::max<std::int64_t>(20 * n, 20000);
   std::int64_t max_missing =
       automatic ? options.min_missing + std::max<std::int64_t>(3 * n, 300) : options.max_missing;
+  // When the range is automatic, a coarse grid (at most ~2000 values of m)
+  // finds where the posterior lives; the exact computation then covers
+  // that part only (what is left out holds less than 1e-13 of the peak).
   std::unique_ptr<Posterior> post;
+  std::int64_t stride = 1;
   for (;;) {
+    stride = automatic ? std::max<std::int64_t>(1, (max_missing - options.min_missing) / 2000) : 1;
     post = std::make_unique<Posterior>(h, graphs, comps, delta, options.prior, options.min_missing,
-                                       max_missing, options.level);
+                                       max_missing, options.level, stride);
     if (!automatic || max_missing >= cap) break;
     // Stop when the last tenth of the range holds (next to) nothing.
     const auto& avg = post->averaged();
@@ -296,6 +306,17 @@ Result<BmaResult> FitBma(const CaptureHistory& h, const BmaOptions& options) {
     for (size_t i = avg.size() - avg.size() / 10; i < avg.size(); ++i) tail += avg[i];
     if (tail < 1e-9) break;
     max_missing = std::min(cap, options.min_missing + 2 * (max_missing - options.min_missing));
+  }
+  if (stride > 1) {
+    const auto& coarse = post->averaged();
+    const double peak = *std::max_element(coarse.begin(), coarse.end());
+    std::int64_t lo = 0, hi = static_cast<std::int64_t>(coarse.size()) - 1;
+    while (lo < hi && coarse[lo] < 1e-13 * peak) ++lo;
+    while (hi > lo && coarse[hi] < 1e-13 * peak) --hi;
+    const std::int64_t from = options.min_missing + std::max<std::int64_t>(0, lo - 2) * stride;
+    const std::int64_t to = std::min(max_missing, options.min_missing + (hi + 2) * stride);
+    post = std::make_unique<Posterior>(h, graphs, comps, delta, options.prior, from, to,
+                                       options.level);
   }
   const std::vector<double>& avg = post->averaged();
   result.posterior = avg;
