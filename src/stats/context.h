@@ -87,6 +87,7 @@ class Dimension {
   };
   std::vector<Entry> keys_;
   std::unordered_map<std::string, std::uint32_t> index_;
+  std::uint32_t special_[5] = {kNone, kNone, kNone, kNone, kNone};
 };
 
 // The filters of a count or of capture histories, decided once per act.

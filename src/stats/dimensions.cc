@@ -109,11 +109,9 @@ class NodeDimension : public Dimension {
     if (ref == kNone) return Special(kKeyNone);
     const int node = context_.NodeOfRef(ref);
     if (node < 0) return Special(kKeyNone);  // refers to nothing known
-    auto it = memo_.find(node);
-    if (it != memo_.end()) return it->second;
-    const std::uint32_t key = Resolve(node);
-    memo_.emplace(node, key);
-    return key;
+    if (memo_.empty()) memo_.assign(context_.nodes.size(), kNone);
+    if (memo_[node] == kNone) memo_[node] = Resolve(node);
+    return memo_[node];
   }
 
  private:
@@ -139,7 +137,7 @@ class NodeDimension : public Dimension {
 
   Kind kind_;
   std::string level_;
-  std::unordered_map<int, std::uint32_t> memo_;
+  std::vector<std::uint32_t> memo_;  // by node
 };
 
 class PeriodDimension : public Dimension {
@@ -179,6 +177,12 @@ class PeriodDimension : public Dimension {
   std::vector<std::uint32_t> memo_;
 };
 
+// Days of a "YYYY-MM-DD" as a number that orders like the date (yyyymmdd).
+int Packed(const std::string& ymd) {
+  return std::stoi(ymd.substr(0, 4)) * 10000 + std::stoi(ymd.substr(5, 2)) * 100 +
+         std::stoi(ymd.substr(8, 2));
+}
+
 // Dimensions of the victim: sex, age group, child.
 class VictimDimension : public Dimension {
  public:
@@ -189,45 +193,85 @@ class VictimDimension : public Dimension {
   std::uint32_t KeyOf(std::uint32_t slot) override {
     const Act& a = context_.facts->acts[slot];
     if (a.victim == kNone) return Special(kKeyNoVictim);
-    const Person& p = context_.facts->persons[a.victim];
+    // Most keys depend on the person only: computed once per person in one
+    // pass, so that each act reads two bytes instead of a whole person.
+    if (by_person_.empty()) ByPerson();
+    const std::uint16_t known = by_person_[a.victim];
+    if (known != kPerAct) return known;
+    return Compute(a, context_.facts->persons[a.victim]);
+  }
+
+ private:
+  static constexpr std::uint16_t kPerAct = 0xFFFF;
+
+  void ByPerson() {
+    const auto& persons = context_.facts->persons;
+    by_person_.assign(persons.size(), kPerAct);
+    Act none;
+    for (std::uint32_t i = 0; i < persons.size(); ++i) {
+      const Person& p = persons[i];
+      if (kind_ != Kind::kSex && p.revision >= 0 && p.age < 0 && context_.SeesPerson(i))
+        continue;  // the age comes from the birth date and each act's date
+      const std::uint32_t key = Compute(none, p, i);
+      if (key < kPerAct) by_person_[i] = static_cast<std::uint16_t>(key);
+    }
+  }
+
+  std::uint32_t Compute(const Act& a, const Person& p) { return Compute(a, p, a.victim); }
+
+  std::uint32_t Compute(const Act& a, const Person& p, std::uint32_t person) {
     if (p.revision < 0) return Special(kKeyNone);
-    if (!context_.SeesPerson(a.victim)) return Special(kKeyHidden);
+    if (!context_.SeesPerson(person)) return Special(kKeyHidden);
     if (kind_ == Kind::kSex) {
       if (p.sex == kNone) return Special(kKeyNone);
-      const std::string& code = context_.facts->codes.Text(p.sex);
-      auto pos = context_.positions.find("sex");
-      int order = 999999;
-      if (pos != context_.positions.end() && pos->second.count(code)) order = pos->second.at(code);
-      return Key(code, context_.Label("sex", code), Padded(order) + code);
+      if (p.sex >= sex_memo_.size()) sex_memo_.resize(context_.facts->codes.size(), kNone);
+      if (sex_memo_[p.sex] == kNone) {
+        const std::string& code = context_.facts->codes.Text(p.sex);
+        auto pos = context_.positions.find("sex");
+        int order = 999999;
+        if (pos != context_.positions.end() && pos->second.count(code))
+          order = pos->second.at(code);
+        sex_memo_[p.sex] = Key(code, context_.Label("sex", code), Padded(order) + code);
+      }
+      return sex_memo_[p.sex];
     }
     int lo = -1, hi = -1;
     Age(a, p, &lo, &hi);
     if (lo < 0) return Special(kKeyNone);
     if (kind_ == Kind::kChild) {
-      if (hi < 18) return Key("child", "Children (under 18)", "0");
-      if (lo >= 18) return Key("adult", "Adults (18 and over)", "1");
+      if (hi < 18) return Memo(0, "child", "Children (under 18)", "0");
+      if (lo >= 18) return Memo(1, "adult", "Adults (18 and over)", "1");
       return Special(kKeyImprecise);
     }
-    static const std::array<std::pair<int, const char*>, 7> kBands = {{{0, "0-4"},
-                                                                       {5, "5-11"},
-                                                                       {12, "12-17"},
-                                                                       {18, "18-29"},
-                                                                       {30, "30-44"},
-                                                                       {45, "45-59"},
-                                                                       {60, "60+"}}};
+    static const int kFrom[] = {0, 5, 12, 18, 30, 45, 60};
+    static const char* kNames[] = {"0-4", "5-11", "12-17", "18-29", "30-44", "45-59", "60+"};
     auto band = [&](int age) {
       int b = 0;
-      for (int i = 0; i < static_cast<int>(kBands.size()); ++i)
-        if (age >= kBands[i].first) b = i;
+      for (int i = 0; i < 7; ++i)
+        if (age >= kFrom[i]) b = i;
       return b;
     };
     const int b = band(lo);
     if (band(hi) != b) return Special(kKeyImprecise);
-    static const char* kNames[] = {"0-4", "5-11", "12-17", "18-29", "30-44", "45-59", "60+"};
-    return Key(kNames[b], kNames[b], std::to_string(b));
+    return Memo(b, kNames[b], kNames[b], std::to_string(b));
   }
 
- private:
+  std::uint32_t Memo(int i, const char* key, const char* label, const std::string& sort) {
+    if (band_memo_[i] == kNone) band_memo_[i] = Key(key, label, sort);
+    return band_memo_[i];
+  }
+
+  // The earliest and latest day a date may denote, packed; 0 when invalid.
+  std::pair<int, int> Span(std::uint32_t date) {
+    if (date >= spans_.size()) spans_.resize(context_.facts->dates.size(), {-1, -1});
+    auto& s = spans_[date];
+    if (s.first < 0) {
+      const auto& d = dates_.Get(date);
+      s = d ? std::pair{Packed(d->Earliest()), Packed(d->Latest())} : std::pair{0, 0};
+    }
+    return s;
+  }
+
   // The youngest and oldest the victim can have been at the act.
   void Age(const Act& a, const Person& p, int* lo, int* hi) {
     if (p.age >= 0) {
@@ -235,22 +279,25 @@ class VictimDimension : public Dimension {
       return;
     }
     if (p.birth == kNone || a.date == kNone) return;
-    const auto& birth = dates_.Get(p.birth);
-    const auto& when = dates_.Get(a.date);
-    if (!birth || !when) return;
-    auto years = [](const std::string& from, const std::string& to) {
-      // Whole years from one YYYY-MM-DD to another.
-      const int fy = std::stoi(from.substr(0, 4)), ty = std::stoi(to.substr(0, 4));
-      return ty - fy - (to.substr(5) < from.substr(5) ? 1 : 0);
+    const auto birth = Span(p.birth);
+    const auto when = Span(a.date);
+    if (birth.first == 0 || when.first == 0) return;
+    // Whole years from one packed day to another.
+    auto years = [](int from, int to) {
+      return to / 10000 - from / 10000 - (to % 10000 < from % 10000 ? 1 : 0);
     };
-    *lo = years(birth->Latest(), when->Earliest());
-    *hi = years(birth->Earliest(), when->Latest());
+    *lo = years(birth.second, when.first);
+    *hi = years(birth.first, when.second);
     if (*hi < 0) *lo = *hi = -1;  // born after the act: inconsistent data
     if (*lo < 0 && *hi >= 0) *lo = 0;
   }
 
   Kind kind_;
   DateCache dates_;
+  std::vector<std::uint32_t> sex_memo_;
+  std::uint32_t band_memo_[7] = {kNone, kNone, kNone, kNone, kNone, kNone, kNone};
+  std::vector<std::pair<int, int>> spans_;
+  std::vector<std::uint16_t> by_person_;  // key, or kPerAct
 };
 
 }  // namespace
@@ -318,25 +365,36 @@ std::uint32_t Dimension::Key(const std::string& key, const std::string& label,
 }
 
 std::uint32_t Dimension::Special(const char* key) {
-  static const std::map<std::string, std::pair<const char*, const char*>> kSpecial = {
-      {kKeyNone,
-       {"\x7f"
-        "1",
-        "(not recorded)"}},
-      {kKeyNoVictim,
-       {"\x7f"
-        "2",
-        "(no person as victim)"}},
-      {kKeyImprecise,
-       {"\x7f"
-        "3",
-        "(not known this precisely)"}},
-      {kKeyHidden,
-       {"\x7f"
-        "4",
-        "(not visible to you)"}}};
-  const auto& s = kSpecial.at(key);
-  return Key(key, s.second, s.first);
+  struct Kind {
+    const char* key;
+    const char* sort;
+    const char* label;
+  };
+  static const Kind kKinds[] = {{kKeyNone,
+                                 "\x7f"
+                                 "1",
+                                 "(not recorded)"},
+                                {kKeyNoVictim,
+                                 "\x7f"
+                                 "2",
+                                 "(no person as victim)"},
+                                {kKeyImprecise,
+                                 "\x7f"
+                                 "3",
+                                 "(not known this precisely)"},
+                                {kKeyHidden,
+                                 "\x7f"
+                                 "4",
+                                 "(not visible to you)"}};
+  for (int i = 0; i < 4; ++i) {
+    // The constants are compared by address: callers pass them, not copies.
+    if (key != kKinds[i].key) continue;
+    if (special_[i] == kNone) special_[i] = Key(kKinds[i].key, kKinds[i].label, kKinds[i].sort);
+    return special_[i];
+  }
+  return Key(key, key,
+             "\x7f"
+             "9");
 }
 
 std::vector<CountKey> Dimension::SortedKeys(std::vector<std::uint32_t>* order) const {

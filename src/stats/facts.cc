@@ -1,5 +1,6 @@
 #include "stats/facts.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/clock.h"
@@ -7,30 +8,45 @@
 namespace kuzot::stats {
 namespace {
 
-// Crockford base32, as ULIDs are written.
-int Base32(char c) {
-  static const char* kAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  const char* at = std::strchr(kAlphabet, c);
-  return c && at ? static_cast<int>(at - kAlphabet) : -1;
-}
+// Crockford base32 digit values (as ULIDs are written), -1 elsewhere.
+struct Base32Table {
+  signed char value[256];
+  Base32Table() {
+    for (auto& v : value) v = -1;
+    const char* alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    for (int i = 0; i < 32; ++i)
+      value[static_cast<unsigned char>(alphabet[i])] = static_cast<signed char>(i);
+  }
+};
 
 Confidentiality LevelOf(std::string_view name) {
-  auto level = ParseConfidentiality(name);
-  // An unknown level is treated as the most protected.
-  return level ? *level : Confidentiality::kSecret;
+  // Read for every row: the spellings compared directly, most common first.
+  if (name == "internal") return Confidentiality::kInternal;
+  if (name == "public") return Confidentiality::kPublic;
+  if (name == "restricted") return Confidentiality::kRestricted;
+  // "secret", and an unknown level treated as the most protected.
+  return Confidentiality::kSecret;
 }
 
 }  // namespace
 
 IdKey KeyOf(std::string_view id) {
+  static const Base32Table table;
   IdKey key;
-  if (id.size() == 26 && LooksLikeId(id)) {
-    // 26 base32 digits = 130 bits, the first digit holding 3.
+  if (id.size() == 26) {
+    // 26 base32 digits = 130 bits; the first digit of a ULID holds 3.
     unsigned __int128 v = 0;
-    for (char c : id) v = (v << 5) | static_cast<unsigned>(Base32(c));
-    key.hi = static_cast<std::uint64_t>(v >> 64);
-    key.lo = static_cast<std::uint64_t>(v);
-    return key;
+    bool ok = true;
+    for (char c : id) {
+      const int d = table.value[static_cast<unsigned char>(c)];
+      ok &= d >= 0;
+      v = (v << 5) | static_cast<unsigned>(d & 31);
+    }
+    if (ok) {
+      key.hi = static_cast<std::uint64_t>(v >> 64) & ~(3ull << 62);
+      key.lo = static_cast<std::uint64_t>(v);
+      return key;
+    }
   }
   // Not a Kuzot id: two independent 64-bit FNV-1a hashes, tagged so that
   // they cannot meet a decoded ULID (whose top bits are below 2^62).
@@ -42,6 +58,34 @@ IdKey KeyOf(std::string_view id) {
   key.hi = a | (3ull << 62);
   key.lo = b;
   return key;
+}
+
+std::uint32_t IdMap::FindOrAdd(const IdKey& key, std::uint32_t next, bool* added) {
+  if (2 * (size_ + 1) > entries_.size()) Grow();
+  const size_t mask = entries_.size() - 1;
+  for (size_t i = Hash(key) & mask;; i = (i + 1) & mask) {
+    Entry& e = entries_[i];
+    if (e.slot == kNone) {
+      e.key = key;
+      e.slot = next;
+      ++size_;
+      *added = true;
+      return next;
+    }
+    if (e.key == key) {
+      *added = false;
+      return e.slot;
+    }
+  }
+}
+
+void IdMap::Grow() {
+  std::vector<Entry> old = std::move(entries_);
+  entries_.assign(std::max<size_t>(1024, old.size() * 2), Entry{});
+  size_ = 0;
+  bool added = false;
+  for (const Entry& e : old)
+    if (e.slot != kNone) FindOrAdd(e.key, e.slot, &added);
 }
 
 std::uint32_t Dictionary::Intern(std::string_view text) {
@@ -56,17 +100,25 @@ std::uint32_t Dictionary::Intern(std::string_view text) {
 
 std::uint32_t Facts::PersonSlot(std::string_view id) {
   if (id.empty()) return kNone;
-  auto [it, added] = person_slot.emplace(KeyOf(id), static_cast<std::uint32_t>(persons.size()));
+  bool added = false;
+  const std::uint32_t slot =
+      person_slot.FindOrAdd(KeyOf(id), static_cast<std::uint32_t>(persons.size()), &added);
   if (added) {
     persons.emplace_back();
     person_id_at.push_back(static_cast<std::uint64_t>(person_id_text.size()) << 8 |
                            std::min<size_t>(id.size(), 255));
     person_id_text.append(id.substr(0, 255));
   }
-  return it->second;
+  return slot;
 }
 
 Status Facts::Update(storage::Transaction& tx, const std::string& valid_at) {
+  // Room for every row not yet read, so that the maps do not grow row by row.
+  KUZOT_ASSIGN_OR_RETURN(storage::FactMarks last, tx.LastFacts());
+  act_slot.Reserve(act_slot.size() +
+                   static_cast<size_t>(std::max<std::int64_t>(0, last.acts - marks.acts)));
+  person_slot.Reserve(person_slot.size() +
+                      static_cast<size_t>(std::max<std::int64_t>(0, last.persons - marks.persons)));
   storage::FactScan scan;
   scan.valid_at = valid_at;
   scan.after_seq = marks.persons;
@@ -74,7 +126,7 @@ Status Facts::Update(storage::Transaction& tx, const std::string& valid_at) {
     marks.persons = f.seq;
     Person& p = persons[PersonSlot(f.id)];
     if (f.revision < p.revision) return Status::Ok();
-    p.revision = f.revision;
+    p.revision = static_cast<std::int32_t>(f.revision);
     p.level = LevelOf(f.confidentiality);
     p.deleted = f.deleted;
     p.sex = codes.Intern(f.sex);
@@ -86,9 +138,11 @@ Status Facts::Update(storage::Transaction& tx, const std::string& valid_at) {
   scan.after_seq = marks.acts;
   return tx.ScanActFacts(scan, [&](const storage::ActFact& f) {
     marks.acts = f.seq;
-    auto [it, added] = act_slot.emplace(KeyOf(f.id), static_cast<std::uint32_t>(acts.size()));
+    bool added = false;
+    const std::uint32_t slot =
+        act_slot.FindOrAdd(KeyOf(f.id), static_cast<std::uint32_t>(acts.size()), &added);
     if (added) acts.emplace_back();
-    Act& a = acts[it->second];
+    Act& a = acts[slot];
     if (f.revision < a.revision) return Status::Ok();
     a.revision = f.revision;
     a.level = LevelOf(f.confidentiality);

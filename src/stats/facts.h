@@ -26,10 +26,34 @@ struct IdKey {
   std::uint64_t hi = 0, lo = 0;
   friend bool operator==(const IdKey&, const IdKey&) = default;
 };
-struct IdKeyHash {
-  size_t operator()(const IdKey& k) const { return k.hi * 0x9E3779B97F4A7C15ull ^ k.lo; }
-};
 IdKey KeyOf(std::string_view id);
+
+// IdKey -> slot, open addressing with linear probing in flat arrays: a
+// million ids cost two arrays, no allocation per id, and copy as memory.
+class IdMap {
+ public:
+  // The slot of `key`, or `next` (inserted) when absent; *added tells which.
+  std::uint32_t FindOrAdd(const IdKey& key, std::uint32_t next, bool* added);
+  std::uint32_t size() const { return size_; }
+  // Makes room for `n` ids without growing again.
+  void Reserve(size_t n) {
+    while (2 * n > entries_.size()) Grow();
+  }
+
+ private:
+  void Grow();
+  static size_t Hash(const IdKey& k) {
+    std::uint64_t h = k.lo ^ (k.hi * 0x9E3779B97F4A7C15ull);
+    h ^= h >> 29;
+    return static_cast<size_t>(h * 0xBF58476D1CE4E5B9ull >> 7);
+  }
+  struct Entry {
+    IdKey key;
+    std::uint32_t slot = kNone;  // kNone: empty
+  };
+  std::vector<Entry> entries_;  // a probe reads key and slot from one cache line
+  std::uint32_t size_ = 0;
+};
 
 // Small dictionaries of text (codes, dates, ids of places and events).
 class Dictionary {
@@ -62,13 +86,14 @@ struct Act {
   std::int32_t object_count = 0;
 };
 
+// 16 bytes: counts by the victim's sex or age read one per act, at random.
 struct Person {
-  std::int64_t revision = -1;  // -1: not (yet) known
+  std::int32_t revision = -1;  // -1: not (yet) known
   Confidentiality level = Confidentiality::kSecret;
   bool deleted = true;
+  std::int16_t age = -1;
   std::uint32_t sex = kNone;    // codes
   std::uint32_t birth = kNone;  // dates
-  std::int16_t age = -1;
 };
 
 // A consistent picture of every act and person: the current one, or as
@@ -81,7 +106,7 @@ struct Facts {
   std::vector<Person> persons;
   std::string person_id_text;               // every person id, one after the other
   std::vector<std::uint64_t> person_id_at;  // by slot: offset << 8 | length
-  std::unordered_map<IdKey, std::uint32_t, IdKeyHash> act_slot, person_slot;
+  IdMap act_slot, person_slot;
   storage::FactMarks marks;  // rows applied so far
 
   // Reads the rows written after `marks` (and, when `valid_at` is not

@@ -4,6 +4,7 @@
 #include "stats/stats_service.h"
 
 #include <algorithm>
+#include <map>
 
 #include "stats/context.h"
 
@@ -57,6 +58,8 @@ Status StatsService::Refresh() {
   std::unique_lock<std::shared_mutex> write(facts_mutex_);
   return facts_->Update(*tx);
 }
+
+Status StatsService::Warm() { return Refresh(); }
 
 Result<StatsService::Context> StatsService::Prepare(const Caller& caller, const std::string& as_of,
                                                     const std::string& language) {
@@ -154,12 +157,11 @@ Result<CountTable> StatsService::Count(const Caller& caller, const CountRequest&
   const bool victims = request.measure == "victims";
   const Facts& f = *c.facts;
 
-  // Counting: acts add one; victims collect person slots, made distinct
-  // at the end (a victim of two acts in a cell counts once).
+  // Counting: acts add one to their cell; victims are collected as
+  // (person, cell) pairs, sorted by person, so that each person counts once
+  // in each cell, row, column and the total however many acts they suffered.
   std::vector<std::vector<std::int64_t>> counts;
-  std::vector<std::vector<std::vector<std::uint32_t>>> people;
-  std::vector<std::vector<std::uint32_t>> row_people, column_people;
-  std::vector<std::uint32_t> all_people;
+  std::vector<std::uint64_t> pairs;  // person << 32 | (row << 16 | column)
   std::int64_t total_acts = 0;
   for (std::uint32_t slot = 0; slot < f.acts.size(); ++slot) {
     const Act& a = f.acts[slot];
@@ -167,30 +169,43 @@ Result<CountTable> StatsService::Count(const Caller& caller, const CountRequest&
     if (victims && a.victim == kNone) continue;
     const std::uint32_t r = rows->KeyOf(slot);
     const std::uint32_t k = columns ? columns->KeyOf(slot) : 0;
-    if (r >= counts.size()) {
-      counts.resize(r + 1);
-      people.resize(r + 1);
-      row_people.resize(r + 1);
-    }
-    if (k >= counts[r].size()) {
-      counts[r].resize(k + 1, 0);
-      if (victims) people[r].resize(k + 1);
-    }
-    if (victims && k >= column_people.size()) column_people.resize(k + 1);
+    if (r > 0xFFFF || k > 0xFFFF)
+      return Status::InvalidArgument("over 65,535 keys; choose a coarser dimension",
+                                     r > 0xFFFF ? "rows" : "columns");
+    if (r >= counts.size()) counts.resize(r + 1);
+    if (k >= counts[r].size()) counts[r].resize(k + 1, 0);
     ++counts[r][k];
     ++total_acts;
-    if (victims) {
-      people[r][k].push_back(a.victim);
-      row_people[r].push_back(a.victim);
-      column_people[k].push_back(a.victim);
-      all_people.push_back(a.victim);
+    if (victims) pairs.push_back(static_cast<std::uint64_t>(a.victim) << 32 | (r << 16 | k));
+  }
+  size_t width = 1;  // columns met
+  for (const auto& row : counts) width = std::max(width, row.size());
+  std::vector<std::int64_t> cell_people(counts.size() * width, 0), row_people(counts.size(), 0),
+      column_people(width, 0);
+  std::int64_t all_people = 0;
+  if (victims) {
+    std::sort(pairs.begin(), pairs.end());
+    std::vector<std::uint32_t> rows_of, columns_of;
+    for (size_t i = 0; i < pairs.size();) {
+      const std::uint64_t person = pairs[i] >> 32;
+      rows_of.clear();
+      columns_of.clear();
+      ++all_people;
+      for (; i < pairs.size() && pairs[i] >> 32 == person; ++i) {
+        const std::uint32_t cell = static_cast<std::uint32_t>(pairs[i]);
+        if (i == 0 || pairs[i] != pairs[i - 1])
+          ++cell_people[(cell >> 16) * width + (cell & 0xFFFF)];
+        rows_of.push_back(cell >> 16);
+        columns_of.push_back(cell & 0xFFFF);
+      }
+      for (auto* v : {&rows_of, &columns_of}) {
+        std::sort(v->begin(), v->end());
+        v->erase(std::unique(v->begin(), v->end()), v->end());
+      }
+      for (auto r : rows_of) ++row_people[r];
+      for (auto k : columns_of) ++column_people[k];
     }
   }
-  auto distinct = [](std::vector<std::uint32_t>& v) {
-    std::sort(v.begin(), v.end());
-    return static_cast<std::int64_t>(std::unique(v.begin(), v.end()) - v.begin());
-  };
-
   CountTable t;
   t.measure = request.measure;
   t.rows_dimension = request.rows;
@@ -212,11 +227,11 @@ Result<CountTable> StatsService::Count(const Caller& caller, const CountRequest&
     for (size_t j = 0; j < column_order.size(); ++j) {
       const std::uint32_t k = column_order[j];
       if (r >= counts.size() || k >= counts[r].size()) continue;
-      t.cells[i][j] = victims ? distinct(people[r][k]) : counts[r][k];
+      t.cells[i][j] = victims ? cell_people[r * width + k] : counts[r][k];
     }
     if (r < counts.size()) {
       if (victims) {
-        t.row_totals[i] = distinct(row_people[r]);
+        t.row_totals[i] = row_people[r];
       } else {
         for (auto n : counts[r]) t.row_totals[i] += n;
       }
@@ -225,13 +240,13 @@ Result<CountTable> StatsService::Count(const Caller& caller, const CountRequest&
   for (size_t j = 0; j < column_order.size(); ++j) {
     const std::uint32_t k = column_order[j];
     if (victims) {
-      if (k < column_people.size()) t.column_totals[j] = distinct(column_people[k]);
+      if (k < width) t.column_totals[j] = column_people[k];
     } else {
       for (const auto& row : counts)
         if (k < row.size()) t.column_totals[j] += row[k];
     }
   }
-  t.total = victims ? distinct(all_people) : total_acts;
+  t.total = victims ? all_people : total_acts;
   if (t.min_cell > 0) {
     for (auto& row : t.cells)
       for (auto& n : row)

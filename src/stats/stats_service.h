@@ -104,6 +104,10 @@ class StatsService {
   explicit StatsService(records::RecordService& records);
   ~StatsService();
 
+  // Reads the acts and persons into memory ahead of the first request (a
+  // second or more for a million acts); safe to call from any thread.
+  Status Warm();
+
   Result<CountTable> Count(const Caller& caller, const CountRequest& request);
 
   // Every claim about `event_id` (and the events inside it) for

@@ -150,6 +150,74 @@ TEST(EstimateCli, ExportsTheTablesForTheRPackages) {
   EXPECT_EQ(table->rows.size(), 626u);
 }
 
+// A database of fictional victims on three lists (sources), loaded with
+// `kuzot import`, then estimated from the records.
+TEST(EstimateCli, EstimatesFromTheRecords) {
+  fs::path dir = Dir();
+  Json records = Json::array();
+  records.push_back({{"key", "ev"},
+                     {"type", "event"},
+                     {"body", {{"title", "Fictional event"}, {"confidentiality", "public"}}}});
+  const char* lists[] = {"A", "B", "C"};
+  for (const char* l : lists)
+    records.push_back({{"key", std::string("src-") + l},
+                       {"type", "source"},
+                       {"body",
+                        {{"title", std::string("List ") + l},
+                         {"kind", "document"},
+                         {"confidentiality", "public"}}}});
+  // Madigan & York's counts, person by person.
+  const int counts[] = {0, 60, 49, 4, 247, 112, 142, 12};
+  int n = 0;
+  for (int pattern = 1; pattern < 8; ++pattern)
+    for (int i = 0; i < counts[pattern]; ++i, ++n) {
+      Json sources = Json::array();
+      for (int j = 0; j < 3; ++j)
+        if (pattern & (1 << j)) sources.push_back({{"source_id", std::string("@src-") + lists[j]}});
+      const std::string key = "p" + std::to_string(n);
+      records.push_back({{"key", key},
+                         {"type", "person"},
+                         {"body",
+                          {{"names", {{{"value", "Fictional person " + key}}}},
+                           {"sex", n % 2 ? "female" : "male"},
+                           {"confidentiality", "public"},
+                           {"sources", sources}}}});
+      records.push_back({{"key", "a" + key},
+                         {"type", "act"},
+                         {"body",
+                          {{"type", "killing"},
+                           {"event_id", "@ev"},
+                           {"victim_person_id", "@" + key},
+                           {"confidentiality", "public"}}}});
+    }
+  Write(dir, "bundle.json",
+        Json({{"format", "kuzot-bundle"}, {"version", 1}, {"records", records}}).dump());
+  const std::string import = std::string(KUZOT_BINARY) + " import --data " +
+                             (dir / "data").string() + " " + (dir / "bundle.json").string() +
+                             " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(import.c_str()), 0);
+  CliRun r = Kuzot(dir, "--from-records --data " + (dir / "data").string() +
+                            " --method bma --delta 1 --prior negbin --prior-a 13.14 --prior-b 55.17"
+                            " --min-missing 1 --max-missing 300 --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  Json j = Json::parse(r.out);
+  EXPECT_EQ(j["observed"], 626);
+  EXPECT_EQ(j["estimate"], 731);  // the same figures as from the table
+  EXPECT_EQ(j["mode"], 728);
+  // Stratified by a person field, and exported for dga.
+  CliRun strata = Kuzot(
+      dir, "--from-records --data " + (dir / "data").string() + " --strata sex --format json");
+  ASSERT_EQ(strata.code, 0) << strata.err;
+  EXPECT_EQ(Json::parse(strata.out)["strata"].size(), 2u);
+  CliRun dga = Kuzot(dir, "--from-records --data " + (dir / "data").string() + " --export dga");
+  ASSERT_EQ(dga.code, 0) << dga.err;
+  EXPECT_NE(dga.out.find("List C,List B,List A,count"), std::string::npos);  // largest first
+  // Neither a file nor the records: refused.
+  CliRun neither = Kuzot(dir, "--method bma");
+  EXPECT_EQ(neither.code, 1);
+  EXPECT_NE(neither.err.find("--from-records"), std::string::npos);
+}
+
 void ExpectRefused(const std::string& csv, const std::string& message,
                    const std::string& extra = "") {
   fs::path dir = Dir();
