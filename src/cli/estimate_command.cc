@@ -69,15 +69,9 @@ Result<stats::EstimateOptions> ToOptions(const EstimateFlags& f) {
   o.bma.min_missing = f.min_missing;
   o.bma.max_missing = f.max_missing;
   o.bma.level = f.level;
-  if (f.prior == "1/N") {
-    o.bma.prior.kind = stats::Prior::Kind::kInverse;
-  } else if (f.prior == "uniform") {
-    o.bma.prior.kind = stats::Prior::Kind::kUniform;
-  } else {
-    o.bma.prior.kind = stats::Prior::Kind::kNegativeBinomial;
-    o.bma.prior.a = f.prior_a;
-    o.bma.prior.b = f.prior_b;
-  }
+  KUZOT_ASSIGN_OR_RETURN(o.bma.prior.kind, stats::ParsePrior(f.prior));
+  o.bma.prior.a = f.prior_a;
+  o.bma.prior.b = f.prior_b;
   o.lcmcr.classes = f.classes;
   o.lcmcr.iterations = f.iterations;
   o.lcmcr.burn_in = f.burn_in;
@@ -129,11 +123,7 @@ Result<std::vector<stats::Stratum>> FromRecords(const EstimateFlags& f) {
   if (f.strata.size() > 1)
     return Status::InvalidArgument("from the records, stratify by one dimension or field:NAME");
   if (!f.strata.empty()) q.strata = f.strata.front();
-  q.event_id = f.event_id;
-  q.place_id = f.place_id;
-  q.act_types = f.act_types;
-  q.date_from = f.date_from;
-  q.date_to = f.date_to;
+  q.acts = {f.event_id, f.place_id, f.act_types, f.date_from, f.date_to};
   KUZOT_ASSIGN_OR_RETURN(auto h, service.CaptureHistories(Caller::System("estimate"), q));
   for (const auto& note : h.notes) std::cerr << "kuzot estimate: note: " << note << "\n";
   return h.strata;

@@ -29,6 +29,17 @@ std::vector<std::string> Values(const Request& r, const char* name) {
 
 std::string Text(const Request& r, const char* name) { return r.Query(name).value_or(""); }
 
+// The act filters shared by counts and capture histories.
+stats::ActSelection SelectionOf(const Request& r) {
+  stats::ActSelection s;
+  s.event_id = Text(r, "event_id");
+  s.place_id = Text(r, "place_id");
+  s.act_types = Values(r, "act_type");
+  s.date_from = Text(r, "date_from");
+  s.date_to = Text(r, "date_to");
+  return s;
+}
+
 Result<int> Integer(const Request& r, const char* name, int fallback) {
   auto v = r.Query(name);
   if (!v) return fallback;
@@ -87,11 +98,7 @@ Response Counts(StatsService& stats, Request& r) {
   q.measure = r.Query("measure").value_or("acts");
   q.rows = Text(r, "rows");
   q.columns = Text(r, "columns");
-  q.event_id = Text(r, "event_id");
-  q.place_id = Text(r, "place_id");
-  q.act_types = Values(r, "act_type");
-  q.date_from = Text(r, "date_from");
-  q.date_to = Text(r, "date_to");
+  q.acts = SelectionOf(r);
   q.as_of = Text(r, "as_of");
   q.language = r.Query("lang").value_or("en");
   auto min_cell = Integer(r, "min_cell", 0);
@@ -142,11 +149,7 @@ stats::HistoryRequest HistoryRequestOf(const Request& r) {
   stats::HistoryRequest q;
   q.lists = Values(r, "lists");
   q.strata = Text(r, "strata");
-  q.event_id = Text(r, "event_id");
-  q.place_id = Text(r, "place_id");
-  q.act_types = Values(r, "act_type");
-  q.date_from = Text(r, "date_from");
-  q.date_to = Text(r, "date_to");
+  q.acts = SelectionOf(r);
   q.language = r.Query("lang").value_or("en");
   return q;
 }
@@ -205,18 +208,11 @@ Result<stats::EstimateOptions> EstimateOptionsOf(const Json& body) {
     o.loglinear.criterion = criterion == "bic" ? stats::Criterion::kBic : stats::Criterion::kAic;
     o.loglinear.max_order = opt.value("max_order", 0);
     o.bma.delta = opt.value("delta", 0.0);
-    const std::string prior = opt.value("prior", "1/N");
-    if (prior == "1/N") {
-      o.bma.prior.kind = stats::Prior::Kind::kInverse;
-    } else if (prior == "uniform") {
-      o.bma.prior.kind = stats::Prior::Kind::kUniform;
-    } else if (prior == "negbin") {
-      o.bma.prior.kind = stats::Prior::Kind::kNegativeBinomial;
-      o.bma.prior.a = opt.value("prior_a", 0.0);
-      o.bma.prior.b = opt.value("prior_b", 0.0);
-    } else {
-      return Status::InvalidArgument("prior is 1/N, uniform or negbin", "options.prior");
-    }
+    auto prior = stats::ParsePrior(opt.value("prior", "1/N"));
+    if (!prior.ok()) return Status::InvalidArgument(prior.status().message(), "options.prior");
+    o.bma.prior.kind = prior.value();
+    o.bma.prior.a = opt.value("prior_a", 0.0);
+    o.bma.prior.b = opt.value("prior_b", 0.0);
     o.bma.min_missing = opt.value("min_missing", std::int64_t{0});
     o.bma.max_missing = opt.value("max_missing", std::int64_t{-1});
     o.lcmcr.classes = opt.value("classes", 5);
@@ -253,11 +249,11 @@ Result<Json> Estimate(StatsService& stats, const Request& r) {
   try {
     q.lists = body.value("lists", std::vector<std::string>{});
     q.strata = body.value("strata", "");
-    q.event_id = body.value("event_id", "");
-    q.place_id = body.value("place_id", "");
-    q.act_types = body.value("act_types", std::vector<std::string>{});
-    q.date_from = body.value("date_from", "");
-    q.date_to = body.value("date_to", "");
+    q.acts.event_id = body.value("event_id", "");
+    q.acts.place_id = body.value("place_id", "");
+    q.acts.act_types = body.value("act_types", std::vector<std::string>{});
+    q.acts.date_from = body.value("date_from", "");
+    q.acts.date_to = body.value("date_to", "");
     q.language = body.value("lang", "en");
   } catch (const Json::exception&) {
     return Status::InvalidArgument(

@@ -68,7 +68,7 @@ Result<Json> StatsService::Claims(const Caller& caller, const std::string& event
   if (!indicator.empty() && !c.labels["indicator"].count(indicator))
     return Status::InvalidArgument("unknown indicator '" + indicator.substr(0, 40) + "'",
                                    "indicator");
-  KUZOT_ASSIGN_OR_RETURN(ActFilter inside, ActFilter::Make(c, event_id, "", {}, "", ""));
+  KUZOT_ASSIGN_OR_RETURN(ActFilter inside, ActFilter::Make(c, {.event_id = event_id}));
 
   // The claims, as they stand now or stood at `as_of`.
   KUZOT_ASSIGN_OR_RETURN(auto tx, records_.store().BeginRead());

@@ -99,10 +99,8 @@ struct ActFilter {
   std::vector<std::uint32_t> type_codes;  // act_types interned
   std::unordered_map<std::uint32_t, bool> date_ok;
 
-  static Result<ActFilter> Make(const StatsService::Context& context, const std::string& event_id,
-                                const std::string& place_id,
-                                const std::vector<std::string>& act_types,
-                                const std::string& date_from, const std::string& date_to);
+  static Result<ActFilter> Make(const StatsService::Context& context,
+                                const ActSelection& selection);
   bool Passes(const StatsService::Context& context, const Act& act);
 };
 

@@ -453,10 +453,12 @@ Result<std::unique_ptr<Dimension>> Dimension::Make(const std::string& spec,
 
 // ---------------------------------------------------------------- filters
 
-Result<ActFilter> ActFilter::Make(const StatsService::Context& c, const std::string& event_id,
-                                  const std::string& place_id,
-                                  const std::vector<std::string>& act_types,
-                                  const std::string& date_from, const std::string& date_to) {
+Result<ActFilter> ActFilter::Make(const StatsService::Context& c, const ActSelection& selection) {
+  const std::string& event_id = selection.event_id;
+  const std::string& place_id = selection.place_id;
+  const std::vector<std::string>& act_types = selection.act_types;
+  const std::string& date_from = selection.date_from;
+  const std::string& date_to = selection.date_to;
   ActFilter f;
   if (!event_id.empty()) {
     auto inside = c.Inside(event_id, "event");

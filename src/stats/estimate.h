@@ -177,6 +177,9 @@ struct Prior {
   double b = 0;
 };
 
+// "1/N", "uniform", "negbin" -> the kind of prior; InvalidArgument otherwise.
+Result<Prior::Kind> ParsePrior(const std::string& name);
+
 struct BmaOptions {
   double delta = 0;  // hyper-Dirichlet parameter; 0: 2^-k (dga's suggestion)
   Prior prior;

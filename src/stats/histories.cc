@@ -27,9 +27,7 @@ std::string FieldText(const Json& body, const std::string& field) {
 Result<Histories> StatsService::CaptureHistories(const Caller& caller,
                                                  const HistoryRequest& request) {
   KUZOT_ASSIGN_OR_RETURN(Context c, Prepare(caller, "", request.language));
-  KUZOT_ASSIGN_OR_RETURN(ActFilter filter,
-                         ActFilter::Make(c, request.event_id, request.place_id, request.act_types,
-                                         request.date_from, request.date_to));
+  KUZOT_ASSIGN_OR_RETURN(ActFilter filter, ActFilter::Make(c, request.acts));
   const bool by_field = request.strata.rfind("field:", 0) == 0;
   std::unique_ptr<Dimension> dimension;
   if (!request.strata.empty() && !by_field) {

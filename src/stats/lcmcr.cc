@@ -77,14 +77,15 @@ class Sampler {
     Initialise();
   }
 
-  void Update() {
+  // One Gibbs sweep, in LCMCR's order; the warm-up leaves alpha fixed.
+  void Update(bool with_alpha = true) {
     SampleCountZ();
     SampleLambda();
     SampleNu();
     ComputeProbMissing();
     SampleN0();
     SampleZ0();
-    SampleAlpha();
+    if (with_alpha) SampleAlpha();
   }
 
   std::int64_t Total() const { return n_ + n0_; }
@@ -122,14 +123,7 @@ class Sampler {
       // LCMCR assumes K > 4 here; with fewer classes, start uniform.
       std::fill(nu_.begin(), nu_.end(), 1.0 / k_);
     }
-    for (int i = 0; i < kWarmUp; ++i) {
-      SampleCountZ();
-      SampleLambda();
-      SampleNu();
-      ComputeProbMissing();
-      SampleN0();
-      SampleZ0();
-    }
+    for (int i = 0; i < kWarmUp; ++i) Update(/*with_alpha=*/false);
     PermuteClassesByNu();
   }
 

@@ -142,6 +142,13 @@ Result<Method> ParseMethod(const std::string& name) {
                                  "method");
 }
 
+Result<Prior::Kind> ParsePrior(const std::string& name) {
+  if (name == "1/N") return Prior::Kind::kInverse;
+  if (name == "uniform") return Prior::Kind::kUniform;
+  if (name == "negbin") return Prior::Kind::kNegativeBinomial;
+  return Status::InvalidArgument("the prior is 1/N, uniform or negbin", "prior");
+}
+
 Result<Report> Estimate(const CaptureHistory& h, const EstimateOptions& o) {
   switch (o.method) {
     case Method::kLoglinear: {

@@ -146,9 +146,7 @@ Result<CountTable> StatsService::Count(const Caller& caller, const CountRequest&
   if (request.min_cell < 0 || request.min_cell > 1000)
     return Status::InvalidArgument("min_cell is between 0 and 1000", "min_cell");
   KUZOT_ASSIGN_OR_RETURN(Context c, Prepare(caller, request.as_of, request.language));
-  KUZOT_ASSIGN_OR_RETURN(ActFilter filter,
-                         ActFilter::Make(c, request.event_id, request.place_id, request.act_types,
-                                         request.date_from, request.date_to));
+  KUZOT_ASSIGN_OR_RETURN(ActFilter filter, ActFilter::Make(c, request.acts));
   KUZOT_ASSIGN_OR_RETURN(auto rows, Dimension::Make(request.rows, c, "rows"));
   std::unique_ptr<Dimension> columns;
   if (!request.columns.empty()) {

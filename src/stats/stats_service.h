@@ -36,17 +36,22 @@ struct Facts;  // facts.h
 //   period:day|week|month|year, sex, age_group, child, perpetrator.
 const std::vector<std::string>& Dimensions();
 
-struct CountRequest {
-  std::string measure = "acts";  // "acts" or "victims" (distinct persons)
-  std::string rows;              // a dimension; required
-  std::string columns;           // a dimension, or empty for a one-way table
-  // Filters. event_id and place_id include the events and places inside
-  // them (as far as the caller may see).
+// Which acts a count or a capture history is made of. event_id and
+// place_id include the events and places inside them (as far as the caller
+// may see); empty fields select everything.
+struct ActSelection {
   std::string event_id;
   std::string place_id;
   std::vector<std::string> act_types;
   std::string date_from;  // acts whose date lies wholly within [from, to]
   std::string date_to;
+};
+
+struct CountRequest {
+  std::string measure = "acts";  // "acts" or "victims" (distinct persons)
+  std::string rows;              // a dimension; required
+  std::string columns;           // a dimension, or empty for a one-way table
+  ActSelection acts;
   // YYYY-MM-DD (the end of that day, UTC) or an ISO time: the records as
   // they stood then, from their revision history. Empty: now.
   std::string as_of;
@@ -84,11 +89,7 @@ struct HistoryRequest {
   // ("field:ethnicity"); a victim of several acts takes their common value,
   // or "(several)".
   std::string strata;
-  std::string event_id;
-  std::string place_id;
-  std::vector<std::string> act_types;
-  std::string date_from;
-  std::string date_to;
+  ActSelection acts;
   std::string language = "en";
 };
 

@@ -123,30 +123,18 @@ Status SqliteTransaction::InsertFact(const StoredRecord& r) {
   return s.Run();
 }
 
-Status SqliteTransaction::ScanActFacts(const FactScan& scan,
-                                       const std::function<Status(const ActFact&)>& fn) {
-  Statement& s =
-      Prepared(std::string("SELECT seq, ") + kActColumns + " FROM stat_acts" + WhereOf(scan));
+namespace {
+
+// Steps through the rows of `s`, filling a fact with `read` and handing it
+// to `fn`; stops at the first error `fn` returns.
+template <typename Fact>
+Status ScanRows(Statement& s, const FactScan& scan, void (*read)(const Statement&, Fact*),
+                const std::function<Status(const Fact&)>& fn) {
   s.Bind(1, scan.after_seq);
   if (!scan.valid_at.empty()) s.Bind(2, scan.valid_at);
-  ActFact f;
+  Fact f;
   while (s.Step()) {
-    f.seq = s.Int(0);
-    f.id = s.TextView(1);
-    f.revision = s.Int(2);
-    f.valid_from = s.TextView(3);
-    f.deleted = s.Int(4) != 0;
-    f.confidentiality = s.TextView(5);
-    f.type = s.TextView(6);
-    f.event_id = s.TextView(7);
-    f.place_id = s.TextView(8);
-    f.date = s.TextView(9);
-    f.victim_id = s.TextView(10);
-    f.perpetrator_organization_id = s.TextView(11);
-    f.perpetrator_person_id = s.TextView(12);
-    f.perpetrator_unknown = s.Int(13) != 0;
-    f.object_kind = s.TextView(14);
-    f.object_count = s.Int(15);
+    read(s, &f);
     Status st = fn(f);
     if (!st.ok()) {
       s.Reset();
@@ -156,30 +144,52 @@ Status SqliteTransaction::ScanActFacts(const FactScan& scan,
   return s.status();
 }
 
+// The columns every fact starts with.
+template <typename Fact>
+void ReadEnvelope(const Statement& s, Fact* f) {
+  f->seq = s.Int(0);
+  f->id = s.TextView(1);
+  f->revision = s.Int(2);
+  f->valid_from = s.TextView(3);
+  f->deleted = s.Int(4) != 0;
+  f->confidentiality = s.TextView(5);
+}
+
+void ReadAct(const Statement& s, ActFact* f) {
+  ReadEnvelope(s, f);
+  f->type = s.TextView(6);
+  f->event_id = s.TextView(7);
+  f->place_id = s.TextView(8);
+  f->date = s.TextView(9);
+  f->victim_id = s.TextView(10);
+  f->perpetrator_organization_id = s.TextView(11);
+  f->perpetrator_person_id = s.TextView(12);
+  f->perpetrator_unknown = s.Int(13) != 0;
+  f->object_kind = s.TextView(14);
+  f->object_count = s.Int(15);
+}
+
+void ReadPerson(const Statement& s, PersonFact* f) {
+  ReadEnvelope(s, f);
+  f->sex = s.TextView(6);
+  f->birth_date = s.TextView(7);
+  f->age_at_event = s.IsNull(8) ? -1 : s.Int(8);
+}
+
+}  // namespace
+
+Status SqliteTransaction::ScanActFacts(const FactScan& scan,
+                                       const std::function<Status(const ActFact&)>& fn) {
+  return ScanRows(
+      Prepared(std::string("SELECT seq, ") + kActColumns + " FROM stat_acts" + WhereOf(scan)), scan,
+      &ReadAct, fn);
+}
+
 Status SqliteTransaction::ScanPersonFacts(const FactScan& scan,
                                           const std::function<Status(const PersonFact&)>& fn) {
-  Statement& s =
-      Prepared(std::string("SELECT seq, ") + kPersonColumns + " FROM stat_persons" + WhereOf(scan));
-  s.Bind(1, scan.after_seq);
-  if (!scan.valid_at.empty()) s.Bind(2, scan.valid_at);
-  PersonFact f;
-  while (s.Step()) {
-    f.seq = s.Int(0);
-    f.id = s.TextView(1);
-    f.revision = s.Int(2);
-    f.valid_from = s.TextView(3);
-    f.deleted = s.Int(4) != 0;
-    f.confidentiality = s.TextView(5);
-    f.sex = s.TextView(6);
-    f.birth_date = s.TextView(7);
-    f.age_at_event = s.IsNull(8) ? -1 : s.Int(8);
-    Status st = fn(f);
-    if (!st.ok()) {
-      s.Reset();
-      return st;
-    }
-  }
-  return s.status();
+  return ScanRows(
+      Prepared(std::string("SELECT seq, ") + kPersonColumns + " FROM stat_persons" + WhereOf(scan)),
+      scan, &ReadPerson, fn);
 }
 
 Result<FactMarks> SqliteTransaction::LastFacts() {

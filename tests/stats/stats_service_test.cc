@@ -216,18 +216,18 @@ TEST_F(StatsServiceTest, ChildrenApart) {
 }
 
 TEST_F(StatsServiceTest, FiltersIncludeWhatIsInside) {
-  CountTable conflict = Count(admin_, {.rows = "act_type", .event_id = conflict_});
+  CountTable conflict = Count(admin_, {.rows = "act_type", .acts = {.event_id = conflict_}});
   EXPECT_EQ(conflict.total, 8);  // the conflict and the shelling within it
-  CountTable village = Count(admin_, {.rows = "act_type", .place_id = leilek_});
+  CountTable village = Count(admin_, {.rows = "act_type", .acts = {.place_id = leilek_}});
   EXPECT_EQ(village.total, 6);
   CountTable may =
-      Count(admin_, {.rows = "act_type", .date_from = "2021-05", .date_to = "2021-05"});
+      Count(admin_, {.rows = "act_type", .acts = {.date_from = "2021-05", .date_to = "2021-05"}});
   EXPECT_EQ(may.total, 3);  // 2021-05, 2021-05-01, 2021-05-02
-  CountTable killings = Count(admin_, {.rows = "event", .act_types = {"killing"}});
+  CountTable killings = Count(admin_, {.rows = "event", .acts = {.act_types = {"killing"}}});
   EXPECT_EQ(killings.total, 3);
   // A filter on a place the viewer may not see is refused as if it did
   // not exist.
-  auto r = stats_->Count(viewer_, {.rows = "act_type", .place_id = hidden_district_});
+  auto r = stats_->Count(viewer_, {.rows = "act_type", .acts = {.place_id = hidden_district_}});
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(r.status().field(), "place_id");
 }
@@ -297,8 +297,9 @@ TEST_F(StatsServiceTest, BadRequestsNameTheField) {
   EXPECT_EQ(stats_->Count(admin_, {.measure = "bodies", .rows = "sex"}).status().field(),
             "measure");
   EXPECT_EQ(stats_->Count(admin_, {.rows = "sex", .as_of = "yesterday"}).status().field(), "as_of");
-  EXPECT_EQ(stats_->Count(admin_, {.rows = "sex", .date_from = "2021-13"}).status().field(),
-            "date_from");
+  EXPECT_EQ(
+      stats_->Count(admin_, {.rows = "sex", .acts = {.date_from = "2021-13"}}).status().field(),
+      "date_from");
   EXPECT_EQ(stats_->Count(admin_, {.rows = ""}).status().field(), "rows");
 }
 
@@ -368,7 +369,7 @@ TEST_F(StatsServiceTest, CaptureHistoriesFromVictimsAndTheirSources) {
   link(man_, {ngo, hospital});
   link(teen_, {ombudsman});
   link(secret_person_, {ngo});
-  auto h = stats_->CaptureHistories(admin_, {.event_id = conflict_});
+  auto h = stats_->CaptureHistories(admin_, {.acts = {.event_id = conflict_}});
   ASSERT_TRUE(h.ok()) << h.status().ToString();
   ASSERT_EQ(h->strata.size(), 1u);
   const CaptureHistory& c = h->strata[0].history;
