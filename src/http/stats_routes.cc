@@ -270,7 +270,9 @@ Result<Json> Estimate(StatsService& stats, const Request& r) {
       // One stratum the data cannot carry does not hide the others.
       item["error"] = report.status().message();
     } else {
-      for (auto& [k, v] : stats::ToJson(report.value(), s.history, top).items()) item[k] = v;
+      // A named value: items() of a temporary would outlive the temporary.
+      const Json report_json = stats::ToJson(report.value(), s.history, top);
+      for (const auto& [k, v] : report_json.items()) item[k] = v;
     }
     results.push_back(std::move(item));
   }
