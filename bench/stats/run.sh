@@ -13,6 +13,8 @@ PERSONS=${PERSONS:-1000000}
 ACTS=${ACTS:-1000000}
 OUT=${OUT:-bench/out/stats-$PERSONS-$ACTS}
 mkdir -p "$OUT/ids"
+# The key that opens the data, kept outside the data directory.
+export KUZOT_KEY_FILE=${KUZOT_KEY_FILE:-$PWD/$OUT/key}
 
 echo "--- estimators (one core)"
 taskset -c 0 "$BUILD/bench/stats/stats_bench" estimators --repeats "${REPEATS:-5}"

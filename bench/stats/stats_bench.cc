@@ -8,12 +8,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "crypto/crypto.h"
 #include "records/service.h"
 #include "stats/estimate.h"
 #include "stats/stats_service.h"
@@ -89,7 +91,18 @@ int Estimators(int repeats) {
 }
 
 int Counts(const std::string& dir, int repeats) {
-  auto records = kuzot::records::RecordService::Open(dir + "/kuzot.db");
+  // The data is encrypted at rest; the key file is in KUZOT_KEY_FILE.
+  const char* key = std::getenv("KUZOT_KEY_FILE");
+  kuzot::records::OpenOptions options;
+  if (key) {
+    auto keyring = kuzot::crypto::Keyring::Open(dir, kuzot::crypto::KeySource::KeyFile(key));
+    if (!keyring.ok()) {
+      std::fprintf(stderr, "%s\n", keyring.status().ToString().c_str());
+      return 1;
+    }
+    options.keyring = std::move(keyring).value();
+  }
+  auto records = kuzot::records::RecordService::Open(dir + "/kuzot.db", options);
   if (!records.ok()) {
     std::fprintf(stderr, "%s\n", records.status().ToString().c_str());
     return 1;

@@ -205,6 +205,7 @@ void AddEstimateCommand(CLI::App& app) {
   cmd->add_option("--data", f->data_dir, "--from-records: data directory")
       ->envname("KUZOT_DATA")
       ->capture_default_str();
+  AddKeyFileOption(cmd);
   cmd->add_option("--event", f->event_id, "--from-records: victims of acts of this event");
   cmd->add_option("--place", f->place_id, "--from-records: victims of acts at this place");
   cmd->add_option("--act-type", f->act_types, "--from-records: victims of acts of these types")

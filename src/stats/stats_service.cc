@@ -56,6 +56,10 @@ Status StatsService::Refresh() {
       return Status::Ok();
   }
   std::unique_lock<std::shared_mutex> write(facts_mutex_);
+  // Fewer rows than already read: the projection was rebuilt (bodies were
+  // sealed); read it again from the start.
+  if (marks.acts < facts_->marks.acts || marks.persons < facts_->marks.persons)
+    facts_ = std::make_unique<Facts>();
   return facts_->Update(*tx);
 }
 

@@ -2,6 +2,7 @@
 // exports, reproducible sampling, and bad input refused with a message
 // naming file, row and column and no number on standard output.
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 
 #include <filesystem>
@@ -192,6 +193,8 @@ TEST(EstimateCli, EstimatesFromTheRecords) {
     }
   Write(dir, "bundle.json",
         Json({{"format", "kuzot-bundle"}, {"version", 1}, {"records", records}}).dump());
+  // The data is encrypted at rest: the key file lives beside it.
+  ::setenv("KUZOT_KEY_FILE", (dir / "key").string().c_str(), 1);
   const std::string import = std::string(KUZOT_BINARY) + " import --data " +
                              (dir / "data").string() + " " + (dir / "bundle.json").string() +
                              " >/dev/null 2>&1";

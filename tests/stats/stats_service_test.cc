@@ -3,6 +3,7 @@
 #include "stats/stats_service.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include "common/clock.h"
+#include "crypto/crypto.h"
 
 namespace kuzot::stats {
 namespace {
@@ -394,6 +396,89 @@ TEST_F(StatsServiceTest, CaptureHistoriesFromVictimsAndTheirSources) {
                 .status()
                 .field(),
             "lists");
+}
+
+}  // namespace
+}  // namespace kuzot::stats
+
+namespace kuzot::stats {
+namespace {
+
+// With encryption at rest, secret records are sealed whole: the statistics
+// rows must not keep their fields in the clear, yet those allowed to see
+// them must find them counted.
+TEST(StatsSealedTest, SecretRecordsAreCountedButNeverStoredInTheClear) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("kuzot-stats-sealed-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "data");
+  ASSERT_TRUE(crypto::CreateKeyFile((dir / "key").string()).ok());
+  auto keyring = crypto::Keyring::Create((dir / "data").string(),
+                                         crypto::KeySource::KeyFile((dir / "key").string()));
+  ASSERT_TRUE(keyring.ok()) << keyring.status().ToString();
+  records::OpenOptions options;
+  options.keyring = std::move(keyring).value();
+  const std::string db = (dir / "data" / "kuzot.db").string();
+  auto opened = records::RecordService::Open(db, options);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  auto& records = *opened.value();
+  const Caller admin = Caller::System("tester");
+  auto create = [&](const std::string& type, const Json& body) {
+    auto r = records.Create(admin, type, body);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r.value()["id"].get<std::string>() : std::string();
+  };
+  std::string event = create("event", {{"title", "Event"}, {"confidentiality", "public"}});
+  std::string witness = create("person", {{"names", {{{"value", "Protected person"}}}},
+                                          {"sex", "female"},
+                                          {"confidentiality", "secret"}});
+  std::string secret_act = create("act", {{"type", "torture"},
+                                          {"event_id", event},
+                                          {"victim_person_id", witness},
+                                          {"confidentiality", "secret"}});
+  std::string open_act = create("act", {{"type", "hostage_taking"},
+                                        {"event_id", event},
+                                        {"object", {{"kind", "house"}}},
+                                        {"confidentiality", "public"}});
+  StatsService stats(records);
+  auto cell = [&](const Caller& c, const std::string& row, const std::string& column) {
+    auto t = stats.Count(c, {.rows = "act_type", .columns = "sex"});
+    EXPECT_TRUE(t.ok()) << t.status().ToString();
+    for (size_t i = 0; i < t->rows.size(); ++i)
+      for (size_t j = 0; j < t->columns.size(); ++j)
+        if (t->rows[i].key == row && t->columns[j].key == column) return t->cells[i][j];
+    return std::int64_t{-2};
+  };
+  EXPECT_EQ(cell(admin, "torture", "female"), 1);
+  EXPECT_EQ(cell(Role(Confidentiality::kRestricted, true), "torture", "female"), -2);
+  // Nothing of the secret act or person is in the statistics rows.
+  auto in_clear = [&](const std::string& sql) {
+    sqlite3* handle = nullptr;
+    sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(handle, sql.c_str(), -1, &s, nullptr);
+    int n = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) ++n;
+    sqlite3_finalize(s);
+    sqlite3_close(handle);
+    return n;
+  };
+  EXPECT_EQ(
+      in_clear("SELECT 1 FROM stat_acts WHERE act_type='torture' OR victim_id IS NOT NULL AND "
+               "record_id='" +
+               secret_act + "'"),
+      0);
+  EXPECT_EQ(
+      in_clear("SELECT 1 FROM stat_persons WHERE sex IS NOT NULL AND record_id='" + witness + "'"),
+      0);
+  EXPECT_EQ(in_clear("SELECT 1 FROM stat_acts WHERE act_type='hostage_taking'"), 1);
+  // Made secret later: its past rows are rebuilt from the sealed history.
+  ASSERT_TRUE(records.Patch(admin, "act", open_act, {{"confidentiality", "secret"}}).ok());
+  EXPECT_EQ(in_clear("SELECT 1 FROM stat_acts WHERE act_type='hostage_taking'"), 0);
+  EXPECT_EQ(cell(admin, "hostage_taking", "(no victim)"), 1);
+  EXPECT_EQ(cell(Role(Confidentiality::kRestricted, true), "hostage_taking", "(no victim)"), -2);
+  opened.value().reset();
+  fs::remove_all(dir);
 }
 
 }  // namespace
