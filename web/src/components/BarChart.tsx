@@ -25,7 +25,9 @@ export function BarChart({ table }: { table: CountTable }) {
   const cols = table.columns?.keys ?? [];
   // Victims: a person in several cells of a row counts once in its total,
   // so bars are drawn from the cells and the total is written beside them.
-  const parts = rows.map((_, i) => (cols.length ? cols.map((_, j) => table.cells[i]?.[j] ?? 0) : [table.row_totals[i] ?? 0]));
+  const parts = rows.map((_, i) =>
+    cols.length ? cols.map((_, j) => table.cells[i]?.[j] ?? 0) : [table.row_totals[i] ?? 0],
+  );
   const lengths = parts.map((p) => p.reduce((a, b) => a + b, 0));
   const scale = Math.max(1, ...lengths);
   const plot = WIDTH - LABEL - NUMBER;

@@ -102,7 +102,11 @@ export function Estimates() {
           </fieldset>
           <div class="field">
             <label for="estimate-method">{t('estimate.method')}</label>
-            <select id="estimate-method" value={method} onChange={(ev) => setMethod((ev.target as HTMLSelectElement).value)}>
+            <select
+              id="estimate-method"
+              value={method}
+              onChange={(ev) => setMethod((ev.target as HTMLSelectElement).value)}
+            >
               <option value="loglinear">{t('estimate.method.loglinear')}</option>
               <option value="bma">{t('estimate.method.bma')}</option>
               <option value="lcmcr">{t('estimate.method.lcmcr')}</option>
@@ -110,7 +114,11 @@ export function Estimates() {
           </div>
           <div class="field">
             <label for="estimate-strata">{t('estimate.strata')}</label>
-            <select id="estimate-strata" value={strata} onChange={(ev) => setStrata((ev.target as HTMLSelectElement).value)}>
+            <select
+              id="estimate-strata"
+              value={strata}
+              onChange={(ev) => setStrata((ev.target as HTMLSelectElement).value)}
+            >
               {STRATA.map((s) => (
                 <option key={s} value={s}>
                   {s ? dimensionLabel(s) : t('stats.none')}
@@ -121,7 +129,13 @@ export function Estimates() {
           {method === 'lcmcr' && (
             <div class="field">
               <label for="estimate-seed">{t('estimate.seed')}</label>
-              <input id="estimate-seed" type="number" min={1} value={seed} onInput={(ev) => setSeed((ev.target as HTMLInputElement).value)} />
+              <input
+                id="estimate-seed"
+                type="number"
+                min={1}
+                value={seed}
+                onInput={(ev) => setSeed((ev.target as HTMLInputElement).value)}
+              />
             </div>
           )}
           <div class="form-actions">

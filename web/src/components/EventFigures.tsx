@@ -128,7 +128,9 @@ export function EventFigures({ eventId }: { eventId: string }) {
       )
     : figures.claims;
   const documentedOf = (indicator: string): number | null =>
-    past ? (past.indicators.find((i) => i.indicator === indicator)?.documented?.count ?? null) : documentedFor(indicator, d);
+    past
+      ? (past.indicators.find((i) => i.indicator === indicator)?.documented?.count ?? null)
+      : documentedFor(indicator, d);
   const indicators = [...new Set(claimsOf.map((c) => c.indicator))];
   const download = (format: string) =>
     '/api/v1/stats/claims' + queryString({ event_id: eventId, as_of: asOf || undefined, lang: lang(), format });
@@ -142,7 +144,12 @@ export function EventFigures({ eventId }: { eventId: string }) {
       </p>
       <div class="figures-tools">
         <label for="figures-as-of">{t('figures.as_of')}</label>{' '}
-        <input id="figures-as-of" type="date" value={asOf} onChange={(e) => setAsOf((e.target as HTMLInputElement).value)} />{' '}
+        <input
+          id="figures-as-of"
+          type="date"
+          value={asOf}
+          onChange={(e) => setAsOf((e.target as HTMLInputElement).value)}
+        />{' '}
         <a class="button secondary small" href={download('csv')} download>
           {t('stats.csv')}
         </a>{' '}

@@ -114,9 +114,7 @@ export function EvidencePanel({ type, id, level, deleted, linkedIds }: Props) {
           Promise.all(linkedIds.slice(0, 50).map((eid) => get<Evidence>(`/evidence/${eid}`).catch(() => null))).then(
             (list) => list.filter((e): e is Evidence => e !== null),
           )
-        : get<{ items: Evidence[] }>('/evidence', { [field]: id, sort: '-id', limit: 100 }).then(
-            (page) => page.items,
-          );
+        : get<{ items: Evidence[] }>('/evidence', { [field]: id, sort: '-id', limit: 100 }).then((page) => page.items);
     load.then(setItems, setError);
   }, [id, reload, linkedIds.join(',')]);
 
@@ -190,7 +188,8 @@ export function EvidenceItem({ evidence: e }: { evidence: Evidence }) {
   const c = e.capture ?? {};
   const gps =
     c.latitude !== undefined && c.longitude !== undefined
-      ? `${c.latitude.toFixed(5)}, ${c.longitude.toFixed(5)}` + (c.altitude !== undefined ? ` (${Math.round(c.altitude)} m)` : '')
+      ? `${c.latitude.toFixed(5)}, ${c.longitude.toFixed(5)}` +
+        (c.altitude !== undefined ? ` (${Math.round(c.altitude)} m)` : '')
       : '';
   const camera = [c.camera_make, c.camera_model].filter(Boolean).join(' ');
   return (

@@ -224,7 +224,12 @@ export function EvidenceUpload({ type, id, level, onDone, onClose }: UploadFormP
         />
       </div>
       <div class="field">
-        <FuzzyDateInput id="upload-captured" legend={t('upload.captured_on')} value={capturedOn} onChange={setCapturedOn} />
+        <FuzzyDateInput
+          id="upload-captured"
+          legend={t('upload.captured_on')}
+          value={capturedOn}
+          onChange={setCapturedOn}
+        />
         <p class="hint muted small">{t('upload.captured_hint')}</p>
       </div>
       <div class="field">
@@ -253,8 +258,11 @@ export function EvidenceUpload({ type, id, level, onDone, onClose }: UploadFormP
           <p role="status" class="small upload-status" data-state={state}>
             {state === 'done'
               ? t('upload.done')
-              : t('upload.sent', { sent: formatBytes(sent), total: formatBytes(total), percent: formatNumber(percent) }) +
-                (state === 'paused' ? ' — ' + t('upload.paused') : '')}
+              : t('upload.sent', {
+                  sent: formatBytes(sent),
+                  total: formatBytes(total),
+                  percent: formatNumber(percent),
+                }) + (state === 'paused' ? ' — ' + t('upload.paused') : '')}
           </p>
         </div>
       )}

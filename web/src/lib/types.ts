@@ -78,7 +78,17 @@ export const TYPES: TypeUi[] = [
     plural: 'evidence',
     columns: ['media_type', 'captured_on', 'size'],
     sort: '-id',
-    first: ['title', 'description', 'captured_on', 'place_id', 'latitude', 'longitude', 'event_ids', 'act_ids', 'person_ids'],
+    first: [
+      'title',
+      'description',
+      'captured_on',
+      'place_id',
+      'latitude',
+      'longitude',
+      'event_ids',
+      'act_ids',
+      'person_ids',
+    ],
     // Set by the server from the file; shown by the evidence panel.
     hide: ['sha256', 'size', 'media_type', 'capture', 'flags', 'file_name'],
     noForm: true,

@@ -121,11 +121,25 @@ export function StatsPage({ query }: RouteProps) {
         </div>
         <div class="field">
           <label for="stats-from">{t('stats.date_from')}</label>
-          <input id="stats-from" type="text" inputMode="numeric" placeholder="2021-04" value={form.date_from} onInput={set('date_from')} />
+          <input
+            id="stats-from"
+            type="text"
+            inputMode="numeric"
+            placeholder="2021-04"
+            value={form.date_from}
+            onInput={set('date_from')}
+          />
         </div>
         <div class="field">
           <label for="stats-to">{t('stats.date_to')}</label>
-          <input id="stats-to" type="text" inputMode="numeric" placeholder="2021-05-01" value={form.date_to} onInput={set('date_to')} />
+          <input
+            id="stats-to"
+            type="text"
+            inputMode="numeric"
+            placeholder="2021-05-01"
+            value={form.date_to}
+            onInput={set('date_to')}
+          />
         </div>
         <div class="field">
           <label for="stats-min-cell">{t('stats.min_cell')}</label>
