@@ -147,5 +147,33 @@ test('statistics: act type × sex, CSV download, as of a date; claims beside the
     await figures.getByLabel('As of').fill('2020-01-01');
     await figures.getByText('No source has reported figures for this event yet.').waitFor();
     await screenshot(page, 'stats-3-event-claims');
+
+    // An estimate of the undocumented from three fictional lists naming 16
+    // victims: the analyst picks the lists and the method, and sees the
+    // documented count, the estimate with its interval and the warnings.
+    const lists = [];
+    for (const title of ['Register A', 'Register B', 'Register C'])
+      lists.push(await admin.post('/sources', { title, kind: 'media_report', confidentiality: 'public' }));
+    const patterns = ['100', '100', '100', '100', '010', '010', '010', '001', '001', '001', '110', '110', '110', '101', '011', '111'];
+    for (const [i, p] of patterns.entries()) {
+      const sources = [...p].flatMap((on, j) => (on === '1' ? [{ source_id: lists[j].id }] : []));
+      const victim = await admin.post('/persons', { names: [{ value: 'Listed Person ' + i }], sources, confidentiality: 'public' });
+      await admin.post('/acts', { type: 'killing', event_id: event.id, victim_person_id: victim.id, confidentiality: 'public' });
+    }
+    await page.goto(server.url + '/stats');
+    await page.getByRole('button', { name: 'Prepare an estimate' }).click();
+    for (const title of ['Register A', 'Register B', 'Register C']) await page.getByLabel(title).check();
+    // Only the three registers: the expert forum's statement names no victim.
+    assert.equal(await page.locator('.estimates input[type=checkbox]').count(), 3);
+    await page.getByLabel('Method').selectOption('loglinear');
+    await page.getByRole('button', { name: 'Estimate', exact: true }).click();
+    const result = page.locator('.estimate-results tbody tr');
+    await result.first().waitFor();
+    const row = (await result.first().locator('th, td').allTextContents()).map((x) => x.trim());
+    assert.equal(row[1], '16', 'documented: ' + row.join('|'));
+    assert.ok(Number(row[2]) >= 16, 'estimate: ' + row.join('|'));
+    assert.match(row[3], /^\d+–\d+ \(95%\)$/);
+    assert.match(row[5], /fewer than 10/);
+    await screenshot(page, 'stats-4-estimate');
   });
 });

@@ -4,7 +4,7 @@
 // the same in words, so the chart is hidden from screen readers' reading of
 // numbers but carries a summary as its label.
 import { formatNumber, t } from '../lib/i18n';
-import type { CountTable } from '../pages/StatsPage';
+import { columnsOf, type CountTable } from '../pages/StatsPage';
 
 // Colours that stay apart for the common kinds of colour blindness
 // (Okabe and Ito), repeated past eight keys.
@@ -22,7 +22,7 @@ function clip(text: string, n = 28): string {
 export function BarChart({ table }: { table: CountTable }) {
   const rows = table.rows.keys;
   if (rows.length === 0) return null;
-  const cols = table.columns?.keys ?? [];
+  const cols = columnsOf(table);
   // Victims: a person in several cells of a row counts once in its total,
   // so bars are drawn from the cells and the total is written beside them.
   const parts = rows.map((_, i) =>

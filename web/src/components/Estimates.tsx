@@ -196,7 +196,13 @@ export function Estimates() {
                           ? `${formatNumber(r.undocumented.estimate)} (${formatNumber(r.undocumented.lower)}–${formatNumber(r.undocumented.upper)})`
                           : ''}
                       </td>
-                      <td>{(r.warnings ?? []).join(' ')}</td>
+                      <td>
+                        <ul class="warnings">
+                          {(r.warnings ?? []).map((w, i) => (
+                            <li key={i}>{w}</li>
+                          ))}
+                        </ul>
+                      </td>
                     </tr>
                   ),
                 )}

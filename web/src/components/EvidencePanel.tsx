@@ -6,7 +6,7 @@
 // upload form (with tus-js-client) only when someone opens it.
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { get } from '../lib/api';
+import { ApiError, get } from '../lib/api';
 import { formatFuzzyDate, formatTimestamp } from '../lib/dates';
 import { formatNumber, t, tOr } from '../lib/i18n';
 import { can } from '../lib/session';
@@ -158,7 +158,12 @@ export function EvidencePanel({ type, id, level, deleted, linkedIds }: Props) {
           onClose={() => setForm(() => null)}
         />
       )}
-      <ErrorBox error={error} />
+      {error instanceof ApiError && error.status === 503 ? (
+        // Started without the key file: say so rather than "server error".
+        <p class="notice warn">{t('evidence.off')}</p>
+      ) : (
+        <ErrorBox error={error} />
+      )}
       {!items && !error && <Loading />}
       {items && items.length === 0 && <p class="muted">{t('evidence.none')}</p>}
       {items && items.length > 0 && (

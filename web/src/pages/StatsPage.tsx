@@ -21,7 +21,9 @@ export interface CountTable {
   measure: string;
   as_of: string | null;
   rows: { dimension: string; keys: Key[] };
-  columns?: { dimension: string; keys: Key[] } | null;
+  // With one dimension the server gives columns without a dimension (one
+  // "total" column): columnsOf() says whether there is a second one.
+  columns?: { dimension: string | null; keys: Key[] } | null;
   cells: (number | null)[][];
   row_totals: (number | null)[];
   column_totals?: (number | null)[];
@@ -29,6 +31,10 @@ export interface CountTable {
 }
 
 const Estimates = lazyPart(() => import('../components/Estimates').then((m) => m.Estimates));
+
+export function columnsOf(table: CountTable): Key[] {
+  return table.columns?.dimension ? table.columns.keys : [];
+}
 
 export function dimensionLabel(d: string): string {
   return tOr('stats.dim.' + d, d);
@@ -160,7 +166,7 @@ export function StatsPage({ query }: RouteProps) {
           <h2 id="counts-title">
             {table.measure === 'victims' ? t('stats.measure.victims') : t('stats.measure.acts')}:{' '}
             {dimensionLabel(table.rows.dimension)}
-            {table.columns ? ' × ' + dimensionLabel(table.columns.dimension) : ''}
+            {table.columns?.dimension ? ' × ' + dimensionLabel(table.columns.dimension) : ''}
           </h2>
           <p class="muted small">
             {table.as_of ? t('stats.as_of_shown', { date: table.as_of }) : t('stats.now')}
@@ -191,7 +197,7 @@ function cell(v: number | null | undefined, minCell: string | null): string {
 }
 
 export function CountsTable({ table }: { table: CountTable }) {
-  const cols = table.columns?.keys ?? [];
+  const cols = columnsOf(table);
   const min = new URLSearchParams(location.search).get('min_cell');
   return (
     <div class="table-wrap">
@@ -200,7 +206,7 @@ export function CountsTable({ table }: { table: CountTable }) {
           <tr>
             <th scope="col">
               {dimensionLabel(table.rows.dimension)}
-              {table.columns ? ' \\ ' + dimensionLabel(table.columns.dimension) : ''}
+              {table.columns?.dimension ? ' \\ ' + dimensionLabel(table.columns.dimension) : ''}
             </th>
             {cols.map((c) => (
               <th scope="col" class="num" key={c.key}>
@@ -208,7 +214,7 @@ export function CountsTable({ table }: { table: CountTable }) {
               </th>
             ))}
             <th scope="col" class="num">
-              {table.columns ? t('stats.total') : t('stats.count')}
+              {cols.length ? t('stats.total') : t('stats.count')}
             </th>
           </tr>
         </thead>
