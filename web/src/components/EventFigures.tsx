@@ -8,7 +8,7 @@ import { formatFuzzyDate } from '../lib/dates';
 import { formatNumber, lang, plural, t } from '../lib/i18n';
 import { termLabel } from '../lib/schema';
 import { recordPath } from '../lib/types';
-import { ErrorBox, Loading } from './ui';
+import { Downloads, ErrorBox, Loading } from './ui';
 
 interface Claim {
   id: string;
@@ -150,12 +150,7 @@ export function EventFigures({ eventId }: { eventId: string }) {
           value={asOf}
           onChange={(e) => setAsOf((e.target as HTMLInputElement).value)}
         />{' '}
-        <a class="button secondary small" href={download('csv')} download>
-          {t('stats.csv')}
-        </a>{' '}
-        <a class="button secondary small" href={download('xlsx')} download>
-          {t('stats.xlsx')}
-        </a>
+        <Downloads url={download} />
       </div>
       {asOf && !past && <Loading />}
       {indicators.length === 0 && <p class="muted">{t('figures.no_claims')}</p>}

@@ -9,7 +9,7 @@ import { formatNumber, lang, t, tOr } from '../lib/i18n';
 import { navigate, type RouteProps } from '../lib/router';
 import { can } from '../lib/session';
 import { BarChart } from '../components/BarChart';
-import { ErrorBox, Loading, PageTitle } from '../components/ui';
+import { Downloads, ErrorBox, Loading, PageTitle } from '../components/ui';
 import { lazyPart } from '../components/Lazy';
 
 interface Key {
@@ -174,12 +174,7 @@ export function StatsPage({ query }: RouteProps) {
             {table.measure === 'victims' ? t('stats.victims_note') : t('stats.acts_note')}
           </p>
           <p class="downloads">
-            <a class="button secondary small" href={download('csv')} download>
-              {t('stats.csv')}
-            </a>{' '}
-            <a class="button secondary small" href={download('xlsx')} download>
-              {t('stats.xlsx')}
-            </a>
+            <Downloads url={download} />
           </p>
           <CountsTable table={table} />
           <BarChart table={table} />
