@@ -6,7 +6,10 @@
 // public file but no upload control, no download and no preview, and does
 // not see an internal file at all.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { crc32, deflateSync } from 'node:zlib';
 import { ADMIN_PASSWORD, addUser, screenshot, signIn, withKuzot } from './lib/harness.mjs';
@@ -193,3 +196,64 @@ async function streamBytes(stream) {
   for await (const part of stream) parts.push(part);
   return Buffer.concat(parts);
 }
+
+test('an upload paused mid-way resumes after a reload of the page from where it stopped', async () => {
+  await withKuzot('evidence-resume', {}, async ({ server, page }) => {
+    const event = await server.admin.post('/events', { title: 'Flooding in Kara-Suu', start_date: '2023' });
+    // 20 MiB: three pieces of 8 MiB. A file on disk keeps its date, which
+    // (with its name and size) tells the widget it is the same file.
+    const dir = mkdtempSync(join(tmpdir(), 'kuzot-e2e-file-'));
+    const path = join(dir, 'interview-recording.bin');
+    const bytes = randomBytes(20 * 1024 * 1024);
+    writeFileSync(path, bytes);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    try {
+      const documenter = await addUser(server, 'documenter', 'dana');
+      await signIn(page, server.url, documenter);
+      await page.goto(server.url + '/events/' + event.id);
+      const requests = [];
+      page.on('request', (r) => {
+        if (r.url().includes('/api/v1/uploads')) requests.push(r.method());
+      });
+      // After the first piece is stored the link goes down: every later
+      // request fails, and the documenter pauses.
+      let down = false;
+      page.on('response', (r) => {
+        if (r.url().includes('/api/v1/uploads/') && r.request().method() === 'PATCH' && r.status() === 204) down = true;
+      });
+      await page.route('**/api/v1/uploads/*', (route) =>
+        down ? route.abort('internetdisconnected') : route.continue(),
+      );
+      await page.getByRole('button', { name: /Attach a file/ }).click();
+      const form = page.locator('form.evidence-upload');
+      await form.getByLabel('File').setInputFiles(path);
+      await form.getByRole('button', { name: 'Upload' }).click();
+      await page.waitForFunction(() =>
+        document.querySelector('.upload-status')?.textContent?.startsWith('8 MB of 20 MB'),
+      );
+      await form.getByRole('button', { name: 'Pause' }).click();
+      await form.getByText(/paused/).waitFor();
+      await screenshot(page, 'evidence-4-paused');
+
+      // The tab is reloaded (a crash, a closed laptop); the link is back.
+      await page.unroute('**/api/v1/uploads/*');
+      down = false;
+      requests.length = 0;
+      await page.reload();
+      await page.getByRole('button', { name: /Attach a file/ }).click();
+      await form.getByLabel('File').setInputFiles(path);
+      await form.getByRole('button', { name: 'Upload' }).click();
+      await form.getByRole('status').getByText('Uploaded and checked.').waitFor({ timeout: 60000 });
+      // No new upload was created: the widget asked the offset and went on.
+      assert.equal(requests.includes('POST'), false, requests.join(' '));
+      assert.equal(requests[0], 'HEAD', requests.join(' '));
+      assert.equal(requests.filter((m) => m === 'PATCH').length, 2, requests.join(' '));
+      const item = page.locator('li.evidence-item', { hasText: 'interview-recording' });
+      await item.waitFor();
+      assert.equal((await item.locator('code.sha256').textContent()).trim(), sha256);
+      await screenshot(page, 'evidence-5-resumed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
