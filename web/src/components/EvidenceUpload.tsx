@@ -157,6 +157,19 @@ export function EvidenceUpload({ type, id, level, onDone, onClose }: UploadFormP
     setState('uploading');
     upload.current?.start();
   };
+  // Gives up the upload: the server removes what it received (tus
+  // termination) and the form opens again.
+  const abandon = async () => {
+    try {
+      await upload.current?.abort(true);
+    } catch {
+      // Already gone on the server: nothing is left to remove.
+    }
+    upload.current = null;
+    setSent(0);
+    setProblem('');
+    setState('idle');
+  };
   const again = () => {
     upload.current = null;
     setFile(null);
@@ -285,6 +298,11 @@ export function EvidenceUpload({ type, id, level, onDone, onClose }: UploadFormP
         {(state === 'paused' || state === 'failed') && (
           <button type="button" class="primary" onClick={resume}>
             {t('upload.resume')}
+          </button>
+        )}
+        {(state === 'paused' || state === 'failed') && (
+          <button type="button" class="secondary danger" onClick={abandon}>
+            {t('upload.abandon')}
           </button>
         )}
         {state === 'done' && (

@@ -389,6 +389,7 @@ export const en = {
   'h.organization.other_names': 'One per line.',
   'item.names': 'name',
   'item.sources': 'source',
+  'upload.abandon': 'Abandon the upload',
   'evidence.off': 'Evidence files are off on this server: it was started without the key file (kuzot serve --key-file).',
   'f.event_ids': 'Events',
   'f.act_ids': 'Acts',

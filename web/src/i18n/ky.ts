@@ -389,6 +389,7 @@ export const ky: Dict = {
   'h.organization.other_names': 'Ар бир сапка бирден.',
   'item.names': 'ат',
   'item.sources': 'булак',
+  'upload.abandon': 'Жүктөөнү токтотуу',
   'evidence.off': 'Бул серверде далил файлдары өчүрүлгөн: ал ачкыч файлысыз башталган (kuzot serve --key-file).',
   'f.event_ids': 'Окуялар',
   'f.act_ids': 'Актылар',

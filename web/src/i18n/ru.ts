@@ -390,6 +390,7 @@ export const ru: Dict = {
   'h.organization.other_names': 'По одному на строку.',
   'item.names': 'имя',
   'item.sources': 'источник',
+  'upload.abandon': 'Отменить загрузку',
   'evidence.off': 'Файлы-доказательства на этом сервере отключены: он запущен без файла ключа (kuzot serve --key-file).',
   'f.event_ids': 'События',
   'f.act_ids': 'Акты',
