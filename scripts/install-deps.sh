@@ -25,6 +25,7 @@ packages=(
   chromium
   wrk
   procps psmisc curl xxd
+  libssl-dev openssl
 )
 
 missing=()
