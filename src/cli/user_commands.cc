@@ -125,9 +125,12 @@ void AddUserCommands(CLI::App& app) {
     if (!verdict->intact) {
       std::cout << "audit log: BROKEN at entry " << verdict->broken_seq << ": " << verdict->problem
                 << "\n";
+      std::cerr << "kuzot verify: the audit log was tampered with\n";
       throw CLI::RuntimeError(2);
     }
-    std::cout << "audit log: intact, " << verdict->entries << " entries\n";
+    // Kept elsewhere, this line also shows a later rollback of the whole file.
+    std::cout << "audit log: intact, " << verdict->entries << " entries; last "
+              << verdict->last_hash << "\n";
   });
 }
 
