@@ -52,6 +52,23 @@ std::string Digest(const fs::path& dir) {
   return std::string(reinterpret_cast<char*>(hash), sizeof hash);
 }
 
+// Starts a server on `dir` once, creates `person` (and the other records of
+// `more`, each {"path", "body"}), stops it cleanly and returns the person's id.
+std::string SeedData(const fs::path& dir, const Json& person, const Json& more = Json::array()) {
+  KuzotProcess kuzot(dir);
+  EXPECT_TRUE(kuzot.Start()) << kuzot.stderr_text();
+  HttpResult r = kuzot.Request("POST", "/api/v1/persons", person.dump());
+  EXPECT_EQ(r.status, 201) << r.body;
+  for (const auto& item : more) {
+    EXPECT_EQ(kuzot.Request("POST", item["path"], item["body"].dump()).status, 201);
+  }
+  kuzot.Stop();
+  // A clean stop leaves the database whole, without a write-ahead log.
+  EXPECT_EQ(kuzot.exit_status(), 0) << kuzot.stderr_text();
+  EXPECT_FALSE(fs::exists(dir / "kuzot.db-wal")) << kuzot.stderr_text();
+  return r.json().value("id", "");
+}
+
 TEST(EncryptionTest, RawFilesHoldNoSensitiveValueNorSecretText) {
   fs::path dir = TestDir("grep") / "data";
   fs::path tmp = TestDir("grep") / "tmp";
@@ -118,16 +135,7 @@ TEST(EncryptionTest, RawFilesHoldNoSensitiveValueNorSecretText) {
 TEST(EncryptionTest, WithoutTheRightKeyNothingStartsAndNothingChanges) {
   fs::path base = TestDir("wrongkey");
   fs::path dir = base / "data";
-  {
-    KuzotProcess kuzot(dir);
-    ASSERT_TRUE(kuzot.Start());
-    ASSERT_EQ(
-        kuzot
-            .Request("POST", "/api/v1/persons",
-                     Json{{"names", {{{"value", "Someone"}}}}, {"contact", "secret-ish"}}.dump())
-            .status,
-        201);
-  }
+  SeedData(dir, {{"names", {{{"value", "Someone"}}}}, {"contact", "secret-ish"}});
   std::string before = Digest(dir);
   struct Attempt {
     std::string name;
@@ -186,21 +194,14 @@ TEST(EncryptionTest, WithoutTheRightKeyNothingStartsAndNothingChanges) {
 TEST(EncryptionTest, RekeyRotatesTheDataKeyAndChangesTheKey) {
   fs::path base = TestDir("rekey");
   fs::path dir = base / "data";
-  std::string person;
+  std::string person = SeedData(
+      dir, {{"names", {{{"value", "Rekeyed Person"}}}}, {"contact", "+996 100 200 300"}},
+      Json::array({{{"path", "/api/v1/events"},
+                    {"body", {{"title", "Rekeyed secret"}, {"confidentiality", "secret"}}}}}));
   {
+    // rekey refuses while a server holds the data.
     KuzotProcess kuzot(dir);
     ASSERT_TRUE(kuzot.Start());
-    HttpResult r = kuzot.Request(
-        "POST", "/api/v1/persons",
-        Json{{"names", {{{"value", "Rekeyed Person"}}}}, {"contact", "+996 100 200 300"}}.dump());
-    ASSERT_EQ(r.status, 201);
-    person = r.json()["id"];
-    ASSERT_EQ(kuzot
-                  .Request("POST", "/api/v1/events",
-                           Json{{"title", "Rekeyed secret"}, {"confidentiality", "secret"}}.dump())
-                  .status,
-              201);
-    // rekey refuses while the server holds the data.
     std::string busy;
     EXPECT_EQ(RunKuzot({"rekey", "--rotate-data-key", "--data", dir.string()}, dir, &busy), 1);
     EXPECT_NE(busy.find("stop it first"), std::string::npos) << busy;
@@ -252,17 +253,7 @@ TEST(EncryptionTest, RekeyRotatesTheDataKeyAndChangesTheKey) {
 TEST(EncryptionTest, ExportsAreSealedUnlessAskedOtherwise) {
   fs::path base = TestDir("export");
   fs::path dir = base / "data";
-  {
-    KuzotProcess kuzot(dir);
-    ASSERT_TRUE(kuzot.Start());
-    ASSERT_EQ(
-        kuzot
-            .Request("POST", "/api/v1/persons",
-                     Json{{"names", {{{"value", "Exported Person"}}}}, {"address", "Export lane 5"}}
-                         .dump())
-            .status,
-        201);
-  }
+  SeedData(dir, {{"names", {{{"value", "Exported Person"}}}}, {"address", "Export lane 5"}});
   std::map<std::string, std::string> env = {{"KUZOT_KDF_OPSLIMIT", "1"},
                                             {"KUZOT_KDF_MEMLIMIT", "8388608"}};
   std::string output;
