@@ -122,15 +122,19 @@ void AddUserCommands(CLI::App& app) {
     if (!tx.ok()) throw CLI::RuntimeError(Fail("verify", tx.status()));
     auto verdict = tx.value()->VerifyAudit();
     if (!verdict.ok()) throw CLI::RuntimeError(Fail("verify", verdict.status()));
-    if (!verdict->intact) {
+    bool broken = !verdict->intact;
+    if (broken) {
       std::cout << "audit log: BROKEN at entry " << verdict->broken_seq << ": " << verdict->problem
                 << "\n";
       std::cerr << "kuzot verify: the audit log was tampered with\n";
-      throw CLI::RuntimeError(2);
+    } else {
+      // Kept elsewhere, this line also shows a later rollback of the whole file.
+      std::cout << "audit log: intact, " << verdict->entries << " entries; last "
+                << verdict->last_hash << "\n";
     }
-    // Kept elsewhere, this line also shows a later rollback of the whole file.
-    std::cout << "audit log: intact, " << verdict->entries << " entries; last "
-              << verdict->last_hash << "\n";
+    tx.value().reset();
+    if (VerifyEvidenceFiles(*verify_dir, *records.value()) != 0) broken = true;
+    if (broken) throw CLI::RuntimeError(2);
   });
 }
 

@@ -208,22 +208,33 @@ Result<storage::StoredRecord> Load(storage::Transaction& tx, const TypeSpec& typ
 }
 
 // Checks that every reference points at a live record of an allowed type,
-// and that parent links make no cycle.
+// and that parent links make no cycle. `batch` (id -> type) holds records
+// the same transaction writes later (an intake): they count as existing.
 Status CheckReferences(storage::Transaction& tx, const std::string& self_id,
-                       const std::vector<PendingRef>& refs, const Caller& caller) {
+                       const std::vector<PendingRef>& refs, const Caller& caller,
+                       const std::map<std::string, std::string>& batch) {
   for (const PendingRef& ref : refs) {
     if (ref.target_id == self_id) {
       return Status::InvalidArgument("a record cannot refer to itself", ref.path);
     }
   }
   std::vector<std::string> ids;
-  for (const PendingRef& ref : refs) ids.push_back(ref.target_id);
+  for (const PendingRef& ref : refs) {
+    auto later = batch.find(ref.target_id);
+    if (later == batch.end()) {
+      ids.push_back(ref.target_id);
+    } else if (std::find(ref.types->begin(), ref.types->end(), later->second) == ref.types->end()) {
+      return Status::InvalidArgument(
+          "refers to a " + later->second + "; it must be a " + ref.types->front(), ref.path);
+    }
+  }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   if (ids.empty()) return Status::Ok();
   KUZOT_ASSIGN_OR_RETURN(auto existing, tx.ExistingIds(ids, {}));
   std::set<std::string> live(existing.begin(), existing.end());
   for (const PendingRef& ref : refs) {
+    if (batch.count(ref.target_id)) continue;
     if (!live.count(ref.target_id)) {
       return Status::InvalidArgument("refers to '" + ref.target_id + "', which does not exist",
                                      ref.path);
@@ -296,8 +307,72 @@ Status RecordService::AuditReads(const Caller& caller,
   return tx->Commit();
 }
 
+void RecordService::SetTypeHooks(const std::string& type, TypeHooks hooks) {
+  hooks_[type] = std::move(hooks);
+}
+
+const TypeHooks* RecordService::HooksFor(const std::string& type) const {
+  auto it = hooks_.find(type);
+  return it == hooks_.end() ? nullptr : &it->second;
+}
+
+Status RecordService::GuardServerFields(const TypeSpec& type, std::string_view id, bool create,
+                                        Json& body) {
+  std::vector<const FieldSpec*> fields;
+  for (const auto& f : type.fields) {
+    if (f.server_set) fields.push_back(&f);
+  }
+  if (fields.empty() || !body.is_object()) return Status::Ok();
+  if (create) {
+    for (const FieldSpec* f : fields) {
+      if (body.contains(f->name)) {
+        return Status::InvalidArgument("is set by the server from the uploaded file", f->name);
+      }
+      if (f->required) {
+        return Status::InvalidArgument("a " + type.name +
+                                       " record is created by uploading its file, not by "
+                                       "posting JSON (see the API documentation)");
+      }
+    }
+    return Status::Ok();
+  }
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+  KUZOT_ASSIGN_OR_RETURN(auto found, tx->Get(id));
+  if (!found) return Status::Ok();  // Write answers NotFound
+  Json stored = Json::parse(found->body, nullptr, false);
+  for (const FieldSpec* f : fields) {
+    bool had = stored.is_object() && stored.contains(f->name);
+    if (body.contains(f->name) && (!had || body[f->name] != stored[f->name])) {
+      return Status::InvalidArgument("is set by the server from the uploaded file; it cannot be "
+                                     "changed",
+                                     f->name);
+    }
+    if (had) body[f->name] = stored[f->name];
+  }
+  return Status::Ok();
+}
+
 Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, std::string_view id,
-                                  const Json& body, bool create) {
+                                  const Json& input, bool create, bool trusted) {
+  Json body = input;
+  if (!trusted) KUZOT_RETURN_IF_ERROR(GuardServerFields(type, id, create, body));
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
+  bool became_secret = false;
+  KUZOT_ASSIGN_OR_RETURN(storage::StoredRecord record,
+                         WriteIn(*tx, caller, type, id, body, create, {}, &became_secret));
+  KUZOT_RETURN_IF_ERROR(tx->Commit());
+  if (became_secret) {
+    tx.reset();
+    // Best effort: the old text may also sit in the write-ahead log.
+    (void)store_->Compact(false);
+  }
+  return ToJson(record, caller);
+}
+
+Result<storage::StoredRecord> RecordService::WriteIn(
+    storage::Transaction& tx, const Caller& caller, const TypeSpec& type, std::string_view id,
+    const Json& body, bool create, const std::map<std::string, std::string>& batch,
+    bool* became_secret) {
   auto known = [this](const std::string& v, const std::string& c) { return KnownCode(v, c); };
   if (!caller.sees_sensitive && body.is_object()) {
     // Whether a field is sensitive is public (the schema); whether a record
@@ -313,21 +388,22 @@ Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, st
     return Status::Forbidden(std::string("you may not classify a record above ") +
                              ConfidentialityName(caller.clearance));
   }
-  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
   storage::StoredRecord record;
+  std::optional<storage::StoredRecord> before;
   std::string now = NowIso8601();
   bool was_secret = false;
   if (create) {
-    record.id = NewId();
+    record.id = id.empty() ? NewId() : std::string(id);
     record.type = type.name;
     record.revision = 1;
     record.created_at = now;
     record.created_by = caller.user;
   } else {
-    KUZOT_ASSIGN_OR_RETURN(record, Load(*tx, type, id, caller));
+    KUZOT_ASSIGN_OR_RETURN(record, Load(tx, type, id, caller));
     if (record.deleted) {
       return Status::Conflict("the " + type.name + " is deleted; restore it before editing");
     }
+    before = record;
     if (body.contains("revision")) {
       if (!body["revision"].is_number_integer()) {
         return Status::InvalidArgument("must be a whole number", "revision");
@@ -354,37 +430,53 @@ Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, st
     }
     record.revision += 1;
   }
-  KUZOT_RETURN_IF_ERROR(CheckReferences(*tx, record.id, valid.references, caller));
+  KUZOT_RETURN_IF_ERROR(CheckReferences(tx, record.id, valid.references, caller, batch));
   record.confidentiality = valid.confidentiality;
   record.body = valid.body.dump();
   record.updated_at = now;
   record.updated_by = caller.user;
+  if (const TypeHooks* hooks = HooksFor(type.name); hooks && hooks->on_write) {
+    KUZOT_RETURN_IF_ERROR(hooks->on_write(tx, caller, before, record, create ? "create" : "update"));
+  }
   StoredIndex index = IndexFor(type, record.confidentiality, valid, codec_.get());
   KUZOT_RETURN_IF_ERROR(
-      tx->Put(record, create ? "create" : "update", index.references, index.search_text));
-  if (codec_) KUZOT_RETURN_IF_ERROR(tx->PutBlindTerms(record.id, index.blind_terms));
-  bool became_secret =
+      tx.Put(record, create ? "create" : "update", index.references, index.search_text));
+  if (codec_) KUZOT_RETURN_IF_ERROR(tx.PutBlindTerms(record.id, index.blind_terms));
+  bool now_secret =
       codec_ && !create && !was_secret && codec_->SealsWholeBody(record.confidentiality);
-  if (became_secret) {
+  if (now_secret) {
     // Its past is hidden with its present, and its words leave the
     // full-text index's file, not just its lookups.
-    KUZOT_RETURN_IF_ERROR(tx->ResealHistory(record.id));
-    KUZOT_RETURN_IF_ERROR(tx->OptimizeSearchIndex());
+    KUZOT_RETURN_IF_ERROR(tx.ResealHistory(record.id));
+    KUZOT_RETURN_IF_ERROR(tx.OptimizeSearchIndex());
   }
+  if (became_secret) *became_secret = now_secret;
   KUZOT_RETURN_IF_ERROR(
-      AuditRecord(*tx, caller, create ? "record.create" : "record.update", record));
-  KUZOT_RETURN_IF_ERROR(tx->Commit());
-  if (became_secret) {
-    tx.reset();
-    // Best effort: the old text may also sit in the write-ahead log.
-    (void)store_->Compact(false);
-  }
-  return ToJson(record, caller);
+      AuditRecord(tx, caller, create ? "record.create" : "record.update", record));
+  return record;
 }
 
 Result<Json> RecordService::Create(const Caller& caller, std::string_view type, const Json& body) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
   return Write(caller, *spec, "", body, true);
+}
+
+Status RecordService::CheckNew(const Caller& caller, std::string_view type, const Json& body) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  auto known = [this](const std::string& v, const std::string& c) { return KnownCode(v, c); };
+  KUZOT_ASSIGN_OR_RETURN(ValidatedBody valid, ValidateBody(*spec, body, known));
+  if (!caller.MaySee(valid.confidentiality)) {
+    return Status::Forbidden(std::string("you may not classify a record above ") +
+                             ConfidentialityName(caller.clearance));
+  }
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+  return CheckReferences(*tx, "", valid.references, caller, {});
+}
+
+Result<Json> RecordService::CreateTrusted(const Caller& caller, std::string_view type,
+                                          const Json& body) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  return Write(caller, *spec, "", body, true, true);
 }
 
 Result<Json> RecordService::Get(const Caller& caller, std::string_view type, std::string_view id) {
@@ -395,6 +487,9 @@ Result<Json> RecordService::Get(const Caller& caller, std::string_view type, std
     KUZOT_ASSIGN_OR_RETURN(record, Load(*tx, *spec, id, caller));
   }
   KUZOT_RETURN_IF_ERROR(AuditReads(caller, {&record}, "read"));
+  if (const TypeHooks* hooks = HooksFor(spec->name); hooks && hooks->on_read) {
+    KUZOT_RETURN_IF_ERROR(hooks->on_read(caller, record));
+  }
   return ToJson(record, caller);
 }
 
@@ -447,6 +542,7 @@ Result<Json> RecordService::SetDeleted(const Caller& caller, const TypeSpec& spe
                                        std::string_view id, bool deleted) {
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
   KUZOT_ASSIGN_OR_RETURN(auto record, Load(*tx, spec, id, caller));
+  std::optional<storage::StoredRecord> before = record;
   if (record.deleted == deleted) {
     return Status::Conflict(std::string("the ") + spec.name + " is " +
                             (deleted ? "already deleted" : "not deleted"));
@@ -455,6 +551,10 @@ Result<Json> RecordService::SetDeleted(const Caller& caller, const TypeSpec& spe
   record.revision += 1;
   record.updated_at = NowIso8601();
   record.updated_by = caller.user;
+  if (const TypeHooks* hooks = HooksFor(spec.name); hooks && hooks->on_write) {
+    KUZOT_RETURN_IF_ERROR(
+        hooks->on_write(*tx, caller, before, record, deleted ? "delete" : "restore"));
+  }
   // Rebuild what is stored beside the body, as a write would; a deleted
   // record keeps its references (history and restore need them) but
   // leaves the full-text index.

@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <map>
 #include <string>
@@ -76,6 +77,20 @@ struct ImportReport {
 
 class RecordCodec;  // sealing.h
 
+// Lets another module take part in the writes and reads of one record type
+// (the evidence module keeps its chain of custody this way).
+struct TypeHooks {
+  // Runs inside every write's transaction (op "create", "update", "delete",
+  // "restore") before the record is stored; may change `after.body`. An
+  // error aborts the write. `before` is empty on create.
+  std::function<Status(storage::Transaction& tx, const Caller& caller,
+                       const std::optional<storage::StoredRecord>& before,
+                       storage::StoredRecord& after, std::string_view op)>
+      on_write;
+  // Runs after a successful Get of a record of the type.
+  std::function<Status(const Caller& caller, const storage::StoredRecord& record)> on_read;
+};
+
 class RecordService {
  public:
   // Opens (creating when missing) the database file at `path` with the
@@ -96,6 +111,14 @@ class RecordService {
   uint32_t key_generation() const;
 
   Result<Json> Create(const Caller& caller, std::string_view type, const Json& body);
+  // Create for a module that computed the server-set fields itself
+  // (FieldSpec::server_set); Create refuses them from clients.
+  Result<Json> CreateTrusted(const Caller& caller, std::string_view type, const Json& body);
+  // Checks `body` as CreateTrusted would (fields, vocabularies, references,
+  // confidentiality) without writing anything.
+  Status CheckNew(const Caller& caller, std::string_view type, const Json& body);
+  // Installs hooks for `type`; call before serving (not synchronised).
+  void SetTypeHooks(const std::string& type, TypeHooks hooks);
   // NotFound when there is no such record of that type; deleted records are
   // returned with "deleted": true.
   Result<Json> Get(const Caller& caller, std::string_view type, std::string_view id);
@@ -139,6 +162,37 @@ class RecordService {
   // Number of live records of `type`.
   Result<int64_t> CountRecords(std::string_view type);
 
+  // Creates several new records in one transaction (records/intake.cc):
+  // `items` is a list of {"key"?, "type", "body"}; a body refers to any
+  // item of the list as "@key" (earlier or later). All are written or none;
+  // an error names the field as "records[i].body.<field>". Answers
+  // {"records": [{"key", "id", "type", "title"}]} in the order given.
+  Result<Json> CreateMany(const Caller& caller, const Json& items);
+
+  // What the web application's dashboard shows (records/overview.cc), all
+  // limited to what `caller` may see: {"counts": {type: n}, "victims": n
+  // (distinct persons who are the victim of an act), "acts_by_type":
+  // {code: n}, "recent": [{"id", "type", "title", "revision", "op", "at",
+  // "by", "confidentiality", "deleted"}], "claim_events": [{"id", "title",
+  // "claims"}] (events that claims are about, most claims first)}.
+  Result<Json> Overview(const Caller& caller, int recent_limit);
+  // An event's claims side by side with what is documented for it and the
+  // events under it: {"event": {...}, "claims": [{..., "source": {"id",
+  // "title", "kind", "date"}}], "documented": {"acts": n, "victims": n,
+  // "acts_by_type": {code: n}, "victims_by_act_type": {code: n},
+  // "objects": {kind: n}}}. NotFound like Get.
+  Result<Json> EventFigures(const Caller& caller, std::string_view event_id);
+  // Display titles of the records among `ids` that `caller` may see:
+  // {"items": [{"id", "type", "title", "confidentiality", "deleted"}]};
+  // the others are left out, as if they did not exist.
+  Result<Json> Titles(const Caller& caller, const std::vector<std::string>& ids);
+  // Places with coordinates and the events and acts there, for a map:
+  // {"places": [{"id", "name", "level", "latitude", "longitude", "events":
+  // n, "acts": n, "items": [{"id", "type", "title", "confidentiality"}]}]}
+  // (at most `per_place` items each). A place without coordinates lends
+  // its records to its nearest ancestor that has them.
+  Result<Json> MapPoints(const Caller& caller, int per_place);
+
   storage::Store& store() { return *store_; }
 
  private:
@@ -146,7 +200,26 @@ class RecordService {
   Status LoadVocabularies();
   bool KnownCode(const std::string& vocabulary, const std::string& code);
   Result<Json> Write(const Caller& caller, const TypeSpec& type, std::string_view id,
-                     const Json& body, bool create);
+                     const Json& body, bool create, bool trusted = false);
+  // Refuses client values of server-set fields; on updates, keeps the stored ones.
+  Status GuardServerFields(const TypeSpec& type, std::string_view id, bool create, Json& body);
+  const TypeHooks* HooksFor(const std::string& type) const;
+  // Overview helpers (records/overview.cc): a reference filter that also
+  // matches the blind form of `id`; the distinct victims of acts at `levels`.
+  storage::Filter RefFilter(const std::string& field, const std::string& id) const;
+  Result<int64_t> CountVictims(storage::Transaction& tx, const Caller& caller,
+                               const std::vector<std::string>& levels);
+
+  // Write's work inside the caller's transaction; the caller commits. A
+  // create with a non-empty `id` uses it. References to ids in `batch`
+  // (id -> type: records the transaction writes later) are taken as valid.
+  // `became_secret` (when given) tells whether an update made the record
+  // secret: the caller then compacts the store after committing.
+  Result<storage::StoredRecord> WriteIn(storage::Transaction& tx, const Caller& caller,
+                                        const TypeSpec& type, std::string_view id, const Json& body,
+                                        bool create,
+                                        const std::map<std::string, std::string>& batch,
+                                        bool* became_secret = nullptr);
   Result<Json> SetDeleted(const Caller& caller, const TypeSpec& spec, std::string_view id,
                           bool deleted);
 
@@ -165,6 +238,7 @@ class RecordService {
   std::shared_ptr<RecordCodec> codec_;  // null without a keyring
   std::mutex vocab_mutex_;
   std::map<std::string, std::set<std::string>> vocab_codes_;
+  std::map<std::string, TypeHooks> hooks_;
 };
 
 // A record's display title ("Batken armed conflict", "Абдыкадырова Айзада").

@@ -20,6 +20,9 @@ using Binds = std::vector<std::variant<std::string, double>>;
 // plaintext body of a stored row, opened by `codec` (sqlite_sealed.cc).
 Status RegisterBodyFunction(sqlite3* db, const BodyCodec* codec);
 
+// Binds `binds` to the statement's parameters 1, 2, ... in order.
+void BindAll(Statement& s, const Binds& binds);
+
 // A connection with its cache of prepared statements.
 class Connection {
  public:
@@ -92,6 +95,12 @@ class SqliteTransaction : public Transaction {
   Status AppendAudit(AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) override;
   Result<AuditVerdict> VerifyAudit() override;
+  Result<std::optional<BlobRow>> GetBlob(std::string_view name) override;
+  Status PutBlob(const BlobRow& blob) override;
+  Status ForEachBlob(const std::function<Status(const BlobRow&)>& fn) override;
+  Status AppendCustody(CustodyEntry& entry) override;
+  Result<std::vector<CustodyEntry>> ListCustody(std::string_view evidence_id) override;
+  Result<CustodyVerdict> VerifyCustody() override;
   Status PutBlindTerms(std::string_view id, const std::vector<BlindTerm>& terms) override;
   Result<std::vector<SearchHit>> BlindSearch(const BlindQuery& query) override;
   Result<std::optional<std::string>> GetMeta(std::string_view key) override;
@@ -100,6 +109,10 @@ class SqliteTransaction : public Transaction {
   Status ResealHistory(std::string_view id) override;
   Status RechainAudit(const std::string& key) override;
   Status OptimizeSearchIndex() override;
+  Result<std::vector<RecentChange>> RecentChanges(
+      int limit, const std::vector<std::string>& confidentiality_in) override;
+  Result<int64_t> CountDistinctReferenced(const ListQuery& query, std::string_view field,
+                                          const std::vector<std::string>& target_levels) override;
   Status Commit() override;
 
  private:

@@ -90,7 +90,13 @@ TEST(HardeningTest, SecurityHeadersOnEveryKindOfAnswer) {
     EXPECT_EQ(get("x-content-type-options"), "nosniff") << what;
     EXPECT_EQ(get("referrer-policy"), "no-referrer") << what;
     EXPECT_EQ(get("x-frame-options"), "DENY") << what;
-    EXPECT_EQ(get("cache-control"), "no-store") << what;
+    // The web application's page holds no data and is revalidated
+    // ("no-cache"); every other answer is never stored.
+    if (what == "GET /") {
+      EXPECT_TRUE(get("cache-control") == "no-store" || get("cache-control") == "no-cache") << what;
+    } else {
+      EXPECT_EQ(get("cache-control"), "no-store") << what;
+    }
   };
   struct Call {
     std::string method, target, body;
@@ -220,14 +226,20 @@ TEST(HardeningTest, ConnectionsFromOneAddressAreCapped) {
     idle.push_back(std::make_unique<asio::ip::tcp::socket>(io));
     idle.back()->connect(endpoint);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Time for the server to take the four in (generous: test machines are busy).
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
   // The fifth is closed at once, with no answer.
   HttpResult refused = kuzot.Request("GET", "/api/v1/health");
   EXPECT_EQ(refused.status, -1) << refused.body;
   for (auto& s : idle) s->close();
   idle.clear();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_EQ(kuzot.Request("GET", "/api/v1/health").status, 200);
+  // Once the server has seen them closed, the address may connect again.
+  int status = -1;
+  for (int i = 0; i < 100 && status != 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = kuzot.Request("GET", "/api/v1/health").status;
+  }
+  EXPECT_EQ(status, 200);
 }
 
 }  // namespace
