@@ -402,7 +402,7 @@ void AddEvidenceRoutes(Router& router, EvidenceService* service) {
                 out.body = std::move(png).value();
                 return out;
               }});
-  router.Add({"GET", "/api/v1/evidence/{id}/custody", "records:read",
+  router.Add({"GET", "/api/v1/evidence/{id}/custody", "evidence:download",
               "The chain of custody: every upload, view, download, export and link change, "
               "hash-chained",
               [service](Request& r) {

@@ -150,6 +150,7 @@ test('a documenter attaches a photo to an event; a viewer cannot upload', async 
     // The file's own page: the same details, and the event it documents.
     await item.getByRole('link', { name: 'Crater beside the school' }).click();
     await page.getByRole('heading', { level: 1, name: /Crater beside the school/ }).waitFor();
+    const evidenceId = new URL(page.url()).pathname.split('/').pop();
     assert.equal((await page.locator('section.evidence code.sha256').textContent()).trim(), sha256);
     await page.locator('dl.fields').getByRole('link', { name: 'Shelling of Maksat' }).waitFor();
 
@@ -169,6 +170,13 @@ test('a documenter attaches a photo to an event; a viewer cannot upload', async 
     assert.equal(await page.locator('form.evidence-upload, input[type=file]').count(), 0);
     assert.equal(await seenByViewer.getByRole('link', { name: 'Download the file' }).count(), 0);
     assert.equal(await seenByViewer.locator('img').count(), 0);
+    // Nor who handled the file, nor from where.
+    assert.equal(await seenByViewer.locator('details.custody').count(), 0);
+    const custodyAsViewer = await page.evaluate(
+      (id) => fetch(`/api/v1/evidence/${id}/custody`).then((r) => r.status),
+      evidenceId,
+    );
+    assert.equal(custodyAsViewer, 403);
     assert.doesNotMatch(await page.locator('main').textContent(), /Internal photo of the school/);
     await screenshot(page, 'evidence-3-viewer');
   });

@@ -275,7 +275,8 @@ export function EvidenceItem({ evidence: e }: { evidence: Evidence }) {
             </a>
           </p>
         )}
-        <Custody id={e.id} />
+        {/* Who handled the file and from where: for those who handle files. */}
+        {download && <Custody id={e.id} />}
       </div>
     </li>
   );
