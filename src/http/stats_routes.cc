@@ -290,8 +290,7 @@ void AddStatsRoutes(Router& router, StatsService& stats) {
   router.Add({"GET", "/api/v1/stats/counts", "stats:read",
               "Counts of acts or victims by one or two dimensions, now or as of a date, "
               "counting only what the caller may see",
-              [&stats](Request& r) { return Counts(stats, r); },
-              nullptr,
+              [&stats](Request& r) { return Counts(stats, r); }, nullptr,
               With({{"rows", "dimension of the rows (see /api/v1/stats/dimensions); required"},
                     {"columns", "dimension of the columns"},
                     {"measure", "acts (default) or victims (distinct persons)"},
@@ -311,8 +310,7 @@ void AddStatsRoutes(Router& router, StatsService& stats) {
   router.Add({"GET", "/api/v1/stats/mse/histories", "stats:read",
               "Capture histories of victims across the sources that name them, for "
               "multiple systems estimation",
-              [&stats](Request& r) { return HistoriesRoute(stats, r); },
-              nullptr,
+              [&stats](Request& r) { return HistoriesRoute(stats, r); }, nullptr,
               With({{"lists",
                      "source ids to use as lists (default: every source naming a "
                      "victim)"},

@@ -151,9 +151,9 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
     if (!t.contains("labels") || !t["labels"].is_object()) {
       return Status::InvalidArgument("is required", path + ".labels");
     }
-    KUZOT_RETURN_IF_ERROR(tx->PutVocabularyTerm({vocabulary, code, t["labels"].dump(),
-                                                 t.value("position", 0),
-                                                 t.value("deprecated", false)}));
+    KUZOT_RETURN_IF_ERROR(
+        tx->PutVocabularyTerm({vocabulary, code, t["labels"].dump(), t.value("position", 0),
+                               t.value("deprecated", false)}));
     codes[vocabulary].insert(code);
     ++report.vocabulary_terms;
   }
