@@ -18,6 +18,10 @@ PORT=${PORT:-18181}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 REPEATS=${REPEATS:-3}
+# Latency at 64 connections is mostly queueing (Little's law: 64 requests in
+# flight over N requests/s wait 64/N s on average); the same routes are also
+# measured with LOW_CONNECTIONS in flight (0 skips it).
+LOW_CONNECTIONS=${LOW_CONNECTIONS:-4}
 KUZOT=$BUILD/kuzot
 LUA=bench/foundation/load.lua
 mkdir -p "$OUT/ids"
@@ -53,8 +57,10 @@ auth="Authorization: Bearer $token"
 run() {  # name, then wrk arguments after the URL
   local name=$1
   shift
+  local connections=$CONNECTIONS
+  case $name in *_low) connections=$LOW_CONNECTIONS ;; esac
   for i in $(seq 1 "$REPEATS"); do
-    line=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -H "$auth" -s "$LUA" "$@" | grep '^RESULT')
+    line=$(wrk -t2 -c"$connections" -d"$DURATION" -H "$auth" -s "$LUA" "$@" | grep '^RESULT')
     echo "$name run $i: ${line#RESULT }"
     echo "$name ${line#RESULT }" >>"$OUT/results.txt"
   done
@@ -65,13 +71,23 @@ run health "$base/api/v1/health"
 run get_person "$base/" -- "$OUT/ids/person_ids.txt" /api/v1/persons/
 run list_acts "$base/" -- "$OUT/ids/event_ids.txt" "/api/v1/acts?type=killing&limit=50&sort=-date&event_id="
 run search "$base/" -- "$OUT/ids/names.txt" "/api/v1/search?limit=20&q="
+names="health get_person list_acts search"
+if [ "$LOW_CONNECTIONS" -gt 0 ]; then
+  run get_person_low "$base/" -- "$OUT/ids/person_ids.txt" /api/v1/persons/
+  run list_acts_low "$base/" -- "$OUT/ids/event_ids.txt" "/api/v1/acts?type=killing&limit=50&sort=-date&event_id="
+  run search_low "$base/" -- "$OUT/ids/names.txt" "/api/v1/search?limit=20&q="
+  names="$names get_person_low list_acts_low search_low"
+fi
 rss=$(awk '/VmRSS/{print int($2/1024)}' "/proc/$server/status")
 hwm=$(awk '/VmHWM/{print int($2/1024)}' "/proc/$server/status")
-echo "server resident memory: $rss MB now, $hwm MB at most"
+anon=$(awk '/RssAnon/{print int($2/1024)}' "/proc/$server/status")
+file=$(awk '/RssFile/{print int($2/1024)}' "/proc/$server/status")
+# RssFile is the mapped database file (page cache the kernel may drop).
+echo "server resident memory: $rss MB now ($anon MB heap, $file MB mapped file), $hwm MB at most"
 
-echo "--- medians of $REPEATS runs ($CONNECTIONS connections, $DURATION each)"
+echo "--- medians of $REPEATS runs ($CONNECTIONS connections, *_low: $LOW_CONNECTIONS; $DURATION each)"
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-for name in health get_person list_acts search; do
+for name in $names; do
   line="$name"
   for key in requests/s p50_ms p95_ms p99_ms errors; do
     value=$(grep "^$name " "$OUT/results.txt" | tr ' ' '\n' | sed -n "s#^$key=##p" | median)
@@ -79,3 +95,5 @@ for name in health get_person list_acts search; do
   done
   echo "$line"
 done
+rps() { grep "^$1 " "$OUT/results.txt" | tr ' ' '\n' | sed -n 's#^requests/s=##p' | median; }
+echo "get_person / health requests/s: $(awk "BEGIN{printf \"%.2f\", $(rps get_person) / $(rps health)}") (target >= 0.50)"

@@ -7,36 +7,45 @@
 namespace kuzot::http {
 namespace {
 
-std::vector<std::string_view> Split(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < path.size()) {
-    if (path[i] == '/') {
-      ++i;
-      continue;
-    }
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    out.push_back(path.substr(i, j - i));
-    i = j;
-  }
-  return out;
+// The next '/'-separated segment of `s` from `*i` on (empty slashes
+// skipped); false at the end.
+bool NextSegment(std::string_view s, size_t* i, std::string_view* segment) {
+  while (*i < s.size() && s[*i] == '/') ++*i;
+  if (*i >= s.size()) return false;
+  size_t j = s.find('/', *i);
+  if (j == std::string_view::npos) j = s.size();
+  *segment = s.substr(*i, j - *i);
+  *i = j;
+  return true;
 }
 
+// Whether `path` matches `pattern` segment by segment; fills `params` only
+// on a match. Allocates nothing until then: every request is matched
+// against the route table.
 bool Match(std::string_view pattern, std::string_view path,
            std::map<std::string, std::string>* params) {
-  auto p = Split(pattern);
-  auto s = Split(path);
-  if (p.size() != s.size()) return false;
-  std::map<std::string, std::string> found;
-  for (size_t i = 0; i < p.size(); ++i) {
-    if (p[i].size() > 2 && p[i].front() == '{' && p[i].back() == '}') {
-      found[std::string(p[i].substr(1, p[i].size() - 2))] = std::string(s[i]);
-    } else if (p[i] != s[i]) {
+  size_t pi = 0, si = 0;
+  std::string_view p, s;
+  bool has_params = false;
+  for (;;) {
+    bool more_p = NextSegment(pattern, &pi, &p);
+    bool more_s = NextSegment(path, &si, &s);
+    if (more_p != more_s) return false;
+    if (!more_p) break;
+    if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+      has_params = true;
+    } else if (p != s) {
       return false;
     }
   }
-  *params = std::move(found);
+  params->clear();
+  if (!has_params) return true;
+  pi = si = 0;
+  while (NextSegment(pattern, &pi, &p) && NextSegment(path, &si, &s)) {
+    if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+      (*params)[std::string(p.substr(1, p.size() - 2))] = std::string(s);
+    }
+  }
   return true;
 }
 

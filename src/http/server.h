@@ -14,7 +14,10 @@ namespace kuzot::http {
 struct ServerOptions {
   std::string address = "127.0.0.1";  // listen address; 0.0.0.0 for all
   int port = 8080;                     // 0 picks a free port
-  int threads = 2;
+  // Handlers run on these threads and block on SQLite (and on the disk
+  // when a commit syncs), so more threads than cores keep the cores busy
+  // and let audited reads share commits (records/audit_group.h).
+  int threads = 8;
   size_t max_body_bytes = 1 << 20;      // larger JSON bodies get 413
   size_t max_header_bytes = 16 << 10;
   // Slow clients (slowloris and its kin) cannot hold a connection: the

@@ -203,18 +203,26 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
   bool bulk = records.size() >= kBulkThreshold;
   if (bulk) KUZOT_RETURN_IF_ERROR(tx->SetBulkMode(true));
   std::string now = NowIso8601();
+  // With a history in the bundle the revision rows come from it.
+  const bool has_history = bundle.contains("revisions") && !bundle["revisions"].empty();
   for (size_t i = 0; i < records.size(); ++i) {
     std::string path = "records[" + std::to_string(i) + "]";
-    Json r = records[i];
+    const Json& r = records[i];
     if (!r.is_object()) return Status::InvalidArgument("must be an object", path);
     KUZOT_ASSIGN_OR_RETURN(std::string type_name, RequiredString(r, "type", path));
     const TypeSpec* spec = FindType(type_name);
     if (!spec) return Status::InvalidArgument("unknown record type", path + ".type");
-    if (!r.contains("body") || !r["body"].is_object()) {
+    auto body_it = r.find("body");
+    if (body_it == r.end() || !body_it->is_object()) {
       return Status::InvalidArgument("is required and must be an object", path + ".body");
     }
-    Json body = r["body"];
-    if (!key_ids.empty()) KUZOT_RETURN_IF_ERROR(ResolveKeys(body, key_ids, path + ".body"));
+    // A copy only when keys are to be replaced by ids.
+    Json resolved;
+    if (!key_ids.empty()) {
+      resolved = *body_it;
+      KUZOT_RETURN_IF_ERROR(ResolveKeys(resolved, key_ids, path + ".body"));
+    }
+    const Json& body = key_ids.empty() ? *body_it : resolved;
     auto valid = ValidateBody(*spec, body, known);
     if (!valid.ok()) return valid.status().WithFieldPrefix(path + ".body");
     storage::StoredRecord record;
@@ -243,8 +251,6 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
     KUZOT_ASSIGN_OR_RETURN(record.updated_by, StringOr(r, "updated_by", record.created_by, path));
     KUZOT_ASSIGN_OR_RETURN(record.deleted, BoolOr(r, "deleted", false, path));
     StoredIndex index = IndexFor(*spec, record.confidentiality, valid.value(), codec_.get());
-    // With a history in the bundle the revision rows come from it.
-    bool has_history = bundle.contains("revisions") && !bundle["revisions"].empty();
     KUZOT_RETURN_IF_ERROR(tx->Put(record, has_history ? "" : "create", index.references,
                                   record.deleted ? "" : index.search_text));
     if (codec_) KUZOT_RETURN_IF_ERROR(tx->PutBlindTerms(record.id, index.blind_terms));

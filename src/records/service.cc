@@ -7,6 +7,7 @@
 
 #include "common/clock.h"
 #include "common/fuzzy_date.h"
+#include "records/audit_group.h"
 #include "records/default_vocabularies.h"
 #include "records/sealing.h"
 #include "records/validate.h"
@@ -106,7 +107,9 @@ std::string DisplayTitle(const std::string& type, const Json& r) {
 
 RecordService::RecordService(std::unique_ptr<storage::Store> store,
                              std::shared_ptr<RecordCodec> codec)
-    : store_(std::move(store)), codec_(std::move(codec)) {}
+    : store_(std::move(store)),
+      codec_(std::move(codec)),
+      audit_group_(std::make_unique<AuditGroup>(store_.get())) {}
 RecordService::~RecordService() = default;
 
 Result<std::unique_ptr<RecordService>> RecordService::Open(const std::string& path) {
@@ -291,7 +294,7 @@ Status RecordService::AuditReads(const Caller& caller,
     if (level >= Confidentiality::kRestricted) audited.push_back(r);
   }
   if (audited.empty()) return Status::Ok();
-  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
+  std::vector<storage::AuditEntry> entries;
   for (const auto* r : audited) {
     storage::AuditEntry e;
     e.at = NowIso8601();
@@ -302,9 +305,10 @@ Status RecordService::AuditReads(const Caller& caller,
         Json{{"revision", r->revision}, {"confidentiality", r->confidentiality}, {"via", via}}
             .dump();
     e.remote = caller.remote_address;
-    KUZOT_RETURN_IF_ERROR(tx->AppendAudit(e));
+    entries.push_back(std::move(e));
   }
-  return tx->Commit();
+  // Shown only once logged; concurrent readers share the commit.
+  return audit_group_->Append(std::move(entries));
 }
 
 void RecordService::SetTypeHooks(const std::string& type, TypeHooks hooks) {

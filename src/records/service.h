@@ -91,6 +91,8 @@ struct TypeHooks {
   std::function<Status(const Caller& caller, const storage::StoredRecord& record)> on_read;
 };
 
+class AuditGroup;
+
 class RecordService {
  public:
   // Opens (creating when missing) the database file at `path` with the
@@ -239,6 +241,7 @@ class RecordService {
   std::mutex vocab_mutex_;
   std::map<std::string, std::set<std::string>> vocab_codes_;
   std::map<std::string, TypeHooks> hooks_;
+  std::unique_ptr<AuditGroup> audit_group_;  // commits AuditReads' entries in groups
 };
 
 // A record's display title ("Batken armed conflict", "Абдыкадырова Айзада").

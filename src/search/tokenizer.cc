@@ -6,6 +6,7 @@
 #include <unicode/utf8.h>
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "search/search.h"
@@ -14,10 +15,20 @@ namespace kuzot::search {
 namespace {
 
 constexpr int kMaxWordBytes = 256;
+// Words whose forms a tokenizer remembers. Names, places and vocabulary
+// repeat across records, and a word's forms (ICU case folding and
+// transliteration, Snowball stemming) cost far more than a look-up: an
+// import of a million persons tokenizes a few thousand distinct words.
+constexpr size_t kCachedWords = 50000;
 
+// One per full-text table per connection (FTS5 calls it from one thread at
+// a time), or one per thread for WordForms.
 struct Tokenizer {
   sb_stemmer* russian = sb_stemmer_new("russian", "UTF_8");
   sb_stemmer* english = sb_stemmer_new("english", "UTF_8");
+  // The distinct forms of a word, keyed by "d" or "p" (document or query
+  // prefix) followed by the word as written.
+  std::unordered_map<std::string, std::vector<std::string>> cache;
   ~Tokenizer() {
     sb_stemmer_delete(russian);
     sb_stemmer_delete(english);
@@ -73,8 +84,8 @@ std::string Stem(sb_stemmer* stemmer, const std::string& word) {
 
 using TokenCallback = int (*)(void*, int, const char*, int, int, int);
 
-int EmitWord(Tokenizer* t, void* ctx, int flags, TokenCallback x_token, std::string_view word,
-             int start, int end) {
+// The distinct forms of one word, first the folded word itself.
+std::vector<std::string> ComputeForms(Tokenizer* t, std::string_view word, bool prefix) {
   // The word, its Latin form, its spelling key, its stem and, for Cyrillic,
   // the spelling key of the stem: "Лейлеке" is found by "Leilek".
   constexpr int kForms = 5;
@@ -82,19 +93,36 @@ int EmitWord(Tokenizer* t, void* ctx, int flags, TokenCallback x_token, std::str
   forms[0] = FoldCase(word);
   forms[1] = ToLatin(forms[0]);
   forms[2] = "~" + SpellingKey(forms[1]);
-  bool prefix = flags & FTS5_TOKENIZE_PREFIX;
   if (!prefix) {
     bool cyrillic = HasCyrillic(forms[0]);
     forms[3] = Stem(cyrillic ? t->russian : t->english, forms[0]);
     if (cyrillic && !forms[3].empty()) forms[4] = "~" + SpellingKey(ToLatin(forms[3]));
   }
-  int emitted = 0;
+  std::vector<std::string> out;
   for (int i = 0; i < kForms; ++i) {
     const std::string& form = forms[i];
     if (form.empty() || form == "~") continue;
     bool duplicate = false;
     for (int j = 0; j < i; ++j) duplicate |= forms[j] == form;
-    if (duplicate) continue;
+    if (!duplicate) out.push_back(form);
+  }
+  return out;
+}
+
+int EmitWord(Tokenizer* t, void* ctx, int flags, TokenCallback x_token, std::string_view word,
+             int start, int end) {
+  bool prefix = flags & FTS5_TOKENIZE_PREFIX;
+  std::string key;
+  key.reserve(word.size() + 1);
+  key += prefix ? 'p' : 'd';
+  key += word;
+  auto it = t->cache.find(key);
+  if (it == t->cache.end()) {
+    if (t->cache.size() >= kCachedWords) t->cache.clear();
+    it = t->cache.emplace(std::move(key), ComputeForms(t, word, prefix)).first;
+  }
+  int emitted = 0;
+  for (const std::string& form : it->second) {
     int rc = x_token(ctx, emitted ? FTS5_TOKEN_COLOCATED : 0, form.data(),
                      static_cast<int>(form.size()), start, end);
     if (rc != SQLITE_OK) return rc;

@@ -2,6 +2,7 @@
 // reader connections, full snapshots of every revision.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -63,6 +64,10 @@ Result<std::unique_ptr<Connection>> OpenConnection(const StoreOptions& options) 
                              "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                              "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; "
                              "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
+                             // Reads map the file instead of copying pages:
+                             // every write (an audited read is one) empties
+                             // the other connections' page caches.
+                             "PRAGMA mmap_size=1073741824; "
                              // Deleted content is overwritten, not left in free pages.
                              "PRAGMA secure_delete=ON;"));
   if (options.on_connection) KUZOT_RETURN_IF_ERROR(options.on_connection(db));
@@ -94,7 +99,9 @@ class SqliteStore : public Store {
     if (!connection) {
       KUZOT_ASSIGN_OR_RETURN(connection, OpenConnection(options_));
     }
-    KUZOT_RETURN_IF_ERROR(Exec(connection->db(), "BEGIN"));
+    // Prepared once per connection: parsing BEGIN and ROLLBACK anew cost a
+    // noticeable share of a one-record GET.
+    KUZOT_RETURN_IF_ERROR(connection->Prepared("BEGIN").Run());
     return std::unique_ptr<Transaction>(new SqliteTransaction(
         this, std::move(connection), false, std::unique_lock<std::timed_mutex>()));
   }
@@ -104,7 +111,7 @@ class SqliteStore : public Store {
     if (!lock.try_lock_for(std::chrono::seconds(10))) {
       return Status::Unavailable("the database is busy with another write; try again");
     }
-    KUZOT_RETURN_IF_ERROR(Exec(writer_->db(), "BEGIN IMMEDIATE"));
+    KUZOT_RETURN_IF_ERROR(writer_->Prepared("BEGIN IMMEDIATE").Run());
     return std::unique_ptr<Transaction>(
         new SqliteTransaction(this, std::move(writer_), true, std::move(lock)));
   }
@@ -175,14 +182,14 @@ Result<std::string> SqliteTransaction::Encoded(const StoredRecord& record) const
 
 SqliteTransaction::~SqliteTransaction() {
   connection_->ResetAll();
-  if (!done_) (void)Exec(db(), "ROLLBACK");
+  if (!done_) (void)Prepared("ROLLBACK").Run();
   store_->Return(std::move(connection_), write_);
 }
 
 Status SqliteTransaction::Commit() {
   if (done_) return Status::Internal("transaction already finished");
   connection_->ResetAll();
-  Status status = Exec(db(), "COMMIT");
+  Status status = Prepared("COMMIT").Run();
   if (!status.ok()) return status;  // destructor rolls back
   done_ = true;
   return Status::Ok();
@@ -539,10 +546,35 @@ Result<std::vector<std::string>> SqliteTransaction::ExistingIds(
   return out;
 }
 
+namespace {
+
+// How many matches a search ranks at most: the newest ones that the caller
+// may see. Ranking (bm25) and snippets cost per row; a common surname over
+// a million records matches tens of thousands, and ranking all of them
+// made search O(matches). Below this many matches the order is exactly
+// bm25's; above it, the best of the newest kRankedCandidates (see
+// doc/search.md, "Bounded ranking").
+constexpr int kRankedCandidates = 1000;
+
+// A malformed MATCH expression is the caller's error, not ours.
+Status SearchStatus(const Status& status) {
+  if (status.message().find("fts5") != std::string::npos ||
+      status.message().find("syntax") != std::string::npos) {
+    return Status::InvalidArgument("cannot search for that: " + status.message(), "q");
+  }
+  return status;
+}
+
+}  // namespace
+
 Result<std::vector<SearchHit>> SqliteTransaction::Search(const SearchQuery& q) {
+  // 1. Candidates: walk the matches newest first (FTS5 gives them in rowid
+  // order without sorting), with the visibility filters applied in the same
+  // query so that LIMIT counts only rows the caller may see; bm25 only for those.
   std::string sql =
-      "SELECT r.id, r.type, search.rank, snippet(search, 0, '[', ']', '…', 16) "
-      "FROM search JOIN records r ON r.seq=search.rowid WHERE search MATCH ? AND r.deleted=0";
+      "SELECT search.rowid, bm25(search) FROM search "
+      "JOIN records r INDEXED BY records_visibility ON r.seq=search.rowid "
+      "WHERE search MATCH ? AND r.deleted=0";
   for (const auto& t : q.types) {
     if (!IsIdentifier(t)) return Status::InvalidArgument("unknown record type '" + t + "'", "type");
   }
@@ -556,25 +588,41 @@ Result<std::vector<SearchHit>> SqliteTransaction::Search(const SearchQuery& q) {
     for (size_t i = 0; i < q.confidentiality_in.size(); ++i) sql += i ? ",?" : "?";
     sql += ")";
   }
-  sql += " ORDER BY search.rank LIMIT ? OFFSET ?";
-  Statement s(db(), sql);
+  sql += " ORDER BY search.rowid DESC LIMIT ?";
+  Statement& s = Prepared(sql);
   KUZOT_RETURN_IF_ERROR(s.prepare_status());
   int index = 1;
   s.Bind(index++, q.match);
   for (const auto& t : q.types) s.Bind(index++, t);
   for (const auto& c : q.confidentiality_in) s.Bind(index++, c);
-  s.Bind(index++, static_cast<int64_t>(q.limit));
-  s.Bind(index++, static_cast<int64_t>(q.offset));
+  s.Bind(index++, static_cast<int64_t>(kRankedCandidates));
+  struct Candidate {
+    int64_t seq;
+    double rank;
+  };
+  std::vector<Candidate> candidates;
+  while (s.Step()) candidates.push_back({s.Int(0), s.Double(1)});
+  if (!s.status().ok()) return SearchStatus(s.status());
+  s.Reset();
+  // 2. The page: best rank first, newest first among equals.
+  size_t end = std::min(candidates.size(), static_cast<size_t>(std::max(0, q.offset + q.limit)));
+  size_t begin = std::min(end, static_cast<size_t>(std::max(0, q.offset)));
+  std::partial_sort(candidates.begin(), candidates.begin() + end, candidates.end(),
+                    [](const Candidate& a, const Candidate& b) {
+                      return a.rank != b.rank ? a.rank < b.rank : a.seq > b.seq;
+                    });
+  // 3. Ids and snippets of the page's rows only (a snippet re-tokenizes the text).
+  Statement& page = Prepared(
+      "SELECT r.id, r.type, snippet(search, 0, '[', ']', '…', 16) FROM search JOIN records r "
+      "ON r.seq=search.rowid WHERE search MATCH ? AND search.rowid=?");
   std::vector<SearchHit> out;
-  while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Double(2), s.Text(3)});
-  if (!s.status().ok()) {
-    // A malformed MATCH expression is the caller's error, not ours.
-    if (s.status().message().find("fts5") != std::string::npos ||
-        s.status().message().find("syntax") != std::string::npos) {
-      return Status::InvalidArgument("cannot search for that: " + s.status().message(), "q");
-    }
-    return s.status();
+  for (size_t i = begin; i < end; ++i) {
+    page.Reset();
+    page.Bind(1, q.match).Bind(2, candidates[i].seq);
+    if (page.Step()) out.push_back({page.Text(0), page.Text(1), candidates[i].rank, page.Text(2)});
+    if (!page.status().ok()) return SearchStatus(page.status());
   }
+  page.Reset();
   return out;
 }
 

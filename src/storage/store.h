@@ -430,7 +430,7 @@ class Transaction {
 
 struct StoreOptions {
   std::string path;  // SQLite database file; created when missing
-  int readers = 4;   // pooled read connections
+  int readers = 10;  // pooled read connections: one per server thread and a few more
   // Called on every new connection before use (registers the FTS5
   // tokenizer of the search module).
   std::function<Status(sqlite3*)> on_connection;
