@@ -1,0 +1,272 @@
+#include "linkage/estimate.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <random>
+#include <thread>
+
+namespace kuzot::linkage {
+namespace {
+
+// Pairs outside the blocks compared to stand for all of them.
+constexpr uint64_t kSampledPairs = 200000;
+// Pairs of a training rule compared at most (a uniform sample of them).
+constexpr size_t kTrainingPairs = 500000;
+// A session whose matches are fewer than this says too little about m.
+constexpr double kMinSessionMatches = 5;
+
+// Rules tried, in order, to estimate m of the fields every prediction rule
+// makes agree (usually the names): selective keys on other fields.
+const char* const kTrainingRules[] = {"birth_date",      "document_id", "birth_year+sex",
+                                      "birth_year+place", "birth_year",  "place+sex",
+                                      "address",          "other1",      "other2"};
+
+bool IsCandidate(const std::vector<uint64_t>& codes, uint64_t pair) {
+  auto it = std::lower_bound(codes.begin(), codes.end(), pair << kRuleBits);
+  return it != codes.end() && (*it >> kRuleBits) == pair;
+}
+
+// Agreement among the pairs no rule proposed: a uniform sample of them (all
+// of them when there are few), each standing for `weight` pairs. Fills u
+// (with a pseudo-count per level).
+std::vector<PatternCount> SampleOtherPairs(const EstimationInput& in,
+                                           std::vector<std::vector<double>>& u) {
+  const Features& f = *in.features;
+  const auto& codes = *in.codes;
+  u.assign(f.fields.size(), {});
+  for (size_t k = 0; k < f.fields.size(); ++k) u[k].assign(f.fields[k].level_count() + 1, 1.0);
+  const uint32_t n = f.size;
+  std::vector<PatternCount> out;
+  const bool within = in.settings->within_lists && !in.settings->one_to_one;
+  const bool across = in.settings->across_lists;
+  std::unordered_map<uint32_t, uint64_t> per_list;
+  for (uint32_t s : f.source) ++per_list[s];
+  uint64_t within_pairs = 0, all_pairs = n < 2 ? 0 : uint64_t{n} * (n - 1) / 2;
+  for (const auto& [s, c] : per_list) within_pairs += c * (c - 1) / 2;
+  const uint64_t total = (within ? within_pairs : 0) + (across ? all_pairs - within_pairs : 0);
+  const uint64_t others = total > codes.size() ? total - codes.size() : 0;
+
+  std::vector<uint64_t> sample;
+  auto allowed = [&](uint32_t a, uint32_t b) {
+    bool same_list = f.source[a] == f.source[b];
+    return same_list ? within : across;
+  };
+  if (others > 0 && others <= kSampledPairs) {
+    for (uint32_t a = 0; a < n; ++a) {
+      for (uint32_t b = a + 1; b < n; ++b) {
+        uint64_t pair = uint64_t{a} * n + b;
+        if (allowed(a, b) && !IsCandidate(codes, pair)) sample.push_back(pair << kRuleBits);
+      }
+    }
+  } else if (others > 0) {
+    std::mt19937_64 rng(20240601);
+    std::uniform_int_distribution<uint32_t> pick(0, n - 1);
+    for (uint64_t attempt = 0; attempt < kSampledPairs * 50 && sample.size() < kSampledPairs;
+         ++attempt) {
+      uint32_t a = pick(rng), b = pick(rng);
+      if (a == b) continue;
+      if (a > b) std::swap(a, b);
+      uint64_t pair = uint64_t{a} * n + b;
+      if (allowed(a, b) && !IsCandidate(codes, pair)) sample.push_back(pair << kRuleBits);
+    }
+  }
+  if (sample.empty()) return out;
+  auto counts = ComparePairs(*in.comparer, n, sample, in.threads, nullptr, nullptr, {});
+  const double weight = static_cast<double>(others) / sample.size();
+  for (const auto& [p, c] : counts) {
+    out.push_back({p, c * weight, -1});
+    for (size_t k = 0; k < f.fields.size(); ++k) {
+      int l = LevelOf(p, k);
+      if (l) u[k][l] += c;
+    }
+  }
+  for (auto& levels : u) {
+    double sum = 0;
+    for (size_t l = 1; l < levels.size(); ++l) sum += levels[l];
+    for (size_t l = 1; l < levels.size(); ++l) levels[l] /= sum;
+  }
+  std::sort(out.begin(), out.end(),
+            [](const PatternCount& x, const PatternCount& y) { return x.pattern < y.pattern; });
+  return out;
+}
+
+std::vector<PatternCount> ToTable(const std::unordered_map<uint64_t, double>& counts) {
+  std::vector<PatternCount> table;
+  table.reserve(counts.size());
+  for (const auto& [p, c] : counts) table.push_back({p, c, -1});
+  // A fixed order: the EM sums do not depend on hash map layout.
+  std::sort(table.begin(), table.end(),
+            [](const PatternCount& x, const PatternCount& y) { return x.pattern < y.pattern; });
+  return table;
+}
+
+}  // namespace
+
+std::unordered_map<uint64_t, double> ComparePairs(const Comparer& comparer, uint32_t n,
+                                                  const std::vector<uint64_t>& codes, int threads,
+                                                  std::vector<uint64_t>* patterns,
+                                                  std::vector<float>* tf,
+                                                  const std::function<void(int64_t)>& progress) {
+  const size_t pairs = codes.size();
+  if (patterns) patterns->resize(pairs);
+  if (tf) tf->resize(pairs);
+  threads = std::max(1, std::min<int>(threads, static_cast<int>(pairs / 10000) + 1));
+  std::vector<std::unordered_map<uint64_t, double>> counts(threads);
+  std::atomic<int64_t> done{0};
+  std::vector<std::thread> pool;
+  const size_t chunk = (pairs + threads - 1) / threads;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      size_t begin = t * chunk, end = std::min(pairs, begin + chunk);
+      auto& local = counts[t];
+      for (size_t i = begin; i < end; ++i) {
+        float adjust;
+        uint64_t p = comparer.Compare(PairLeft(codes[i], n), PairRight(codes[i], n), adjust);
+        if (patterns) (*patterns)[i] = p;
+        if (tf) (*tf)[i] = adjust;
+        local[p] += 1;
+        if ((i - begin) % 65536 == 65535) {
+          int64_t now = done.fetch_add(65536) + 65536;
+          if (t == 0 && progress) progress(now);
+        }
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  for (int t = 1; t < threads; ++t) {
+    for (const auto& [p, c] : counts[t]) counts[0][p] += c;
+  }
+  return std::move(counts[0]);
+}
+
+Estimate EstimateModel(const EstimationInput& in) {
+  const Features& f = *in.features;
+  const size_t nf = f.fields.size();
+  Estimate est;
+
+  // 1. u from pairs outside the blocks.
+  std::vector<std::vector<double>> u;
+  std::vector<PatternCount> others = SampleOtherPairs(in, u);
+
+  // 2. m, session by session.
+  struct Session {
+    std::vector<PatternCount> table;
+    std::vector<bool> free;
+  };
+  std::vector<Session> sessions;
+  const auto& rules = in.blocker->rules();
+  for (size_t r = 0; r < rules.size(); ++r) {
+    std::unordered_map<uint64_t, double> counts;
+    for (size_t i = 0; i < in.codes->size(); ++i) {
+      if ((*in.masks)[i] >> r & 1) counts[(*in.patterns)[i]] += 1;
+    }
+    if (counts.empty()) continue;
+    std::vector<bool> used = FieldsUsedBy(rules[r], f);
+    Session s{ToTable(counts), {}};
+    for (size_t k = 0; k < nf; ++k) s.free.push_back(!used[k]);
+    sessions.push_back(std::move(s));
+  }
+  // Fields no prediction rule leaves free: training rules on other fields.
+  auto uncovered = [&]() {
+    std::vector<bool> open(nf, true);
+    for (const auto& s : sessions) {
+      for (size_t k = 0; k < nf; ++k) open[k] = open[k] && !s.free[k];
+    }
+    return open;
+  };
+  for (const char* text : kTrainingRules) {
+    std::vector<bool> open = uncovered();
+    if (std::none_of(open.begin(), open.end(), [](bool b) { return b; })) break;
+    auto rule = ParseRule(text, f);
+    if (!rule.ok()) continue;
+    std::vector<bool> used = FieldsUsedBy(*rule, f);
+    bool helps = false, hides = false;
+    for (size_t k = 0; k < nf; ++k) {
+      helps |= open[k] && !used[k];
+      hides |= open[k] && used[k];
+    }
+    if (!helps || hides) continue;
+    Settings training = *in.settings;
+    training.max_block_size = 50;
+    training.window = 10;
+    Blocker blocker(f, {*rule}, training, /*random_order=*/true);
+    std::vector<RuleCount> unused;
+    std::vector<uint64_t> codes = blocker.Generate(unused);
+    if (codes.size() < 10) continue;
+    if (codes.size() > kTrainingPairs) {
+      std::mt19937_64 rng(7);
+      std::shuffle(codes.begin(), codes.end(), rng);
+      codes.resize(kTrainingPairs);
+    }
+    auto counts = ComparePairs(*in.comparer, f.size, codes, in.threads, nullptr, nullptr, {});
+    Session s{ToTable(counts), {}};
+    for (size_t k = 0; k < nf; ++k) s.free.push_back(!used[k]);
+    sessions.push_back(std::move(s));
+  }
+
+  if (getenv("CANDIDATE_EM")) {
+    sessions.clear();
+    std::unordered_map<uint64_t, double> counts;
+    for (uint64_t p : *in.patterns) counts[p] += 1;
+    sessions.push_back({ToTable(counts), std::vector<bool>(nf, true)});
+  }
+  std::vector<std::vector<double>> m_sum(nf), m_start = StartingM(f.fields);
+  std::vector<double> weight_sum(nf, 0.0);
+  for (size_t k = 0; k < nf; ++k) m_sum[k].assign(m_start[k].size(), 0.0);
+  int iterations = 0;
+  bool converged = true;
+  for (auto& s : sessions) {
+    s.table.insert(s.table.end(), in.labelled.begin(), in.labelled.end());
+    FittedModel start;
+    start.lambda = 0.1;
+    start.m = m_start;
+    start.u = u;
+    EmOptions options;
+    options.free = s.free;
+    options.update_u = getenv("CANDIDATE_EM") != nullptr;
+    options.max_iterations = in.settings->em_max_iterations;
+    options.tolerance = in.settings->em_tolerance;
+    FittedModel fit = FitEm(f.fields, s.table, start, options);
+    iterations += fit.iterations;
+    converged &= fit.converged;
+    ++est.sessions;
+    if (fit.matches < kMinSessionMatches) continue;
+    for (size_t k = 0; k < nf; ++k) {
+      if (!s.free[k]) continue;
+      for (size_t l = 1; l < m_sum[k].size(); ++l) m_sum[k][l] += fit.matches * fit.m[k][l];
+      weight_sum[k] += fit.matches;
+    }
+  }
+  FittedModel model;
+  model.u = u;
+  model.m = m_start;
+  for (size_t k = 0; k < nf; ++k) {
+    if (weight_sum[k] <= 0) {
+      est.notes.push_back("no blocking rule left the field \"" + f.fields[k].name +
+                          "\" free to estimate: its m probabilities are the defaults");
+      continue;
+    }
+    for (size_t l = 1; l < m_sum[k].size(); ++l) model.m[k][l] = m_sum[k][l] / weight_sum[k];
+  }
+
+  // 3. lambda over all pairs, m and u fixed.
+  std::unordered_map<uint64_t, double> candidate_counts;
+  for (uint64_t p : *in.patterns) candidate_counts[p] += 1;
+  std::vector<PatternCount> all = ToTable(candidate_counts);
+  double population = static_cast<double>(in.patterns->size());
+  for (const auto& p : others) population += p.count;
+  all.insert(all.end(), others.begin(), others.end());
+  model.lambda = population > 0 ? std::clamp(f.size / (2.0 * population), 1e-12, 0.5) : 0.1;
+  EmOptions options;
+  options.update_m = false;
+  options.max_iterations = in.settings->em_max_iterations;
+  options.tolerance = in.settings->em_tolerance;
+  FittedModel fitted = FitEm(f.fields, all, model, options);
+  fitted.iterations += iterations;
+  fitted.converged = fitted.converged && converged;
+  est.model = std::move(fitted);
+  return est;
+}
+
+}  // namespace kuzot::linkage

@@ -1,0 +1,57 @@
+// Private: the Fellegi-Sunter model and its estimation (doc/linkage.md).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "linkage/features.h"
+
+namespace kuzot::linkage {
+
+// A comparison pattern and how many pairs have it (a sampled pair stands
+// for many). `label` is -1 for unlabelled pairs, 1 for a pair a person
+// called the same person, 0 for one they called different.
+struct PatternCount {
+  uint64_t pattern = 0;
+  double count = 0;
+  int label = -1;
+};
+
+struct FittedModel {
+  double lambda = 0.01;
+  // m[field][level], u[field][level]; index 0 (missing) unused.
+  std::vector<std::vector<double>> m, u;
+  int iterations = 0;
+  bool converged = false;
+  double matches = 0;  // expected number of matches among the patterns fitted
+
+  double PriorWeight() const;
+  double LevelWeight(size_t field, int level) const;
+  // log2(m/u) of every field's level in `pattern` (missing: 0), from the
+  // table ComputeWeights fills.
+  double Weight(uint64_t pattern) const;
+  std::vector<std::vector<double>> weights;
+  void ComputeWeights();
+};
+
+// What EM may change. Fields that are not free are left out of the
+// likelihood (a blocking rule made them agree; they say nothing there).
+struct EmOptions {
+  std::vector<bool> free;  // per field; empty: all
+  bool update_m = true;
+  bool update_u = false;
+  bool update_lambda = true;
+  int max_iterations = 200;
+  double tolerance = 1e-6;
+};
+
+// m probabilities to start from: the best level by far the most common.
+std::vector<std::vector<double>> StartingM(const std::vector<FieldSpec>& fields);
+
+// EM for the two-class mixture (Winkler 1988; Enamorado et al. 2019) from
+// `start`, with labelled pairs' classes fixed and the level weights kept
+// monotone (stronger agreement never weighs less).
+FittedModel FitEm(const std::vector<FieldSpec>& fields, const std::vector<PatternCount>& patterns,
+                  FittedModel start, const EmOptions& options);
+
+}  // namespace kuzot::linkage
