@@ -93,11 +93,11 @@ int main(int argc, char** argv) {
       for (const auto& [level, c] : levels) std::printf(" %s %.3f", level.c_str(), double(c) / total[field]);
       std::printf("\n");
     }
-    std::printf("  lambda %.5f iterations %d converged %d\n", outcome->model.lambda,
+    std::printf("  lambda %.6f iterations %d converged %d\n", outcome->model.lambda,
                 outcome->model.iterations, outcome->model.converged);
     for (const auto& l : outcome->model.levels) {
-      std::printf("    %-12s %-14s m %.5f u %.5f w %+.2f\n", l.field.c_str(), l.level.c_str(), l.m,
-                  l.u, l.weight);
+      std::printf("    %-12s %-14s m %.5f u %.5f w %+.2f\n", l.field.c_str(), l.level.c_str(),
+                  l.m, l.u, l.weight);
     }
   }
   if (!level_field.empty()) {
@@ -137,6 +137,7 @@ int main(int argc, char** argv) {
         std::printf("     %-12s %-14s %+6.2f %+5.2f  [%s] [%s]\n", f.field.c_str(), f.level.c_str(),
                     f.weight, f.tf_weight, f.left.c_str(), f.right.c_str());
       }
+      std::printf("     prior %+.2f total %+.2f\n", e->prior_weight, e->weight);
     };
     int shown = 0;
     for (const auto& p : outcome->pairs) {

@@ -81,57 +81,22 @@ std::vector<std::string> DefaultRules(const Features& f) {
   // Each rule catches what the others miss: "names" the records whose name
   // keys agree (in any order); "initial" the "Surname A." forms and a typo
   // in one name after its first letter; the rules with dates and places
-  // those with one name mistyped beyond that; "patronymic" the "Bakyt kyzy
-  // Aigerim" / "Aigerim Bakytovna" pairs.
+  // those with one name mistyped beyond that. The father's name counts as
+  // one of the names ("Bakyt kyzy Aigerim" / "Aigerim Bakytovna").
   std::vector<std::string> rules = {"names", "initial"};
   bool birth = HasField(f, FieldKind::kBirth);
   if (birth) {
     rules.push_back("name+birth_date");
     rules.push_back("name+birth_year");
   }
-  if (HasField(f, FieldKind::kPatronymic)) rules.push_back("name+patronymic");
   if (HasField(f, FieldKind::kPlace)) rules.push_back("name+place");
   if (HasField(f, FieldKind::kDocument)) rules.push_back("document_id");
   if (birth && HasField(f, FieldKind::kPlace)) rules.push_back("birth_date+place");
   return rules;
 }
 
-std::vector<bool> FieldsUsedBy(const BlockingRule& rule, const Features& f) {
-  std::vector<bool> used(f.fields.size(), false);
-  auto mark = [&](FieldKind kind, int other) {
-    for (size_t k = 0; k < f.fields.size(); ++k) {
-      if (f.fields[k].kind == kind && (kind != FieldKind::kOther || f.fields[k].other_index == other)) {
-        used[k] = true;
-      }
-    }
-  };
-  for (const auto& [kind, other] : rule.keys) {
-    switch (kind) {
-      case KeyKind::kNames:
-      case KeyKind::kInitial:
-      case KeyKind::kNamePrefix:
-        mark(FieldKind::kName, -1);
-        mark(FieldKind::kPatronymic, -1);  // the father's name is one of the words
-        break;
-      case KeyKind::kName:
-        mark(FieldKind::kName, -1);
-        break;
-      case KeyKind::kPatronymic: mark(FieldKind::kPatronymic, -1); break;
-      case KeyKind::kBirthDate:
-      case KeyKind::kBirthYear: mark(FieldKind::kBirth, -1); break;
-      case KeyKind::kSex: mark(FieldKind::kSex, -1); break;
-      case KeyKind::kPlace:
-      case KeyKind::kDistrict: mark(FieldKind::kPlace, -1); break;
-      case KeyKind::kDocument: mark(FieldKind::kDocument, -1); break;
-      case KeyKind::kAddress: mark(FieldKind::kAddress, -1); break;
-      case KeyKind::kOther: mark(FieldKind::kOther, other); break;
-    }
-  }
-  return used;
-}
-
 Blocker::Blocker(const Features& features, std::vector<BlockingRule> rules,
-                 const Settings& settings, bool random_order)
+                 const Settings& settings)
     : f_(features),
       rules_(std::move(rules)),
       within_(settings.within_lists && !settings.one_to_one),
@@ -150,13 +115,8 @@ Blocker::Blocker(const Features& features, std::vector<BlockingRule> rules,
   }
   std::vector<uint32_t> by_signature(f_.size);
   std::iota(by_signature.begin(), by_signature.end(), 0);
-  if (random_order) {
-    std::sort(by_signature.begin(), by_signature.end(),
-              [&](uint32_t x, uint32_t y) { return Mix(x) < Mix(y); });
-  } else {
-    std::sort(by_signature.begin(), by_signature.end(),
-              [&](uint32_t x, uint32_t y) { return signature[x] < signature[y]; });
-  }
+  std::sort(by_signature.begin(), by_signature.end(),
+            [&](uint32_t x, uint32_t y) { return signature[x] < signature[y]; });
   order_.resize(f_.size);
   for (uint32_t r = 0; r < f_.size; ++r) order_[by_signature[r]] = r;
 
@@ -193,7 +153,6 @@ std::vector<Blocker::Entry> Blocker::Entries(const BlockingRule& rule) const {
         for (int p = 0; p < n; ++p) {
           if (!tok[p].initial) words.push_back({tok[p].key, tok[p].alt});
         }
-        if (f_.patronymic[i]) words.push_back({f_.patronymic[i], 0});
         words_done = true;
       }
       auto tagged = [&](uint64_t v) { values.push_back(Combine(static_cast<uint64_t>(kind) + 1, v)); };
@@ -312,8 +271,7 @@ bool Blocker::Wanted(uint32_t a, uint32_t b) const {
   return same_list ? within_ : across_;
 }
 
-std::vector<uint64_t> Blocker::Generate(std::vector<RuleCount>& counts,
-                                        std::vector<uint32_t>* masks) const {
+std::vector<uint64_t> Blocker::Generate(std::vector<RuleCount>& counts) const {
   counts.clear();
   std::vector<uint64_t> codes;
   const uint64_t n = f_.size;
@@ -347,16 +305,10 @@ std::vector<uint64_t> Blocker::Generate(std::vector<RuleCount>& counts,
   }
   RadixSort(codes);
   // Keep the first code of each pair: the lowest rule that found it.
-  if (masks) masks->clear();
   size_t out = 0;
   for (size_t i = 0; i < codes.size(); ++i) {
-    uint32_t bit = 1u << (codes[i] & ((1u << kRuleBits) - 1));
-    if (out > 0 && (codes[out - 1] >> kRuleBits) == (codes[i] >> kRuleBits)) {
-      if (masks) masks->back() |= bit;
-      continue;
-    }
+    if (out > 0 && (codes[out - 1] >> kRuleBits) == (codes[i] >> kRuleBits)) continue;
     codes[out++] = codes[i];
-    if (masks) masks->push_back(bit);
   }
   codes.resize(out);
   for (uint64_t c : codes) ++counts[c & ((1u << kRuleBits) - 1)].new_pairs;

@@ -51,28 +51,18 @@ inline uint32_t PairRight(uint64_t code, uint32_t n) {
   return static_cast<uint32_t>((code >> kRuleBits) % n);
 }
 
-// The fields a rule's keys make agree (they carry no information inside
-// the rule's blocks; EM leaves them out there).
-std::vector<bool> FieldsUsedBy(const BlockingRule& rule, const Features& features);
-
-inline constexpr size_t kMaxRules = 32;  // a bit each in a pair's rule mask
+inline constexpr size_t kMaxRules = 64;
 
 class Blocker {
  public:
-  // `random_order`: inside large blocks, pair each record with its
-  // neighbours in an order unrelated to the records' contents (for
-  // training samples) instead of in name order (for finding matches).
-  Blocker(const Features& features, std::vector<BlockingRule> rules, const Settings& settings,
-          bool random_order = false);
+  Blocker(const Features& features, std::vector<BlockingRule> rules, const Settings& settings);
 
   // Comparisons each rule's blocks make, from the block sizes alone.
   const std::vector<RuleCount>& planned() const { return planned_; }
 
   // Every candidate pair once (sorted packed codes, see PairLeft/PairRight),
-  // with each rule's comparisons and new pairs counted into `counts` and,
-  // per pair, the rules that found it (bit r for rule r) in `masks`.
-  std::vector<uint64_t> Generate(std::vector<RuleCount>& counts,
-                                 std::vector<uint32_t>* masks = nullptr) const;
+  // with each rule's comparisons and new pairs counted into `counts`.
+  std::vector<uint64_t> Generate(std::vector<RuleCount>& counts) const;
   const std::vector<BlockingRule>& rules() const { return rules_; }
 
  private:

@@ -158,7 +158,10 @@ Comparer::NameLevel Comparer::CompareNames(uint32_t a, uint32_t b, bool describe
   int count[6] = {0, 0, 0, 0, 0, 0};
   for (int i = 0; i < m; ++i) {
     ++count[matches[i].level];
-    if (matches[i].level == kExact) out.tf += f_.tf_name[ta[matches[i].i].key];
+    if (matches[i].level == kExact) {
+      out.tf += f_.tf_name[ta[matches[i].i].key];
+      out.exact_keys[out.exact++] = ta[matches[i].i].key;
+    }
   }
   const int agree = count[kExact] + count[kClose];
   if (agree > 0) {
@@ -170,9 +173,15 @@ Comparer::NameLevel Comparer::CompareNames(uint32_t a, uint32_t b, bool describe
   } else {
     out.level = count[kMedium] || count[kInitial] ? kNameWeak : kNameFar;
   }
+  // Whole names that agree: how common the whole name is, not each word
+  // (surnames and given names go together by people and family).
+  if (out.level == kNameExact && f_.full_name[a] && f_.full_name[a] == f_.full_name[b]) {
+    out.tf = f_.tf_full_name[f_.full_name[a]];
+  }
   if (describe) {
     auto text = [&](uint32_t r, int t) {
-      return f_.strings.Get(f_.tokens[r][t].key) + (f_.tokens[r][t].initial ? "." : "");
+      const Token& token = f_.tokens[r][t];
+      return f_.strings.Get(token.key) + (token.initial ? "." : "") + (token.father ? "(f)" : "");
     };
     for (int i = 0; i < m; ++i) {
       out.left += (i ? " " : "") + text(a, matches[i].i);
@@ -200,25 +209,11 @@ int Comparer::StringLevel(uint32_t x, uint32_t y, bool with_medium) const {
   return 4;
 }
 
-int Comparer::FieldLevel(const FieldSpec& field, uint32_t a, uint32_t b, float& tf) const {
+int Comparer::FieldLevel(const FieldSpec& field, uint32_t a, uint32_t b, const NameLevel& name,
+                         float& tf) const {
   switch (field.kind) {
     case FieldKind::kName:
       return 0;  // CompareNames
-    case FieldKind::kPatronymic: {
-      uint32_t pa = f_.patronymic[a], pb = f_.patronymic[b];
-      if (pa && pb) {
-        if (pa == pb) {
-          tf += f_.tf_patronymic[pa];
-          return 1;
-        }
-        int level = WordLevel(f_.strings.Get(pa), f_.strings.Get(pb));
-        return level == kClose ? 2 : level == kMedium ? 3 : 5;
-      }
-      char ia = pa ? f_.strings.Get(pa)[0] : f_.patronymic_initial[a];
-      char ib = pb ? f_.strings.Get(pb)[0] : f_.patronymic_initial[b];
-      if (!ia || !ib) return 0;
-      return ia == ib || (ia == 'd' && ib == 'J') || (ia == 'J' && ib == 'd') ? 4 : 5;
-    }
     case FieldKind::kBirth: {
       if (f_.year_lo[a] == 0 && f_.birth_digits[a] == 0) return 0;
       if (f_.year_lo[b] == 0 && f_.birth_digits[b] == 0) return 0;
@@ -247,6 +242,8 @@ int Comparer::FieldLevel(const FieldSpec& field, uint32_t a, uint32_t b, float& 
     case FieldKind::kSex: {
       uint8_t sa = f_.sex[a], sb = f_.sex[b];
       if (!sa || !sb) return 0;
+      // Names that agree already say the sex is the same: no news.
+      if (sa == sb && (name.level == kNameExact || name.level == kNameClose)) return 0;
       return sa == sb ? 1 : 2;
     }
     case FieldKind::kPlace: {
@@ -293,15 +290,15 @@ int Comparer::FieldLevel(const FieldSpec& field, uint32_t a, uint32_t b, float& 
 uint64_t Comparer::Compare(uint32_t a, uint32_t b, float& tf) const {
   tf = 0;
   uint64_t pattern = 0;
+  const NameLevel name = CompareNames(a, b, false);
   for (size_t k = 0; k < f_.fields.size(); ++k) {
     const FieldSpec& field = f_.fields[k];
     int level;
     if (field.kind == FieldKind::kName) {
-      NameLevel name = CompareNames(a, b, false);
       level = name.level;
       tf += name.tf;
     } else {
-      level = FieldLevel(field, a, b, tf);
+      level = FieldLevel(field, a, b, name, tf);
     }
     pattern |= static_cast<uint64_t>(level) << (4 * k);
   }
@@ -310,6 +307,7 @@ uint64_t Comparer::Compare(uint32_t a, uint32_t b, float& tf) const {
 
 std::vector<FieldDetail> Comparer::Describe(uint32_t a, uint32_t b) const {
   std::vector<FieldDetail> out(f_.fields.size());
+  const NameLevel name_level = CompareNames(a, b, false);
   for (size_t k = 0; k < f_.fields.size(); ++k) {
     const FieldSpec& field = f_.fields[k];
     FieldDetail& d = out[k];
@@ -321,16 +319,6 @@ std::vector<FieldDetail> Comparer::Describe(uint32_t a, uint32_t b) const {
         d.left = std::move(name.left);
         d.right = std::move(name.right);
         continue;
-      }
-      case FieldKind::kPatronymic: {
-        auto text = [&](uint32_t r) -> std::string {
-          if (f_.patronymic[r]) return f_.strings.Get(f_.patronymic[r]);
-          if (f_.patronymic_initial[r]) return std::string(1, f_.patronymic_initial[r]) + ".";
-          return {};
-        };
-        d.left = text(a);
-        d.right = text(b);
-        break;
       }
       case FieldKind::kBirth:
         d.left = DateText(f_, a);
@@ -362,7 +350,7 @@ std::vector<FieldDetail> Comparer::Describe(uint32_t a, uint32_t b) const {
         d.right = f_.strings.Get(f_.other_value(b, field.other_index));
         break;
     }
-    d.level = FieldLevel(field, a, b, d.tf);
+    d.level = FieldLevel(field, a, b, name_level, d.tf);
   }
   return out;
 }

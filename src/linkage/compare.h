@@ -36,12 +36,15 @@ class Comparer {
   struct NameLevel {
     int level = 0;
     float tf = 0;
-    std::string left, right;  // with `describe`: the aligned tokens
+    int exact = 0;                   // tokens that agree exactly ...
+    uint32_t exact_keys[kMaxTokens];  // ... and their keys
+    std::string left, right;         // with `describe`: the aligned tokens
   };
   NameLevel CompareNames(uint32_t a, uint32_t b, bool describe) const;
   int TokenLevel(const Token& x, const Token& y) const;
   int WordLevel(const std::string& p, const std::string& q) const;
-  int FieldLevel(const FieldSpec& field, uint32_t a, uint32_t b, float& tf) const;
+  int FieldLevel(const FieldSpec& field, uint32_t a, uint32_t b, const NameLevel& name,
+                 float& tf) const;
   int StringLevel(uint32_t x, uint32_t y, bool with_medium) const;
 
   const Features& f_;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
 #include <random>
 #include <thread>
 
@@ -11,16 +10,6 @@ namespace {
 
 // Pairs outside the blocks compared to stand for all of them.
 constexpr uint64_t kSampledPairs = 200000;
-// Pairs of a training rule compared at most (a uniform sample of them).
-constexpr size_t kTrainingPairs = 500000;
-// A session whose matches are fewer than this says too little about m.
-constexpr double kMinSessionMatches = 5;
-
-// Rules tried, in order, to estimate m of the fields every prediction rule
-// makes agree (usually the names): selective keys on other fields.
-const char* const kTrainingRules[] = {"birth_date",      "document_id", "birth_year+sex",
-                                      "birth_year+place", "birth_year",  "place+sex",
-                                      "address",          "other1",      "other2"};
 
 bool IsCandidate(const std::vector<uint64_t>& codes, uint64_t pair) {
   auto it = std::lower_bound(codes.begin(), codes.end(), pair << kRuleBits);
@@ -142,129 +131,48 @@ std::unordered_map<uint64_t, double> ComparePairs(const Comparer& comparer, uint
 
 Estimate EstimateModel(const EstimationInput& in) {
   const Features& f = *in.features;
-  const size_t nf = f.fields.size();
   Estimate est;
 
-  // 1. u from pairs outside the blocks.
+  // 1. u: agreement among random pairs (outside the blocks).
   std::vector<std::vector<double>> u;
   std::vector<PatternCount> others = SampleOtherPairs(in, u);
 
-  // 2. m, session by session.
-  struct Session {
-    std::vector<PatternCount> table;
-    std::vector<bool> free;
-  };
-  std::vector<Session> sessions;
-  const auto& rules = in.blocker->rules();
-  for (size_t r = 0; r < rules.size(); ++r) {
-    std::unordered_map<uint64_t, double> counts;
-    for (size_t i = 0; i < in.codes->size(); ++i) {
-      if ((*in.masks)[i] >> r & 1) counts[(*in.patterns)[i]] += 1;
-    }
-    if (counts.empty()) continue;
-    std::vector<bool> used = FieldsUsedBy(rules[r], f);
-    Session s{ToTable(counts), {}};
-    for (size_t k = 0; k < nf; ++k) s.free.push_back(!used[k]);
-    sessions.push_back(std::move(s));
-  }
-  // Fields no prediction rule leaves free: training rules on other fields.
-  auto uncovered = [&]() {
-    std::vector<bool> open(nf, true);
-    for (const auto& s : sessions) {
-      for (size_t k = 0; k < nf; ++k) open[k] = open[k] && !s.free[k];
-    }
-    return open;
-  };
-  for (const char* text : kTrainingRules) {
-    std::vector<bool> open = uncovered();
-    if (std::none_of(open.begin(), open.end(), [](bool b) { return b; })) break;
-    auto rule = ParseRule(text, f);
-    if (!rule.ok()) continue;
-    std::vector<bool> used = FieldsUsedBy(*rule, f);
-    bool helps = false, hides = false;
-    for (size_t k = 0; k < nf; ++k) {
-      helps |= open[k] && !used[k];
-      hides |= open[k] && used[k];
-    }
-    if (!helps || hides) continue;
-    Settings training = *in.settings;
-    training.max_block_size = 50;
-    training.window = 10;
-    Blocker blocker(f, {*rule}, training, /*random_order=*/true);
-    std::vector<RuleCount> unused;
-    std::vector<uint64_t> codes = blocker.Generate(unused);
-    if (codes.size() < 10) continue;
-    if (codes.size() > kTrainingPairs) {
-      std::mt19937_64 rng(7);
-      std::shuffle(codes.begin(), codes.end(), rng);
-      codes.resize(kTrainingPairs);
-    }
-    auto counts = ComparePairs(*in.comparer, f.size, codes, in.threads, nullptr, nullptr, {});
-    Session s{ToTable(counts), {}};
-    for (size_t k = 0; k < nf; ++k) s.free.push_back(!used[k]);
-    sessions.push_back(std::move(s));
-  }
+  // 2. m: EM over the candidate pairs, where the matches are (m and u
+  //    free; labelled pairs with their class fixed). Only m is kept: the u
+  //    fitted here describes the non-matches the blocking let in, not the
+  //    population.
+  std::unordered_map<uint64_t, double> counts;
+  for (uint64_t p : *in.patterns) counts[p] += 1;
+  std::vector<PatternCount> candidates = ToTable(counts);
+  std::vector<PatternCount> table = candidates;
+  table.insert(table.end(), in.labelled.begin(), in.labelled.end());
+  FittedModel start;
+  start.lambda = 0.1;
+  start.m = StartingM(f.fields);
+  start.u = u;
+  EmOptions options;
+  options.update_u = true;
+  options.max_iterations = in.settings->em_max_iterations;
+  options.tolerance = in.settings->em_tolerance;
+  FittedModel candidate = table.empty() ? start : FitEm(f.fields, table, start, options);
 
-  if (getenv("CANDIDATE_EM")) {
-    sessions.clear();
-    std::unordered_map<uint64_t, double> counts;
-    for (uint64_t p : *in.patterns) counts[p] += 1;
-    sessions.push_back({ToTable(counts), std::vector<bool>(nf, true)});
-  }
-  std::vector<std::vector<double>> m_sum(nf), m_start = StartingM(f.fields);
-  std::vector<double> weight_sum(nf, 0.0);
-  for (size_t k = 0; k < nf; ++k) m_sum[k].assign(m_start[k].size(), 0.0);
-  int iterations = 0;
-  bool converged = true;
-  for (auto& s : sessions) {
-    s.table.insert(s.table.end(), in.labelled.begin(), in.labelled.end());
-    FittedModel start;
-    start.lambda = 0.1;
-    start.m = m_start;
-    start.u = u;
-    EmOptions options;
-    options.free = s.free;
-    options.update_u = getenv("CANDIDATE_EM") != nullptr;
-    options.max_iterations = in.settings->em_max_iterations;
-    options.tolerance = in.settings->em_tolerance;
-    FittedModel fit = FitEm(f.fields, s.table, start, options);
-    iterations += fit.iterations;
-    converged &= fit.converged;
-    ++est.sessions;
-    if (fit.matches < kMinSessionMatches) continue;
-    for (size_t k = 0; k < nf; ++k) {
-      if (!s.free[k]) continue;
-      for (size_t l = 1; l < m_sum[k].size(); ++l) m_sum[k][l] += fit.matches * fit.m[k][l];
-      weight_sum[k] += fit.matches;
-    }
-  }
+  // 3. lambda over all pairs (the candidates plus the weighted sample),
+  //    with m from 2 and u from 1 fixed: the share of all pairs that are
+  //    the same person.
   FittedModel model;
+  model.m = candidate.m;
   model.u = u;
-  model.m = m_start;
-  for (size_t k = 0; k < nf; ++k) {
-    if (weight_sum[k] <= 0) {
-      est.notes.push_back("no blocking rule left the field \"" + f.fields[k].name +
-                          "\" free to estimate: its m probabilities are the defaults");
-      continue;
-    }
-    for (size_t l = 1; l < m_sum[k].size(); ++l) model.m[k][l] = m_sum[k][l] / weight_sum[k];
-  }
-
-  // 3. lambda over all pairs, m and u fixed.
-  std::unordered_map<uint64_t, double> candidate_counts;
-  for (uint64_t p : *in.patterns) candidate_counts[p] += 1;
-  std::vector<PatternCount> all = ToTable(candidate_counts);
+  std::vector<PatternCount> all = candidates;
   double population = static_cast<double>(in.patterns->size());
   for (const auto& p : others) population += p.count;
   all.insert(all.end(), others.begin(), others.end());
   model.lambda = population > 0 ? std::clamp(f.size / (2.0 * population), 1e-12, 0.5) : 0.1;
-  EmOptions options;
   options.update_m = false;
-  options.max_iterations = in.settings->em_max_iterations;
-  options.tolerance = in.settings->em_tolerance;
-  FittedModel fitted = FitEm(f.fields, all, model, options);
-  fitted.iterations += iterations;
-  fitted.converged = fitted.converged && converged;
+  options.update_u = false;
+  FittedModel fitted = all.empty() ? model : FitEm(f.fields, all, model, options);
+  if (all.empty()) fitted.ComputeWeights();
+  fitted.iterations += candidate.iterations;
+  fitted.converged = fitted.converged && candidate.converged;
   est.model = std::move(fitted);
   return est;
 }

@@ -29,24 +29,19 @@ struct EstimationInput {
   const Comparer* comparer;
   const Settings* settings;
   int threads = 1;
-  const Blocker* blocker;                // the prediction rules
   const std::vector<uint64_t>* codes;     // candidate pairs (sorted)
-  const std::vector<uint32_t>* masks;     // rules that found each
   const std::vector<uint64_t>* patterns;  // comparison of each
   std::vector<PatternCount> labelled;     // decided pairs
 };
 
 struct Estimate {
   FittedModel model;
-  int sessions = 0;
-  std::vector<std::string> notes;  // e.g. a field no session could estimate
+  std::vector<std::string> notes;
 };
 
-// 1. u: agreement among random pairs outside the blocks. 2. m: EM in
-// "sessions", one per blocking rule, each leaving out the fields its rule
-// makes agree, with u fixed; extra training rules for fields every
-// prediction rule uses (names). 3. lambda: EM over all pairs (the
-// candidates plus the weighted sample) with m and u fixed.
+// 1. u: agreement among random pairs outside the blocks. 2. m: EM over the
+// candidate pairs. 3. lambda: EM over all pairs (the candidates plus the
+// weighted sample) with m and u fixed.
 Estimate EstimateModel(const EstimationInput& input);
 
 }  // namespace kuzot::linkage

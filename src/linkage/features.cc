@@ -24,8 +24,6 @@ const std::vector<std::string>& FieldSpec::levels() const {
   // the others are not independent (see compare.cc).
   static const std::vector<std::string> kName = {"exact",   "close", "initial",  "single",
                                                  "partial", "weak",  "conflict", "far"};
-  static const std::vector<std::string> kPatronymic = {"exact", "close", "medium", "initial",
-                                                       "far"};
   static const std::vector<std::string> kBirth = {"exact", "close", "year", "near", "far"};
   static const std::vector<std::string> kSex = {"same", "different"};
   static const std::vector<std::string> kPlace = {"same",          "within",      "close",
@@ -34,7 +32,6 @@ const std::vector<std::string>& FieldSpec::levels() const {
   static const std::vector<std::string> kExact = {"exact", "close", "far"};
   switch (kind) {
     case FieldKind::kName: return kName;
-    case FieldKind::kPatronymic: return kPatronymic;
     case FieldKind::kBirth: return kBirth;
     case FieldKind::kSex: return kSex;
     case FieldKind::kPlace: return kPlace;
@@ -207,8 +204,8 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
   f.tokens.resize(n);
   f.token_count.resize(n);
   f.has_initial.resize(n);
+  f.full_name.resize(n);
   f.patronymic.resize(n);
-  f.patronymic_initial.resize(n);
   f.birth_date.resize(n);
   f.birth_digits.resize(n);
   f.year_lo.resize(n);
@@ -221,7 +218,7 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
   for (const auto& r : records) f.other_count = std::max<int>(f.other_count, r.other.size());
   f.other.resize(static_cast<size_t>(n) * f.other_count);
 
-  bool any_patronymic = false, any_birth = false, any_sex = false, any_place = false,
+  bool any_birth = false, any_sex = false, any_place = false,
        any_address = false, any_document = false;
   std::vector<bool> any_other(f.other_count);
   int bad_dates = 0, nameless = 0;
@@ -262,15 +259,22 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
       tok.key = f.strings.Intern(t.key);
       tok.alt = t.alt.empty() ? 0 : f.strings.Intern(t.alt);
       // "Д." may be the initial of "Джамиля" = "Jamila".
-      if (t.initial && t.key == "d" && t.alt.empty()) tok.alt = f.strings.Intern("J");
+      if (t.initial && t.key == "d") tok.alt = f.strings.Intern("J");
       tok.initial = t.initial;
+      tok.father = t.father;
       f.has_initial[i] |= t.initial;
       f.tokens[i][count++] = tok;
     }
     f.token_count[i] = count;
+    if (p.name.full_tokens() >= 2) {
+      std::vector<std::string_view> keys;
+      for (const auto& t : p.name.tokens) if (!t.initial) keys.push_back(t.key);
+      std::sort(keys.begin(), keys.end());
+      std::string joined;
+      for (auto k : keys) joined.append(k).push_back(' ');
+      f.full_name[i] = f.strings.Intern(joined);
+    }
     if (!p.name.patronymic_key.empty()) f.patronymic[i] = f.strings.Intern(p.name.patronymic_key);
-    f.patronymic_initial[i] = p.name.patronymic_initial;
-    any_patronymic |= f.patronymic[i] != 0 || f.patronymic_initial[i] != 0;
     f.birth_date[i] = p.birth.date;
     if (!p.birth.digits.empty()) f.birth_digits[i] = f.strings.Intern(p.birth.digits);
     f.year_lo[i] = p.birth.year_lo;
@@ -299,7 +303,6 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
   }
 
   f.fields.push_back({FieldKind::kName, "name"});
-  if (any_patronymic) f.fields.push_back({FieldKind::kPatronymic, "patronymic"});
   if (any_birth) f.fields.push_back({FieldKind::kBirth, "birth"});
   if (any_sex) f.fields.push_back({FieldKind::kSex, "sex"});
   if (any_place) f.fields.push_back({FieldKind::kPlace, "place"});
@@ -315,27 +318,28 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
   }
 
   // Term frequencies: of each name token among all tokens, of each
-  // patronymic, date and place among the records that have one.
+  // whole name, date and place among the records that have one.
   f.tf_name.assign(f.strings.size(), 0.f);
-  f.tf_patronymic.assign(f.strings.size(), 0.f);
+  f.tf_full_name.assign(f.strings.size(), 0.f);
   f.tf_place.assign(f.strings.size(), 0.f);
   if (settings.term_frequency) {
-    std::unordered_map<uint32_t, uint32_t> names, patronymics, places;
+    std::unordered_map<uint32_t, uint32_t> names, full_names, places;
+    uint64_t full_total = 0;
     std::unordered_map<int32_t, uint32_t> dates;
-    uint64_t name_total = 0, patronymic_total = 0, place_total = 0, date_total = 0;
+    uint64_t name_total = 0, place_total = 0, date_total = 0;
     for (uint32_t i = 0; i < n; ++i) {
       for (int t = 0; t < f.token_count[i]; ++t) {
         if (f.tokens[i][t].initial) continue;
         ++names[f.tokens[i][t].key];
         ++name_total;
       }
-      if (f.patronymic[i]) ++patronymics[f.patronymic[i]], ++patronymic_total;
+      if (f.full_name[i]) ++full_names[f.full_name[i]], ++full_total;
       if (f.place[i]) ++places[f.place[i]], ++place_total;
       if (f.birth_date[i]) ++dates[f.birth_date[i]], ++date_total;
     }
     Adjustments<uint32_t>(names, name_total, [&](uint32_t k, float w) { f.tf_name[k] = w; });
-    Adjustments<uint32_t>(patronymics, patronymic_total,
-                          [&](uint32_t k, float w) { f.tf_patronymic[k] = w; });
+    Adjustments<uint32_t>(full_names, full_total,
+                          [&](uint32_t k, float w) { f.tf_full_name[k] = w; });
     Adjustments<uint32_t>(places, place_total, [&](uint32_t k, float w) { f.tf_place[k] = w; });
     Adjustments<int32_t>(dates, date_total, [&](int32_t k, float w) { f.tf_date[k] = w; });
   }

@@ -32,7 +32,6 @@ class Interner {
 
 enum class FieldKind : uint8_t {
   kName,        // the name tokens, compared as a set
-  kPatronymic,  // father's name
   kBirth,
   kSex,
   kPlace,
@@ -55,6 +54,7 @@ struct Token {
   uint32_t key = 0;
   uint32_t alt = 0;  // 0: none
   bool initial = false;
+  bool father = false;  // the father's name (shown as such in explanations)
 };
 
 struct Features {
@@ -66,8 +66,8 @@ struct Features {
   std::vector<std::array<Token, kMaxTokens>> tokens;
   std::vector<uint8_t> token_count;
   std::vector<uint8_t> has_initial;
-  std::vector<uint32_t> patronymic;       // key id, 0 missing
-  std::vector<char> patronymic_initial;   // 0 missing
+  std::vector<uint32_t> full_name;  // the name's full tokens' keys, sorted, as one string id
+  std::vector<uint32_t> patronymic;       // father's name key id (also a token), 0 missing
   std::vector<int32_t> birth_date;        // YYYYMMDD or 0
   std::vector<uint32_t> birth_digits;     // id of an impossible date's digits, or 0
   std::vector<int16_t> year_lo, year_hi;  // 0 unknown
@@ -80,9 +80,9 @@ struct Features {
   std::vector<uint32_t> other;  // size * other_count
 
   // Term-frequency adjustments (log2 of mean frequency over the value's
-  // frequency), indexed by string id (names, patronymics, places) or by
-  // date id in `date_ids`.
-  std::vector<float> tf_name, tf_patronymic, tf_place;
+  // frequency), indexed by string id (name tokens, whole names, places) or
+  // by date.
+  std::vector<float> tf_name, tf_full_name, tf_place;
   std::unordered_map<int32_t, float> tf_date;
 
   Gazetteer gazetteer;

@@ -161,7 +161,7 @@ struct FieldLevel {
   double weight = 0;  // log2(m / u)
 };
 struct Model {
-  double lambda = 0;  // share of candidate pairs that are matches
+  double lambda = 0;  // share of all pairs (not only the compared ones) that match
   int iterations = 0;
   bool converged = false;
   int labelled_pairs = 0;
@@ -184,9 +184,9 @@ struct FieldScore {
   double tf_weight = 0;     // term-frequency adjustment added to it
 };
 struct Explanation {
-  double prior_weight = 0;  // log2(lambda / (1 - lambda))
+  double prior_weight = 0;  // log2 of the prior odds of a match
   std::vector<FieldScore> fields;
-  double weight = 0;
+  double weight = 0;  // prior + fields' weights and tf weights
   double probability = 0;
   std::string decision;  // "same"/"different" when a label forced it
 };

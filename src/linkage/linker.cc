@@ -88,8 +88,7 @@ Result<Outcome> LinkerImpl::Run(const std::vector<Label>& labels, const Progress
 
   // 1. Candidate pairs.
   report("blocking", 0, 0);
-  std::vector<uint32_t> masks;
-  std::vector<uint64_t> codes = blocker_.Generate(out.blocking, &masks);
+  std::vector<uint64_t> codes = blocker_.Generate(out.blocking);
   const size_t pairs = codes.size();
   out.candidate_pairs = static_cast<int64_t>(pairs);
 
@@ -120,8 +119,8 @@ Result<Outcome> LinkerImpl::Run(const std::vector<Label>& labels, const Progress
 
   // 4. The model.
   report("estimating", 0, 0);
-  EstimationInput input{&features_, &comparer_, &settings_, Threads(), &blocker_, &codes,
-                        &masks, &patterns, std::move(labelled)};
+  EstimationInput input{&features_, &comparer_, &settings_, Threads(), &codes, &patterns,
+                        std::move(labelled)};
   Estimate estimate = EstimateModel(input);
   fitted_ = std::move(estimate.model);
   for (auto& note : estimate.notes) out.warnings.push_back(std::move(note));

@@ -81,7 +81,6 @@ std::vector<std::vector<double>> StartingM(const std::vector<FieldSpec>& fields)
 FittedModel FitEm(const std::vector<FieldSpec>& fields, const std::vector<PatternCount>& patterns,
                   FittedModel model, const EmOptions& options) {
   const size_t nf = fields.size();
-  std::vector<bool> free = options.free.empty() ? std::vector<bool>(nf, true) : options.free;
   std::vector<double> post(patterns.size());
   std::vector<std::vector<double>> mc(nf), uc(nf);
   model.converged = false;
@@ -96,7 +95,6 @@ FittedModel FitEm(const std::vector<FieldSpec>& fields, const std::vector<Patter
       }
       double llr = log_prior;
       for (size_t k = 0; k < nf; ++k) {
-        if (!free[k]) continue;
         int l = LevelOf(patterns[p].pattern, k);
         if (l) llr += std::log(model.m[k][l] / model.u[k][l]);
       }
@@ -117,7 +115,7 @@ FittedModel FitEm(const std::vector<FieldSpec>& fields, const std::vector<Patter
       }
       for (size_t k = 0; k < nf; ++k) {
         int l = LevelOf(patterns[p].pattern, k);
-        if (!l || !free[k]) continue;
+        if (!l) continue;
         mc[k][l] += xm;
         uc[k][l] += xu;
       }
@@ -130,7 +128,6 @@ FittedModel FitEm(const std::vector<FieldSpec>& fields, const std::vector<Patter
       model.lambda = lambda;
     }
     for (size_t k = 0; k < nf; ++k) {
-      if (!free[k]) continue;
       double sm = 0, su = 0;
       for (size_t l = 1; l < mc[k].size(); ++l) sm += mc[k][l], su += uc[k][l];
       std::vector<double> m = model.m[k], u = model.u[k];

@@ -25,19 +25,19 @@ struct FittedModel {
   bool converged = false;
   double matches = 0;  // expected number of matches among the patterns fitted
 
+  // log2 of the prior odds of a match.
   double PriorWeight() const;
+  // log2(m/u) of one field's level (0 when missing).
   double LevelWeight(size_t field, int level) const;
-  // log2(m/u) of every field's level in `pattern` (missing: 0), from the
-  // table ComputeWeights fills.
+  // log2(m/u) summed over the fields of `pattern`, from the table
+  // ComputeWeights fills.
   double Weight(uint64_t pattern) const;
   std::vector<std::vector<double>> weights;
   void ComputeWeights();
 };
 
-// What EM may change. Fields that are not free are left out of the
-// likelihood (a blocking rule made them agree; they say nothing there).
+// What EM may change.
 struct EmOptions {
-  std::vector<bool> free;  // per field; empty: all
   bool update_m = true;
   bool update_u = false;
   bool update_lambda = true;
@@ -49,7 +49,7 @@ struct EmOptions {
 std::vector<std::vector<double>> StartingM(const std::vector<FieldSpec>& fields);
 
 // EM for the two-class mixture (Winkler 1988; Enamorado et al. 2019) from
-// `start`, with labelled pairs' classes fixed and the level weights kept
+// `start`, with labelled pairs' classes fixed and m's level weights kept
 // monotone (stronger agreement never weighs less).
 FittedModel FitEm(const std::vector<FieldSpec>& fields, const std::vector<PatternCount>& patterns,
                   FittedModel start, const EmOptions& options);

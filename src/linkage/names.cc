@@ -286,8 +286,10 @@ ParsedName ParseName(std::string_view full_name, std::string_view first_name,
   }
 
   // 5. What remains are given names and surnames.
+  const bool father = !name.patronymic_key.empty() || name.patronymic_initial;
+  const int room = father ? kMaxTokens - 1 : kMaxTokens;
   for (auto& w : words) {
-    if (w.used || static_cast<int>(name.tokens.size()) >= kMaxTokens) continue;
+    if (w.used || static_cast<int>(name.tokens.size()) >= room) continue;
     NameToken t;
     t.latin = w.latin;
     t.initial = w.initial;
@@ -304,6 +306,22 @@ ParsedName ParseName(std::string_view full_name, std::string_view first_name,
     bool repeated = false;
     for (const auto& o : name.tokens) repeated |= o.key == t.key && o.initial == t.initial;
     if (!repeated) name.tokens.push_back(std::move(t));
+  }
+  // 6. The father's name, last.
+  if (!name.patronymic_key.empty()) {
+    NameToken t;
+    t.latin = name.patronymic_latin;
+    t.key = name.patronymic_key;
+    t.father = true;
+    name.tokens.push_back(std::move(t));
+  } else if (name.patronymic_initial) {
+    NameToken t;
+    t.latin = std::string(1, name.patronymic_initial);
+    t.key = t.latin;
+    if (t.key == "d") t.alt = "J";  // Д. may be Дж.
+    t.initial = true;
+    t.father = true;
+    name.tokens.push_back(std::move(t));
   }
   name.sex = sex;
   return name;

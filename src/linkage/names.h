@@ -19,11 +19,17 @@ struct NameToken {
   std::string key;    // spelling key of its gender-neutral stem
   std::string alt;    // alternative key (ambiguous 'j'), often empty
   bool initial = false;  // "A." / "А." / "Zh.": only `key`'s first letter counts
+  bool father = false;   // the father's name, from a patronymic or a particle
 };
 
 struct ParsedName {
-  std::vector<NameToken> tokens;  // given names and surnames, at most kMaxTokens
-  // The father's name, from a patronymic ("Bakytovna") or a particle
+  // Given names, surnames and, last, the father's name (its initial when
+  // only that is known), at most kMaxTokens. The father's name is compared
+  // like the others, because lists put it in different places: "Бакыт
+  // кызы Айгерим", "Aigerim Bakytovna", "Бакытова Айгерим" (a surname made
+  // from it).
+  std::vector<NameToken> tokens;
+  // The father's name again, from a patronymic ("Bakytovna") or a particle
   // ("Bakyt kyzy"): its key, its Latin form, or only its initial ("А.Б.").
   std::string patronymic_key;
   std::string patronymic_latin;
