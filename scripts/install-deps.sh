@@ -17,7 +17,7 @@ packages=(
   libbenchmark-dev
   libeigen3-dev libgsl-dev
   libxlsxwriter-dev
-  libzip-dev libexpat1-dev
+  libzip-dev libexpat1-dev libcsv-dev
   libexiv2-dev libmagic-dev libavformat-dev libavutil-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-noto-core
   libpqxx-dev postgresql
