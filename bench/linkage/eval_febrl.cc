@@ -20,7 +20,12 @@ int main(int argc, char** argv) {
       verbose = true;
       continue;
     }
-    bench::Labelled data = bench::LoadFebrl(argv[i]);
+    auto loaded = bench::LoadFebrl(argv[i]);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "%s\n", loaded.status().ToString().c_str());
+      return 1;
+    }
+    bench::Labelled& data = *loaded;
     auto start = std::chrono::steady_clock::now();
     auto linker = Linker::Create(data.records, settings);
     if (!linker.ok()) {
@@ -39,14 +44,16 @@ int main(int argc, char** argv) {
       std::printf("  rule %-22s comparisons %lld new %lld\n", r.rule.c_str(),
                   static_cast<long long>(r.comparisons), static_cast<long long>(r.new_pairs));
     }
-    std::printf("  pairs    %s\n", bench::PairScores(*outcome, settings.threshold, data.entity).ToString().c_str());
-    std::printf("  clusters %s\n", bench::ClusterScores(outcome->cluster, data.entity).ToString().c_str());
+    std::printf("  pairs    %s\n",
+                bench::PairScores(*outcome, settings.threshold, data.entity).ToString().c_str());
+    std::printf("  clusters %s\n",
+                bench::ClusterScores(outcome->cluster, data.entity).ToString().c_str());
     if (verbose) {
       std::printf("  lambda %.5f iterations %d converged %d\n", outcome->model.lambda,
                   outcome->model.iterations, outcome->model.converged);
       for (const auto& l : outcome->model.levels) {
-        std::printf("    %-12s %-14s m %.5f u %.5f w %+.2f\n", l.field.c_str(), l.level.c_str(), l.m,
-                    l.u, l.weight);
+        std::printf("    %-12s %-14s m %.5f u %.5f w %+.2f\n", l.field.c_str(), l.level.c_str(),
+                    l.m, l.u, l.weight);
       }
     }
   }

@@ -1,10 +1,10 @@
 // Accuracy on generated Central Asian victim lists.
 // Usage: linkage_eval_victims [--persons N] [--seed S] [--noise X]
 //        [--threshold P] [--sources K] [--print N] [--verbose] [--errors N]
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <algorithm>
 #include <map>
 #include <random>
 #include <set>
@@ -21,14 +21,22 @@ int main(int argc, char** argv) {
   bool verbose = false;
   for (int i = 1; i < argc; ++i) {
     auto next = [&]() { return i + 1 < argc ? argv[++i] : "0"; };
-    if (!std::strcmp(argv[i], "--persons")) options.persons = std::atoi(next());
-    else if (!std::strcmp(argv[i], "--seed")) options.seed = std::atoll(next());
-    else if (!std::strcmp(argv[i], "--noise")) options.noise = std::atof(next());
-    else if (!std::strcmp(argv[i], "--sources")) options.sources = std::atoi(next());
-    else if (!std::strcmp(argv[i], "--threshold")) settings.threshold = std::atof(next());
-    else if (!std::strcmp(argv[i], "--print")) print = std::atoi(next());
-    else if (!std::strcmp(argv[i], "--errors")) errors = std::atoi(next());
-    else if (!std::strcmp(argv[i], "--verbose")) verbose = true;
+    if (!std::strcmp(argv[i], "--persons"))
+      options.persons = std::atoi(next());
+    else if (!std::strcmp(argv[i], "--seed"))
+      options.seed = std::atoll(next());
+    else if (!std::strcmp(argv[i], "--noise"))
+      options.noise = std::atof(next());
+    else if (!std::strcmp(argv[i], "--sources"))
+      options.sources = std::atoi(next());
+    else if (!std::strcmp(argv[i], "--threshold"))
+      settings.threshold = std::atof(next());
+    else if (!std::strcmp(argv[i], "--print"))
+      print = std::atoi(next());
+    else if (!std::strcmp(argv[i], "--errors"))
+      errors = std::atoi(next());
+    else if (!std::strcmp(argv[i], "--verbose"))
+      verbose = true;
     else if (!std::strcmp(argv[i], "--level")) {
       std::string v = next();
       level_field = v.substr(0, v.find(':'));
@@ -65,15 +73,18 @@ int main(int argc, char** argv) {
   // Recall of blocking: true pairs among candidates.
   {
     int64_t true_candidates = 0;
-    for (const auto& p : outcome->pairs) true_candidates += data.entity[p.left] == data.entity[p.right];
+    for (const auto& p : outcome->pairs)
+      true_candidates += data.entity[p.left] == data.entity[p.right];
     auto all = bench::PairScores(*outcome, 0.0, data.entity);
     std::printf("  blocking recall %.4f (%lld of %lld true pairs are candidates)\n",
                 static_cast<double>(true_candidates) / (all.true_positives + all.false_negatives),
                 static_cast<long long>(true_candidates),
                 static_cast<long long>(all.true_positives + all.false_negatives));
   }
-  std::printf("  pairs    %s\n", bench::PairScores(*outcome, settings.threshold, data.entity).ToString().c_str());
-  std::printf("  clusters %s\n", bench::ClusterScores(outcome->cluster, data.entity).ToString().c_str());
+  std::printf("  pairs    %s\n",
+              bench::PairScores(*outcome, settings.threshold, data.entity).ToString().c_str());
+  std::printf("  clusters %s\n",
+              bench::ClusterScores(outcome->cluster, data.entity).ToString().c_str());
   if (verbose) {
     // The true m: level shares among true pairs (candidates only).
     std::map<std::string, std::map<std::string, int>> share;
@@ -90,14 +101,15 @@ int main(int argc, char** argv) {
     std::printf("  true m among candidate true pairs:\n");
     for (const auto& [field, levels] : share) {
       std::printf("    %-12s", field.c_str());
-      for (const auto& [level, c] : levels) std::printf(" %s %.3f", level.c_str(), double(c) / total[field]);
+      for (const auto& [level, c] : levels)
+        std::printf(" %s %.3f", level.c_str(), double(c) / total[field]);
       std::printf("\n");
     }
     std::printf("  lambda %.6f iterations %d converged %d\n", outcome->model.lambda,
                 outcome->model.iterations, outcome->model.converged);
     for (const auto& l : outcome->model.levels) {
-      std::printf("    %-12s %-14s m %.5f u %.5f w %+.2f\n", l.field.c_str(), l.level.c_str(),
-                  l.m, l.u, l.weight);
+      std::printf("    %-12s %-14s m %.5f u %.5f w %+.2f\n", l.field.c_str(), l.level.c_str(), l.m,
+                  l.u, l.weight);
     }
   }
   if (!level_field.empty()) {
@@ -126,8 +138,8 @@ int main(int argc, char** argv) {
       auto e = (*linker)->Explain(a, b);
       const auto& ra = data.records[a];
       const auto& rb = data.records[b];
-      std::printf("%s p=%.3f\n  %s: %s%s %s %s | %s%s%s | %s\n  %s: %s%s %s %s | %s%s%s | %s\n", what,
-                  e->probability, ra.id.c_str(), ra.full_name.c_str(), ra.last_name.c_str(),
+      std::printf("%s p=%.3f\n  %s: %s%s %s %s | %s%s%s | %s\n  %s: %s%s %s %s | %s%s%s | %s\n",
+                  what, e->probability, ra.id.c_str(), ra.full_name.c_str(), ra.last_name.c_str(),
                   ra.first_name.c_str(), ra.patronymic.c_str(), ra.birth_date.c_str(),
                   ra.birth_year.c_str(), ra.age.c_str(), ra.place.c_str(), rb.id.c_str(),
                   rb.full_name.c_str(), rb.last_name.c_str(), rb.first_name.c_str(),

@@ -1,7 +1,7 @@
 #include "bench/linkage/evaluation.h"
 
 #include <cstdio>
-#include <fstream>
+#include <filesystem>
 #include <map>
 #include <unordered_map>
 
@@ -39,7 +39,8 @@ std::string Scores::ToString() const {
   return buf;
 }
 
-Scores PairScores(const Outcome& outcome, double threshold, const std::vector<std::string>& entity) {
+Scores PairScores(const Outcome& outcome, double threshold,
+                  const std::vector<std::string>& entity) {
   int64_t tp = 0, predicted = 0;
   for (const auto& p : outcome.pairs) {
     if (p.probability < threshold) continue;
@@ -62,44 +63,27 @@ Scores ClusterScores(const std::vector<uint32_t>& cluster, const std::vector<std
   return Finish(tp, predicted, TruePairs(entity));
 }
 
-Labelled LoadFebrl(const std::string& path) {
+Result<Labelled> LoadFebrl(const std::string& path) {
+  KUZOT_ASSIGN_OR_RETURN(tabular::Table table, tabular::ReadFile(path));
+  std::vector<ColumnRole> columns = {{"rec_id", Role::kId},
+                                     {"given_name", Role::kFirstName},
+                                     {"surname", Role::kLastName},
+                                     {"date_of_birth", Role::kBirthDate},
+                                     {"suburb", Role::kPlace},
+                                     {"address_1", Role::kAddress},
+                                     {"soc_sec_id", Role::kDocumentId},
+                                     {"street_number", Role::kOther},
+                                     {"address_2", Role::kOther},
+                                     {"postcode", Role::kOther},
+                                     {"state", Role::kOther}};
+  std::string label = std::filesystem::path(path).stem().string();
+  KUZOT_ASSIGN_OR_RETURN(std::vector<Record> records, RecordsFromTable(table, columns, 0, label));
   Labelled out;
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);  // header
-  int row = 1;
-  while (std::getline(in, line)) {
-    ++row;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::vector<std::string> f;
-    size_t start = 0;
-    while (true) {
-      size_t end = line.find(", ", start);
-      if (end == std::string::npos) {
-        f.push_back(line.substr(start));
-        break;
-      }
-      f.push_back(line.substr(start, end - start));
-      start = end + 2;
-    }
-    for (auto& v : f) {
-      while (!v.empty() && v.back() == ' ') v.pop_back();
-      while (!v.empty() && v.front() == ' ') v.erase(0, 1);
-    }
-    if (f.size() != 11) continue;
-    Record r;
-    r.id = f[0];
-    r.origin = path + " row " + std::to_string(row);
-    r.first_name = f[1];
-    r.last_name = f[2];
-    r.address = f[4];
-    r.place = f[6];
-    r.birth_date = f[9];
-    r.document_id = f[10];
-    r.other = {f[3], f[5], f[7], f[8]};
-    // rec-<n>-org / rec-<n>-dup-<k>: <n> is the entity.
-    size_t a = r.id.find('-'), b = r.id.find('-', a + 1);
-    out.entity.push_back(r.id.substr(a + 1, b - a - 1));
+  for (auto& r : records) {
+    // "<label>:rec-<n>-org" / "<label>:rec-<n>-dup-<k>": <n> is the entity.
+    std::string rec = r.id.substr(label.size() + 1);
+    size_t a = rec.find('-'), b = rec.find('-', a + 1);
+    out.entity.push_back(rec.substr(a + 1, b - a - 1));
     out.records.push_back(std::move(r));
   }
   return out;

@@ -23,15 +23,17 @@ Scores PairScores(const Outcome& outcome, double threshold, const std::vector<st
 // Every pair inside a cluster against all true pairs.
 Scores ClusterScores(const std::vector<uint32_t>& cluster, const std::vector<std::string>& entity);
 
-// A Febrl file (../shared/data/linkage/febrlN.csv: fields separated by
-// ", ", ground truth in rec_id) as records: given_name -> first_name,
-// surname -> last_name, date_of_birth -> birth_date, suburb -> place,
-// address_1 -> address, soc_sec_id -> document_id, street_number,
-// address_2, postcode, state -> other. Test-only reader, until src/tabular.
 struct Labelled {
   std::vector<Record> records;
   std::vector<std::string> entity;
 };
-Labelled LoadFebrl(const std::string& path);
+
+// A Febrl file (../shared/data/linkage/febrlN.csv, ground truth in rec_id)
+// read by src/tabular and mapped as `kuzot reconcile` would with
+// rec_id=id, given_name=first_name, surname=last_name,
+// date_of_birth=birth_date, suburb=place, address_1=address,
+// soc_sec_id=document_id and street_number, address_2, postcode, state as
+// other.
+Result<Labelled> LoadFebrl(const std::string& path);
 
 }  // namespace kuzot::linkage::bench

@@ -32,7 +32,7 @@ struct Person {
   Ethnicity ethnicity;
   bool female = false;
   std::string given, father, surname;  // native Cyrillic; surname empty for "uulu" names
-  bool patronymic = false;  // uses a Russian-style patronymic in documents
+  bool patronymic = false;             // uses a Russian-style patronymic in documents
   int year = 0, month = 0, day = 0;
   int village = 0;
   std::string document;
@@ -206,9 +206,8 @@ Spelled InCyrillic(const Person& p, CyrillicStyle style, Rng& rng) {
     s.surname = gen::Cyrillic(p.surname, style, p.ethnicity, rng);
   }
   if (p.patronymic) {
-    s.patronymic = gen::RussianPatronymic(gen::Cyrillic(p.father, CyrillicStyle::kRussified,
-                                                        p.ethnicity, rng),
-                                          p.female);
+    s.patronymic = gen::RussianPatronymic(
+        gen::Cyrillic(p.father, CyrillicStyle::kRussified, p.ethnicity, rng), p.female);
   }
   return s;
 }
@@ -217,17 +216,25 @@ LatinStyle PickLatinStyle(Ethnicity e, Rng& rng) {
   double x = std::uniform_real_distribution<double>(0, 1)(rng);
   switch (e) {
     case Ethnicity::kKyrgyz:
-      return x < 0.45 ? LatinStyle::kPopular : x < 0.8 ? LatinStyle::kBgn
-                                             : x < 0.95 ? LatinStyle::kIcao : LatinStyle::kGerman;
+      return x < 0.45   ? LatinStyle::kPopular
+             : x < 0.8  ? LatinStyle::kBgn
+             : x < 0.95 ? LatinStyle::kIcao
+                        : LatinStyle::kGerman;
     case Ethnicity::kUzbek:
-      return x < 0.4 ? LatinStyle::kUzbek : x < 0.65 ? LatinStyle::kPopular
-                                          : x < 0.9 ? LatinStyle::kBgn : LatinStyle::kIcao;
+      return x < 0.4    ? LatinStyle::kUzbek
+             : x < 0.65 ? LatinStyle::kPopular
+             : x < 0.9  ? LatinStyle::kBgn
+                        : LatinStyle::kIcao;
     case Ethnicity::kTajik:
-      return x < 0.4 ? LatinStyle::kTajik : x < 0.75 ? LatinStyle::kBgn
-                                          : x < 0.9 ? LatinStyle::kPopular : LatinStyle::kIcao;
+      return x < 0.4    ? LatinStyle::kTajik
+             : x < 0.75 ? LatinStyle::kBgn
+             : x < 0.9  ? LatinStyle::kPopular
+                        : LatinStyle::kIcao;
     case Ethnicity::kRussian:
-      return x < 0.6 ? LatinStyle::kBgn : x < 0.85 ? LatinStyle::kIcao
-                                        : x < 0.97 ? LatinStyle::kPopular : LatinStyle::kGerman;
+      return x < 0.6    ? LatinStyle::kBgn
+             : x < 0.85 ? LatinStyle::kIcao
+             : x < 0.97 ? LatinStyle::kPopular
+                        : LatinStyle::kGerman;
   }
   return LatinStyle::kBgn;
 }
@@ -241,7 +248,9 @@ Spelled InLatin(const Person& p, LatinStyle style, bool from_native, Rng& rng) {
   if (!c.particle.empty()) {
     s.father = gen::Latin(c.father, style, rng);
     bool uzbek = p.ethnicity == Ethnicity::kUzbek;
-    s.particle = p.female ? (uzbek ? "qizi" : Chance(rng, 0.8) ? "kyzy" : "kizi")
+    s.particle = p.female ? (uzbek              ? "qizi"
+                             : Chance(rng, 0.8) ? "kyzy"
+                                                : "kizi")
                           : (uzbek ? "o'g'li" : "uulu");
   }
   return s;
@@ -276,9 +285,15 @@ void DateErrors(int& y, int& m, int& d, double noise, Rng& rng) {
   if (Chance(rng, 0.02 * noise) && d <= 12) std::swap(m, d);
   if (Chance(rng, 0.03 * noise)) {
     switch (rng() % 3) {
-      case 0: d = std::clamp(d + (Chance(rng, 0.5) ? 10 : -10), 1, 28); break;
-      case 1: y += Chance(rng, 0.5) ? 1 : -1; break;
-      default: m = std::clamp(m + (Chance(rng, 0.5) ? 1 : -1), 1, 12); break;
+      case 0:
+        d = std::clamp(d + (Chance(rng, 0.5) ? 10 : -10), 1, 28);
+        break;
+      case 1:
+        y += Chance(rng, 0.5) ? 1 : -1;
+        break;
+      default:
+        m = std::clamp(m + (Chance(rng, 0.5) ? 1 : -1), 1, 12);
+        break;
     }
   }
 }
@@ -292,11 +307,16 @@ class Sources {
 
   std::vector<std::string> Row(int source, const Person& p) {
     switch (source) {
-      case 0: return Monitors(p);
-      case 1: return Hospital(p);
-      case 2: return Media(p);
-      case 3: return Authorities(p);
-      default: return Registry(p);
+      case 0:
+        return Monitors(p);
+      case 1:
+        return Hospital(p);
+      case 2:
+        return Media(p);
+      case 3:
+        return Authorities(p);
+      default:
+        return Registry(p);
     }
   }
 
@@ -327,8 +347,8 @@ class Sources {
       default:
         l.name = "registry";
         l.columns = {"ID", "SURNAME", "GIVEN_NAMES", "DATE_OF_BIRTH", "SEX", "DOCUMENT"};
-        l.roles = {Role::kId, Role::kLastName, Role::kFirstName, Role::kBirthDate, Role::kSex,
-                   Role::kDocumentId};
+        l.roles = {Role::kId,        Role::kLastName, Role::kFirstName,
+                   Role::kBirthDate, Role::kSex,      Role::kDocumentId};
         break;
     }
     return l;
@@ -338,9 +358,9 @@ class Sources {
   double P(double p) const { return std::min(1.0, p * noise_); }
 
   std::vector<std::string> Monitors(const Person& p) {
-    Spelled s = InCyrillic(p, p.ethnicity == Ethnicity::kRussian ? CyrillicStyle::kNative
-                                                                 : CyrillicStyle::kKyrgyz,
-                           rng_);
+    Spelled s = InCyrillic(
+        p, p.ethnicity == Ethnicity::kRussian ? CyrillicStyle::kNative : CyrillicStyle::kKyrgyz,
+        rng_);
     double typo = P(0.04);
     std::string given = Noisy(s.given, typo, rng_);
     std::string family = s.surname.empty() ? Join({Noisy(s.father, typo, rng_), s.particle})
@@ -361,8 +381,10 @@ class Sources {
     const Village& v = villages_[p.village];
     std::string place;
     x = std::uniform_real_distribution<double>(0, 1)(rng_);
-    if (x < 0.85) place = Pick(v.cyrillic, rng_);
-    else if (x < 0.9) place = Pick(v.district_cyrillic, rng_);
+    if (x < 0.85)
+      place = Pick(v.cyrillic, rng_);
+    else if (x < 0.9)
+      place = Pick(v.district_cyrillic, rng_);
     return {"", name, birth, sex, place};
   }
 
@@ -388,8 +410,10 @@ class Sources {
     const Village& v = villages_[p.village];
     std::string place;
     double x = std::uniform_real_distribution<double>(0, 1)(rng_);
-    if (x < 0.6) place = "с. " + RussianName(v.cyrillic, rng_) + ", " + v.district_cyrillic.front();
-    else if (x < 0.8) place = v.district_cyrillic.front();
+    if (x < 0.6)
+      place = "с. " + RussianName(v.cyrillic, rng_) + ", " + v.district_cyrillic.front();
+    else if (x < 0.8)
+      place = v.district_cyrillic.front();
     std::string document;
     if (Chance(rng_, 0.25)) document = Noisy(p.document, P(0.03), rng_);
     return {last, first, patronymic, age, sex, place, document};
@@ -412,8 +436,10 @@ class Sources {
     const Village& v = villages_[p.village];
     std::string place;
     double x = std::uniform_real_distribution<double>(0, 1)(rng_);
-    if (x < 0.5) place = Pick(v.latin, rng_);
-    else if (x < 0.75) place = v.district_latin.front();
+    if (x < 0.5)
+      place = Pick(v.latin, rng_);
+    else if (x < 0.75)
+      place = v.district_latin.front();
     return {name, age, place};
   }
 
@@ -488,8 +514,8 @@ GeneratedLists GenerateVictimLists(const GeneratorOptions& options,
   }
   static const double kCoverage[] = {0.6, 0.4, 0.35, 0.4, 0.3};
   GeneratedLists out;
-  out.event_date = std::to_string(kEventYear) + "-" + TwoDigits(kEventMonth) + "-" +
-                   TwoDigits(kEventDay);
+  out.event_date =
+      std::to_string(kEventYear) + "-" + TwoDigits(kEventMonth) + "-" + TwoDigits(kEventDay);
   Sources sources(villages, options.noise, rng);
   const int n_sources = std::clamp(options.sources, 1, 5);
   for (int s = 0; s < n_sources; ++s) {
@@ -504,7 +530,8 @@ GeneratedLists GenerateVictimLists(const GeneratorOptions& options,
       if (!Chance(rng, coverage)) continue;
       rows.push_back({sources.Row(s, p), p.id});
       // Listed twice in the same list, written down again.
-      if (Chance(rng, std::min(1.0, 0.03 * options.noise))) rows.push_back({sources.Row(s, p), p.id});
+      if (Chance(rng, std::min(1.0, 0.03 * options.noise)))
+        rows.push_back({sources.Row(s, p), p.id});
     }
     std::shuffle(rows.begin(), rows.end(), rng);
     int number = 0;
@@ -541,19 +568,45 @@ Labelled ToRecords(const GeneratedLists& lists) {
       for (size_t c = 0; c < list.roles.size(); ++c) {
         const std::string& v = list.rows[r][c];
         switch (list.roles[c]) {
-          case Role::kId: id = v; break;
-          case Role::kFullName: append(rec.full_name, v); break;
-          case Role::kFirstName: append(rec.first_name, v); break;
-          case Role::kLastName: append(rec.last_name, v); break;
-          case Role::kPatronymic: append(rec.patronymic, v); break;
-          case Role::kBirthDate: append(rec.birth_date, v); break;
-          case Role::kBirthYear: append(rec.birth_year, v); break;
-          case Role::kAge: append(rec.age, v); break;
-          case Role::kSex: append(rec.sex, v); break;
-          case Role::kPlace: append(rec.place, v); break;
-          case Role::kAddress: append(rec.address, v); break;
-          case Role::kDocumentId: append(rec.document_id, v); break;
-          case Role::kOther: rec.other.push_back(v); break;
+          case Role::kId:
+            id = v;
+            break;
+          case Role::kFullName:
+            append(rec.full_name, v);
+            break;
+          case Role::kFirstName:
+            append(rec.first_name, v);
+            break;
+          case Role::kLastName:
+            append(rec.last_name, v);
+            break;
+          case Role::kPatronymic:
+            append(rec.patronymic, v);
+            break;
+          case Role::kBirthDate:
+            append(rec.birth_date, v);
+            break;
+          case Role::kBirthYear:
+            append(rec.birth_year, v);
+            break;
+          case Role::kAge:
+            append(rec.age, v);
+            break;
+          case Role::kSex:
+            append(rec.sex, v);
+            break;
+          case Role::kPlace:
+            append(rec.place, v);
+            break;
+          case Role::kAddress:
+            append(rec.address, v);
+            break;
+          case Role::kDocumentId:
+            append(rec.document_id, v);
+            break;
+          case Role::kOther:
+            rec.other.push_back(v);
+            break;
         }
       }
       rec.id = list.name + ":" + id;

@@ -11,12 +11,17 @@ struct KeyName {
   KeyKind kind;
 };
 constexpr KeyName kKeys[] = {
-    {"names", KeyKind::kNames},         {"name", KeyKind::kName},
+    {"names", KeyKind::kNames},
+    {"name", KeyKind::kName},
     {"name_prefix", KeyKind::kNamePrefix},
-    {"initial", KeyKind::kInitial},     {"patronymic", KeyKind::kPatronymic},
-    {"birth_date", KeyKind::kBirthDate}, {"birth_year", KeyKind::kBirthYear},
-    {"sex", KeyKind::kSex},             {"place", KeyKind::kPlace},
-    {"district", KeyKind::kDistrict},   {"document_id", KeyKind::kDocument},
+    {"initial", KeyKind::kInitial},
+    {"patronymic", KeyKind::kPatronymic},
+    {"birth_date", KeyKind::kBirthDate},
+    {"birth_year", KeyKind::kBirthYear},
+    {"sex", KeyKind::kSex},
+    {"place", KeyKind::kPlace},
+    {"district", KeyKind::kDistrict},
+    {"document_id", KeyKind::kDocument},
     {"address", KeyKind::kAddress},
 };
 
@@ -29,7 +34,8 @@ uint64_t Mix(uint64_t x) {  // splitmix64 finaliser
 uint64_t Combine(uint64_t seed, uint64_t value) { return Mix(seed ^ Mix(value)); }
 
 bool HasField(const Features& f, FieldKind kind) {
-  for (const auto& field : f.fields) if (field.kind == kind) return true;
+  for (const auto& field : f.fields)
+    if (field.kind == kind) return true;
   return false;
 }
 
@@ -108,7 +114,8 @@ Blocker::Blocker(const Features& features, std::vector<BlockingRule> rules,
   std::vector<std::string> signature(f_.size);
   for (uint32_t i = 0; i < f_.size; ++i) {
     std::vector<const std::string*> keys;
-    for (int t = 0; t < f_.token_count[i]; ++t) keys.push_back(&f_.strings.Get(f_.tokens[i][t].key));
+    for (int t = 0; t < f_.token_count[i]; ++t)
+      keys.push_back(&f_.strings.Get(f_.tokens[i][t].key));
     std::sort(keys.begin(), keys.end(), [](auto* x, auto* y) { return *x < *y; });
     for (auto* k : keys) signature[i] += *k + ' ';
     signature[i] += std::to_string(f_.year_lo[i]);
@@ -155,7 +162,9 @@ std::vector<Blocker::Entry> Blocker::Entries(const BlockingRule& rule) const {
         }
         words_done = true;
       }
-      auto tagged = [&](uint64_t v) { values.push_back(Combine(static_cast<uint64_t>(kind) + 1, v)); };
+      auto tagged = [&](uint64_t v) {
+        values.push_back(Combine(static_cast<uint64_t>(kind) + 1, v));
+      };
       switch (kind) {
         case KeyKind::kNames:
           // Pairs of words: the name tokens and the father's name, which
@@ -216,8 +225,10 @@ std::vector<Blocker::Entry> Blocker::Entries(const BlockingRule& rule) const {
           if (f_.patronymic[i]) tagged(f_.patronymic[i]);
           break;
         case KeyKind::kBirthDate:
-          if (f_.birth_date[i]) tagged(static_cast<uint64_t>(f_.birth_date[i]));
-          else if (f_.birth_digits[i]) tagged((1ULL << 40) | f_.birth_digits[i]);
+          if (f_.birth_date[i])
+            tagged(static_cast<uint64_t>(f_.birth_date[i]));
+          else if (f_.birth_digits[i])
+            tagged((1ULL << 40) | f_.birth_digits[i]);
           break;
         case KeyKind::kBirthYear:
           if (f_.year_lo[i] && f_.year_hi[i] - f_.year_lo[i] <= 2) {
@@ -228,8 +239,10 @@ std::vector<Blocker::Entry> Blocker::Entries(const BlockingRule& rule) const {
           if (f_.sex[i]) tagged(f_.sex[i]);
           break;
         case KeyKind::kPlace:
-          if (f_.place_node[i] >= 0) tagged(static_cast<uint64_t>(f_.place_node[i]));
-          else if (f_.place[i]) tagged((1ULL << 40) | f_.place[i]);
+          if (f_.place_node[i] >= 0)
+            tagged(static_cast<uint64_t>(f_.place_node[i]));
+          else if (f_.place[i])
+            tagged((1ULL << 40) | f_.place[i]);
           break;
         case KeyKind::kDistrict:
           if (f_.place_node[i] >= 0) {

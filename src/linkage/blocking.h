@@ -20,13 +20,13 @@ enum class KeyKind : uint8_t {
   kInitial,     // a name word and the initial of another ("Abdykadyrova A.")
   kPatronymic,
   kBirthDate,
-  kBirthYear,   // each year the person may have been born in
+  kBirthYear,  // each year the person may have been born in
   kSex,
   kPlace,
   kDistrict,
   kDocument,
   kAddress,
-  kOther,       // other1, other2, ...
+  kOther,  // other1, other2, ...
 };
 
 struct BlockingRule {

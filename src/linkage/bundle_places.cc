@@ -21,8 +21,10 @@ Result<std::vector<Place>> PlacesFromBundles(const std::vector<std::string_view>
       }
       const auto& body = r["body"];
       Place p;
-      if (r.contains("id") && r["id"].is_string()) p.id = r["id"];
-      else if (r.contains("key") && r["key"].is_string()) p.id = r["key"];
+      if (r.contains("id") && r["id"].is_string())
+        p.id = r["id"];
+      else if (r.contains("key") && r["key"].is_string())
+        p.id = r["key"];
       if (p.id.empty()) {
         return Status::InvalidArgument(where + ": a place has neither id nor key", "gazetteer");
       }

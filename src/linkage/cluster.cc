@@ -44,13 +44,15 @@ std::vector<uint32_t> ClusterRecords(uint32_t n, const std::vector<Link>& links,
       return false;
     };
     if (members[small_root].empty()) return check(small_root);
-    for (uint32_t x : members[small_root]) if (check(x)) return true;
+    for (uint32_t x : members[small_root])
+      if (check(x)) return true;
     return false;
   };
   for (const Link& link : links) {
     uint32_t ra = find(link.a), rb = find(link.b);
     if (ra == rb) continue;
-    size_t sa = std::max<size_t>(1, members[ra].size()), sb = std::max<size_t>(1, members[rb].size());
+    size_t sa = std::max<size_t>(1, members[ra].size()),
+           sb = std::max<size_t>(1, members[rb].size());
     if (sa > sb) std::swap(ra, rb);
     if (blocked(ra, rb, hard)) continue;
     if (!link.forced && blocked(ra, rb, soft)) continue;

@@ -13,13 +13,13 @@ namespace {
 constexpr int kExact = 1, kClose = 2, kMedium = 3, kInitial = 4, kFar = 5;
 // Levels of the name field (FieldSpec::levels order, from 1).
 enum NameField {
-  kNameExact = 1,   // two or more tokens, all the same
-  kNameClose,       // all the same or one typo apart
-  kNameInitial,     // the same, and initials that agree ("Abdykadyrova A.")
-  kNameSingle,      // one token the same, nothing else to compare
-  kNamePartial,     // one the same, another only alike
-  kNameWeak,        // none the same, some alike
-  kNameConflict,    // one the same, another different (siblings, namesakes)
+  kNameExact = 1,  // two or more tokens, all the same
+  kNameClose,      // all the same or one typo apart
+  kNameInitial,    // the same, and initials that agree ("Abdykadyrova A.")
+  kNameSingle,     // one token the same, nothing else to compare
+  kNamePartial,    // one the same, another only alike
+  kNameWeak,       // none the same, some alike
+  kNameConflict,   // one the same, another different (siblings, namesakes)
   kNameFar,
 };
 
@@ -61,7 +61,8 @@ int Comparer::WordLevel(const std::string& p, const std::string& q) const {
 }
 
 int Comparer::TokenLevel(const Token& x, const Token& y) const {
-  if (x.key == y.key || (x.alt && (x.alt == y.key || x.alt == y.alt)) || (y.alt && y.alt == x.key)) {
+  if (x.key == y.key || (x.alt && (x.alt == y.key || x.alt == y.alt)) ||
+      (y.alt && y.alt == x.key)) {
     return x.initial == y.initial ? (x.initial ? kInitial : kExact) : kInitial;
   }
   if (x.initial || y.initial) {
@@ -110,8 +111,10 @@ Comparer::NameLevel Comparer::CompareNames(uint32_t a, uint32_t b, bool describe
   // The rest: the assignment with the best levels, by brute force (at most
   // four tokens a side).
   int ra[kMaxTokens], rb[kMaxTokens], nra = 0, nrb = 0;
-  for (int i = 0; i < na; ++i) if (!((used_a >> i) & 1)) ra[nra++] = i;
-  for (int j = 0; j < nb; ++j) if (!((used_b >> j) & 1)) rb[nrb++] = j;
+  for (int i = 0; i < na; ++i)
+    if (!((used_a >> i) & 1)) ra[nra++] = i;
+  for (int j = 0; j < nb; ++j)
+    if (!((used_b >> j) & 1)) rb[nrb++] = j;
   if (nra > 0 && nrb > 0) {
     int level[kMaxTokens][kMaxTokens];
     for (int x = 0; x < nra; ++x) {
@@ -165,11 +168,16 @@ Comparer::NameLevel Comparer::CompareNames(uint32_t a, uint32_t b, bool describe
   }
   const int agree = count[kExact] + count[kClose];
   if (agree > 0) {
-    if (count[kFar]) out.level = kNameConflict;
-    else if (count[kMedium]) out.level = kNamePartial;
-    else if (count[kInitial]) out.level = kNameInitial;
-    else if (m == 1) out.level = kNameSingle;
-    else out.level = count[kClose] ? kNameClose : kNameExact;
+    if (count[kFar])
+      out.level = kNameConflict;
+    else if (count[kMedium])
+      out.level = kNamePartial;
+    else if (count[kInitial])
+      out.level = kNameInitial;
+    else if (m == 1)
+      out.level = kNameSingle;
+    else
+      out.level = count[kClose] ? kNameClose : kNameExact;
   } else {
     out.level = count[kMedium] || count[kInitial] ? kNameWeak : kNameFar;
   }
@@ -181,11 +189,13 @@ Comparer::NameLevel Comparer::CompareNames(uint32_t a, uint32_t b, bool describe
   if (describe) {
     auto text = [&](uint32_t r, int t) {
       const Token& token = f_.tokens[r][t];
-      return f_.strings.Get(token.key) + (token.initial ? "." : "") + (token.father ? "(f)" : "");
+      std::string word = f_.strings.Get(token.text);
+      if (token.initial) word = word.substr(0, 1) + ".";
+      return token.father ? "(father) " + word : word;
     };
     for (int i = 0; i < m; ++i) {
-      out.left += (i ? " " : "") + text(a, matches[i].i);
-      out.right += (i ? " " : "") + text(b, matches[i].j);
+      out.left += (i ? ", " : "") + text(a, matches[i].i);
+      out.right += (i ? ", " : "") + text(b, matches[i].j);
     }
   }
   return out;
@@ -255,10 +265,14 @@ int Comparer::FieldLevel(const FieldSpec& field, uint32_t a, uint32_t b, const N
           case PlaceRelation::kSame:
             tf += f_.tf_place[pa];
             return 1;
-          case PlaceRelation::kWithin: return 2;
-          case PlaceRelation::kSameDistrict: return 4;
-          case PlaceRelation::kSameOblast: return 5;
-          case PlaceRelation::kFar: return 6;
+          case PlaceRelation::kWithin:
+            return 2;
+          case PlaceRelation::kSameDistrict:
+            return 4;
+          case PlaceRelation::kSameOblast:
+            return 5;
+          case PlaceRelation::kFar:
+            return 6;
         }
       }
       if (pa == pb) {
@@ -330,16 +344,17 @@ std::vector<FieldDetail> Comparer::Describe(uint32_t a, uint32_t b) const {
         break;
       case FieldKind::kPlace: {
         auto text = [&](uint32_t r) -> std::string {
-          if (f_.place_node[r] >= 0) return f_.gazetteer.id(f_.place_node[r]);
-          return f_.strings.Get(f_.place[r]);
+          std::string text = f_.strings.Get(f_.place_text[r]);
+          if (f_.place_node[r] >= 0) text += " (" + f_.gazetteer.id(f_.place_node[r]) + ")";
+          return text;
         };
         d.left = text(a);
         d.right = text(b);
         break;
       }
       case FieldKind::kAddress:
-        d.left = f_.strings.Get(f_.address[a]);
-        d.right = f_.strings.Get(f_.address[b]);
+        d.left = f_.strings.Get(f_.address_text[a]);
+        d.right = f_.strings.Get(f_.address_text[b]);
         break;
       case FieldKind::kDocument:
         d.left = f_.strings.Get(f_.document[a]);

@@ -36,9 +36,9 @@ class Comparer {
   struct NameLevel {
     int level = 0;
     float tf = 0;
-    int exact = 0;                   // tokens that agree exactly ...
+    int exact = 0;                    // tokens that agree exactly ...
     uint32_t exact_keys[kMaxTokens];  // ... and their keys
-    std::string left, right;         // with `describe`: the aligned tokens
+    std::string left, right;          // with `describe`: the aligned tokens
   };
   NameLevel CompareNames(uint32_t a, uint32_t b, bool describe) const;
   int TokenLevel(const Token& x, const Token& y) const;

@@ -43,7 +43,8 @@ int ToInt(const std::string& s) {
   return v;
 }
 
-Birth Full(int y, int m, int d) {
+// A date written in full; `ok` false when it cannot be one (1990-02-31).
+Birth Full(int y, int m, int d, bool& ok) {
   Birth b;
   b.year_lo = b.year_hi = static_cast<int16_t>(y);
   if (Valid(y, m, d)) {
@@ -52,6 +53,7 @@ Birth Full(int y, int m, int d) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%04d%02d%02d", y % 10000, m % 100, d % 100);
     b.digits = buf;
+    ok = false;
     if (!PlausibleYear(y)) b.year_lo = b.year_hi = 0;
   }
   return b;
@@ -87,9 +89,9 @@ Birth ParseBirthDate(std::string_view text, bool& ok) {
     if (r.size() == 8) {
       int head = ToInt(r.substr(0, 2));
       if (head == 18 || head == 19 || head == 20) {  // YYYYMMDD
-        return Full(ToInt(r.substr(0, 4)), ToInt(r.substr(4, 2)), ToInt(r.substr(6, 2)));
+        return Full(ToInt(r.substr(0, 4)), ToInt(r.substr(4, 2)), ToInt(r.substr(6, 2)), ok);
       }
-      return Full(ToInt(r.substr(4, 4)), ToInt(r.substr(2, 2)), ToInt(r.substr(0, 2)));
+      return Full(ToInt(r.substr(4, 4)), ToInt(r.substr(2, 2)), ToInt(r.substr(0, 2)), ok);
     }
     ok = false;
     return {};
@@ -103,11 +105,11 @@ Birth ParseBirthDate(std::string_view text, bool& ok) {
   }
   if (runs.size() == 3) {
     if (runs[0].size() == 4) {  // YYYY-MM-DD
-      return Full(ToInt(runs[0]), ToInt(runs[1]), ToInt(runs[2]));
+      return Full(ToInt(runs[0]), ToInt(runs[1]), ToInt(runs[2]), ok);
     }
     if (runs[2].size() == 4 || runs[2].size() == 2) {  // DD.MM.YYYY, DD.MM.YY
       if (runs[0].size() <= 2 && runs[1].size() <= 2) {
-        return Full(ExpandYear(runs[2]), ToInt(runs[1]), ToInt(runs[0]));
+        return Full(ExpandYear(runs[2]), ToInt(runs[1]), ToInt(runs[0]), ok);
       }
     }
   }

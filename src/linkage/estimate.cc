@@ -18,13 +18,15 @@ bool IsCandidate(const std::vector<uint64_t>& codes, uint64_t pair) {
 
 // Agreement among the pairs no rule proposed: a uniform sample of them (all
 // of them when there are few), each standing for `weight` pairs. Fills u
-// (with a pseudo-count per level).
+// (the sample's level shares, with the prior's kPriorPairsU pairs).
 std::vector<PatternCount> SampleOtherPairs(const EstimationInput& in,
                                            std::vector<std::vector<double>>& u) {
   const Features& f = *in.features;
   const auto& codes = *in.codes;
-  u.assign(f.fields.size(), {});
-  for (size_t k = 0; k < f.fields.size(); ++k) u[k].assign(f.fields[k].level_count() + 1, 1.0);
+  u = PriorU(f.fields);
+  for (auto& levels : u) {
+    for (double& x : levels) x *= kPriorPairsU;
+  }
   const uint32_t n = f.size;
   std::vector<PatternCount> out;
   const bool within = in.settings->within_lists && !in.settings->one_to_one;
@@ -168,7 +170,7 @@ Estimate EstimateModel(const EstimationInput& in) {
   all.insert(all.end(), others.begin(), others.end());
   model.lambda = population > 0 ? std::clamp(f.size / (2.0 * population), 1e-12, 0.5) : 0.1;
   options.update_m = false;
-  options.update_u = false;
+  options.update_u = true;
   FittedModel fitted = all.empty() ? model : FitEm(f.fields, all, model, options);
   if (all.empty()) fitted.ComputeWeights();
   fitted.iterations += candidate.iterations;

@@ -31,13 +31,19 @@ const std::vector<std::string>& FieldSpec::levels() const {
   static const std::vector<std::string> kAddress = {"exact", "close", "medium", "far"};
   static const std::vector<std::string> kExact = {"exact", "close", "far"};
   switch (kind) {
-    case FieldKind::kName: return kName;
-    case FieldKind::kBirth: return kBirth;
-    case FieldKind::kSex: return kSex;
-    case FieldKind::kPlace: return kPlace;
-    case FieldKind::kAddress: return kAddress;
+    case FieldKind::kName:
+      return kName;
+    case FieldKind::kBirth:
+      return kBirth;
+    case FieldKind::kSex:
+      return kSex;
+    case FieldKind::kPlace:
+      return kPlace;
+    case FieldKind::kAddress:
+      return kAddress;
     case FieldKind::kDocument:
-    case FieldKind::kOther: return kExact;
+    case FieldKind::kOther:
+      return kExact;
   }
   return kExact;
 }
@@ -62,9 +68,12 @@ std::string WordKeys(std::string_view text) {
     cur.clear();
   };
   for (char c : latin) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) cur += c;
-    else if (c >= 'A' && c <= 'Z') cur += static_cast<char>(c - 'A' + 'a');
-    else flush();
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      cur += c;
+    else if (c >= 'A' && c <= 'Z')
+      cur += static_cast<char>(c - 'A' + 'a');
+    else
+      flush();
   }
   flush();
   return out;
@@ -75,8 +84,10 @@ std::string DocumentKey(std::string_view text) {
   std::string latin = ToLatin(text);
   std::string out;
   for (char c : latin) {
-    if (c >= 'a' && c <= 'z') out += static_cast<char>(c - 'a' + 'A');
-    else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) out += c;
+    if (c >= 'a' && c <= 'z')
+      out += static_cast<char>(c - 'a' + 'A');
+    else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+      out += c;
   }
   return out;
 }
@@ -95,6 +106,22 @@ std::string Plain(std::string_view text) {
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
+}
+
+// Warnings of one kind shown before "... and N more".
+constexpr int kWarningsShown = 20;
+
+// ", column \"ФИО\"" for messages, from the columns the record's roles
+// came from (empty when the record says nothing about its columns).
+std::string ColumnsOf(const Record& r, std::initializer_list<Role> roles) {
+  std::string names;
+  for (Role role : roles) {
+    const std::string& c = r.columns[static_cast<size_t>(role)];
+    if (c.empty()) continue;
+    names += (names.empty() ? "" : ", ") + ("\"" + c + "\"");
+  }
+  if (names.empty()) return {};
+  return names.find(',') == std::string::npos ? ", column " + names : ", columns " + names;
 }
 
 std::string Trim(std::string_view s) {
@@ -185,14 +212,15 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
 
   // Parse in parallel; ICU and the spelling keys are the costly part.
   std::vector<Parsed> parsed(n);
-  int threads = settings.threads > 0 ? settings.threads
-                                     : std::max(1u, std::thread::hardware_concurrency());
+  int threads =
+      settings.threads > 0 ? settings.threads : std::max(1u, std::thread::hardware_concurrency());
   if (n < 5000) threads = 1;
   {
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t) {
       pool.emplace_back([&, t] {
-        for (uint32_t i = t; i < n; i += threads) parsed[i] = ParseOne(records[i], event_year, gazetteer);
+        for (uint32_t i = t; i < n; i += threads)
+          parsed[i] = ParseOne(records[i], event_year, gazetteer);
       });
     }
     for (auto& th : pool) th.join();
@@ -213,13 +241,15 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
   f.sex.resize(n);
   f.place_node.resize(n, -1);
   f.place.resize(n);
+  f.place_text.resize(n);
   f.address.resize(n);
+  f.address_text.resize(n);
   f.document.resize(n);
   for (const auto& r : records) f.other_count = std::max<int>(f.other_count, r.other.size());
   f.other.resize(static_cast<size_t>(n) * f.other_count);
 
-  bool any_birth = false, any_sex = false, any_place = false,
-       any_address = false, any_document = false;
+  bool any_birth = false, any_sex = false, any_place = false, any_address = false,
+       any_document = false;
   std::vector<bool> any_other(f.other_count);
   int bad_dates = 0, nameless = 0;
   for (uint32_t i = 0; i < n; ++i) {
@@ -229,14 +259,16 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
     if (p.name.full_tokens() == 0 && p.name.patronymic_key.empty()) {
       // An unnamed victim ("unidentified man, about 40") is still compared
       // on everything else; the list's author should know, though.
-      bool blank = Trim(r.full_name).empty() && Trim(r.first_name).empty() &&
-                   Trim(r.last_name).empty();
-      if (++nameless <= 5) {
-        warnings.push_back(r.origin + (blank ? ": the name is empty"
-                                             : ": the name has no full word to compare (\"" +
-                                                   Trim(r.full_name + " " + r.last_name + " " +
-                                                        r.first_name) +
-                                                   "\")") +
+      bool blank =
+          Trim(r.full_name).empty() && Trim(r.first_name).empty() && Trim(r.last_name).empty();
+      if (++nameless <= kWarningsShown) {
+        std::string where = r.origin + ColumnsOf(r, {Role::kFullName, Role::kLastName,
+                                                     Role::kFirstName, Role::kPatronymic});
+        warnings.push_back(where +
+                           (blank ? ": the name is empty"
+                                  : ": the name has no full word to compare (\"" +
+                                        Trim(r.full_name + " " + r.last_name + " " + r.first_name) +
+                                        "\")") +
                            "; compared on the other fields only");
       }
     }
@@ -246,11 +278,19 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
             r.origin + ": an age is given but no event date to count it from (set the event date)",
             "age");
       }
-      if (++bad_dates <= 5) {
-        warnings.push_back(r.origin + ": " + p.birth_column + " \"" + Trim(
-            p.birth_column == std::string_view("birth_date") ? r.birth_date
-            : p.birth_column == std::string_view("birth_year") ? r.birth_year : r.age) +
-            "\" is not a date; compared as written");
+      if (++bad_dates <= kWarningsShown) {
+        const std::string_view column(p.birth_column);
+        Role role = column == "birth_date"   ? Role::kBirthDate
+                    : column == "birth_year" ? Role::kBirthYear
+                                             : Role::kAge;
+        const std::string& value = role == Role::kBirthDate   ? r.birth_date
+                                   : role == Role::kBirthYear ? r.birth_year
+                                                              : r.age;
+        warnings.push_back(r.origin + ColumnsOf(r, {role}) + ": " + p.birth_column + " \"" +
+                           Trim(value) +
+                           (role == Role::kAge ? "\" is not an age; ignored"
+                            : p.birth.known()  ? "\" is not a date; compared as written"
+                                               : "\" is not a date; ignored"));
       }
     }
     uint8_t count = 0;
@@ -262,13 +302,15 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
       if (t.initial && t.key == "d") tok.alt = f.strings.Intern("J");
       tok.initial = t.initial;
       tok.father = t.father;
+      tok.text = f.strings.Intern(t.latin);
       f.has_initial[i] |= t.initial;
       f.tokens[i][count++] = tok;
     }
     f.token_count[i] = count;
     if (p.name.full_tokens() >= 2) {
       std::vector<std::string_view> keys;
-      for (const auto& t : p.name.tokens) if (!t.initial) keys.push_back(t.key);
+      for (const auto& t : p.name.tokens)
+        if (!t.initial) keys.push_back(t.key);
       std::sort(keys.begin(), keys.end());
       std::string joined;
       for (auto k : keys) joined.append(k).push_back(' ');
@@ -284,8 +326,10 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
     any_sex |= p.sex != Sex::kUnknown;
     f.place_node[i] = p.place_node;
     f.place[i] = f.strings.Intern(p.place_key);
+    if (f.place[i]) f.place_text[i] = f.strings.Intern(Trim(r.place));
     any_place |= f.place[i] != 0;
     f.address[i] = f.strings.Intern(p.address);
+    if (f.address[i]) f.address_text[i] = f.strings.Intern(Plain(r.address));
     any_address |= f.address[i] != 0;
     f.document[i] = f.strings.Intern(p.document);
     any_document |= f.document[i] != 0;
@@ -295,11 +339,13 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
       if (id) any_other[k] = true;
     }
   }
-  if (nameless > 5) {
-    warnings.push_back(std::to_string(nameless - 5) + " more records without a name");
+  if (nameless > kWarningsShown) {
+    warnings.push_back("... and " + std::to_string(nameless - kWarningsShown) +
+                       " more records without a name");
   }
-  if (bad_dates > 5) {
-    warnings.push_back(std::to_string(bad_dates - 5) + " more dates that are not dates");
+  if (bad_dates > kWarningsShown) {
+    warnings.push_back("... and " + std::to_string(bad_dates - kWarningsShown) +
+                       " more dates or ages that are not dates or ages");
   }
 
   f.fields.push_back({FieldKind::kName, "name"});

@@ -31,7 +31,7 @@ class Interner {
 };
 
 enum class FieldKind : uint8_t {
-  kName,        // the name tokens, compared as a set
+  kName,  // the name tokens, compared as a set
   kBirth,
   kSex,
   kPlace,
@@ -44,7 +44,7 @@ enum class FieldKind : uint8_t {
 struct FieldSpec {
   FieldKind kind;
   std::string name;
-  int other_index = -1;  // for kOther: which "other" column
+  int other_index = -1;                            // for kOther: which "other" column
   const std::vector<std::string>& levels() const;  // names of levels 1..L
   int level_count() const { return static_cast<int>(levels().size()); }
 };
@@ -55,6 +55,7 @@ struct Token {
   uint32_t alt = 0;  // 0: none
   bool initial = false;
   bool father = false;  // the father's name (shown as such in explanations)
+  uint32_t text = 0;    // the word in Latin letters, for explanations
 };
 
 struct Features {
@@ -66,7 +67,7 @@ struct Features {
   std::vector<std::array<Token, kMaxTokens>> tokens;
   std::vector<uint8_t> token_count;
   std::vector<uint8_t> has_initial;
-  std::vector<uint32_t> full_name;  // the name's full tokens' keys, sorted, as one string id
+  std::vector<uint32_t> full_name;        // the name's full tokens' keys, sorted, as one string id
   std::vector<uint32_t> patronymic;       // father's name key id (also a token), 0 missing
   std::vector<int32_t> birth_date;        // YYYYMMDD or 0
   std::vector<uint32_t> birth_digits;     // id of an impossible date's digits, or 0
@@ -74,7 +75,9 @@ struct Features {
   std::vector<uint8_t> sex;               // Sex
   std::vector<int32_t> place_node;        // gazetteer index or -1
   std::vector<uint32_t> place;            // place name key id
+  std::vector<uint32_t> place_text;       // the place as written, for explanations
   std::vector<uint32_t> address;          // spelling keys of its words, space-separated
+  std::vector<uint32_t> address_text;     // the address in Latin letters, for explanations
   std::vector<uint32_t> document;
   int other_count = 0;
   std::vector<uint32_t> other;  // size * other_count

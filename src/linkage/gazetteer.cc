@@ -18,14 +18,12 @@ const std::string* GenericLevel(const std::string& key) {
     auto add = [&](const char* level, std::initializer_list<const char*> words) {
       for (const char* w : words) keys.emplace(KeysOf(ToLatin(w)).main, level);
     };
-    add("district", {"district", "rayon", "raion", "rayonu", "район", "района", "району",
-                     "районы", "tumani", "tuman", "ноҳияи", "нохияи", "nohiyai", "р", "н", "r",
-                     "n"});
+    add("district", {"district", "rayon", "raion", "rayonu", "район", "района", "району", "районы",
+                     "tumani", "tuman", "ноҳияи", "нохияи", "nohiyai", "р", "н", "r", "n"});
     add("oblast", {"region", "province", "oblast", "oblasti", "oblys", "oblusu", "obl", "область",
                    "области", "облусу", "обл", "вилояти", "viloyati", "viloyat"});
     add("village", {"village", "selo", "село", "аил", "айыл", "айылы", "кишлак", "kishlak",
-                    "qishloq", "qishlog", "поселок", "посёлок", "пгт", "ауыл", "с", "п", "s",
-                    "p"});
+                    "qishloq", "qishlog", "поселок", "посёлок", "пгт", "ауыл", "с", "п", "s", "p"});
     add("city", {"city", "town", "город", "шаар", "shahr", "шаҳри", "шахри", "г", "ш", "sh", "g",
                  "mkr", "мкр", "микрорайон"});
     add("jamoat", {"jamoat", "ҷамоат", "джамоат"});
@@ -36,7 +34,8 @@ const std::string* GenericLevel(const std::string& key) {
 }
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -59,8 +58,10 @@ std::string Gazetteer::NameKey(std::string_view name, std::string* level) {
     words.push_back(std::move(key));
   };
   for (char c : latin) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) cur += c;
-    else flush();
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      cur += c;
+    else
+      flush();
   }
   flush();
   // "Лейлекский район" -> "leilekski" + generic: the adjective's ending goes.
@@ -93,9 +94,9 @@ Result<Gazetteer> Gazetteer::Build(const std::vector<Place>& places) {
     if (places[i].parent_id.empty()) continue;
     auto it = index.find(places[i].parent_id);
     if (it == index.end()) {
-      return Status::InvalidArgument("gazetteer place " + places[i].id + " has an unknown parent " +
-                                         places[i].parent_id,
-                                     "gazetteer");
+      return Status::InvalidArgument(
+          "gazetteer place " + places[i].id + " has an unknown parent " + places[i].parent_id,
+          "gazetteer");
     }
     g.places_[i].parent = it->second;
   }
@@ -103,8 +104,8 @@ Result<Gazetteer> Gazetteer::Build(const std::vector<Place>& places) {
     int depth = 0;
     for (int p = g.places_[i].parent; p >= 0; p = g.places_[p].parent) {
       if (++depth > static_cast<int>(g.places_.size())) {
-        return Status::InvalidArgument("gazetteer place " + g.places_[i].id + " is its own ancestor",
-                                       "gazetteer");
+        return Status::InvalidArgument(
+            "gazetteer place " + g.places_[i].id + " is its own ancestor", "gazetteer");
       }
     }
     g.places_[i].depth = depth;

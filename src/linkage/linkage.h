@@ -9,6 +9,7 @@
 // describes the model, the comparison levels and every setting.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "tabular/tabular.h"
 
 namespace kuzot::linkage {
 
@@ -53,6 +55,8 @@ enum class Role {
   kOther,
 };
 
+inline constexpr size_t kRoleCount = 13;
+
 // "id", "full_name", ... for messages and files; ParseRole is its inverse
 // (InvalidArgument listing the known roles when `name` is none of them).
 const char* RoleName(Role role);
@@ -61,9 +65,9 @@ Result<Role> ParseRole(std::string_view name);
 // One row of a list. Empty strings are missing values. A field that several
 // columns map to holds their values joined by a space.
 struct Record {
-  std::string id;      // unique among all records of a run
-  std::string origin;  // where the row came from, for messages ("a.csv row 12")
-  uint32_t source = 0; // which list (0, 1, ...)
+  std::string id;       // unique among all records of a run
+  std::string origin;   // where the row came from, for messages ("a.csv row 12")
+  uint32_t source = 0;  // which list (0, 1, ...)
   std::string full_name, first_name, last_name, patronymic;
   std::string birth_date;  // YYYY-MM-DD, DD.MM.YYYY, YYYYMMDD, YYYY-MM or YYYY
   std::string birth_year;
@@ -74,7 +78,31 @@ struct Record {
   std::string address;
   std::string document_id;
   std::vector<std::string> other;  // one value per "other" column, same order in every list
+  // The columns each role was read from (by Role), for messages; may be empty.
+  std::array<std::string, kRoleCount> columns;
 };
+
+// A column of a list and what it means ("ФИО=full_name").
+struct ColumnRole {
+  std::string column;  // matched to the header ignoring case and spaces
+  Role role;
+};
+
+// Parses "COLUMN=ROLE" (the last '=' separates them). InvalidArgument
+// naming the text when it is not of that form or the role is unknown.
+Result<ColumnRole> ParseColumnRole(std::string_view text);
+
+// The records of one list (a table read by src/tabular). Ids are
+// "<label>:<value of the id column>", or "<label>:row<N>" (N as a
+// spreadsheet numbers rows) when no column is the id; `origin` names the
+// file and row. Several columns may share a role (their values are joined
+// by a space); each "other" column is a field of its own. InvalidArgument
+// naming the file and the column for a mapped column the table lacks (with
+// the columns it has), two id columns, an empty or repeated id (with its
+// row), or no column mapped to a name role.
+Result<std::vector<Record>> RecordsFromTable(const tabular::Table& table,
+                                             const std::vector<ColumnRole>& columns,
+                                             uint32_t source, const std::string& label);
 
 // A place of the gazetteer (country > oblast > district > village). Place
 // comparison goes through it when a record's place is one of its names.
@@ -178,7 +206,7 @@ struct Pair {
 // One field of a pair's explanation.
 struct FieldScore {
   std::string field;
-  std::string level;  // "exact", "close", ..., "missing"
+  std::string level;        // "exact", "close", ..., "missing"
   std::string left, right;  // the values compared, as normalised
   double weight = 0;        // log2(m/u) of the level (0 when missing)
   double tf_weight = 0;     // term-frequency adjustment added to it
@@ -195,9 +223,9 @@ struct Outcome {
   std::vector<RuleCount> blocking;
   int64_t candidate_pairs = 0;
   Model model;
-  std::vector<Pair> pairs;             // by descending probability
-  std::vector<uint32_t> cluster;       // cluster id of each record (0..n-1)
-  std::vector<std::string> warnings;   // e.g. dates that are not dates
+  std::vector<Pair> pairs;            // by descending probability
+  std::vector<uint32_t> cluster;      // cluster id of each record (0..n-1)
+  std::vector<std::string> warnings;  // e.g. dates that are not dates
 };
 
 // Called with a stage name ("comparing", ...) and how far it is.

@@ -18,8 +18,8 @@ namespace kuzot::linkage {
 namespace {
 
 constexpr const char* kRoleNames[] = {
-    "id",         "full_name", "first_name", "last_name", "patronymic", "birth_date", "birth_year",
-    "age",        "sex",       "place",      "address",   "document_id", "other"};
+    "id",  "full_name", "first_name", "last_name", "patronymic",  "birth_date", "birth_year",
+    "age", "sex",       "place",      "address",   "document_id", "other"};
 
 double Probability(double weight) { return 1.0 / (1.0 + std::exp2(-weight)); }
 
@@ -44,8 +44,9 @@ class LinkerImpl : public Linker {
 
  private:
   int Threads() const {
-    return settings_.threads > 0 ? settings_.threads
-                                 : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return settings_.threads > 0
+               ? settings_.threads
+               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   }
   Model Describe(const FittedModel& fitted, int labelled) const;
 
@@ -95,9 +96,8 @@ Result<Outcome> LinkerImpl::Run(const std::vector<Label>& labels, const Progress
   // 2. Comparisons, in parallel.
   std::vector<uint64_t> patterns;
   std::vector<float> tf;
-  ComparePairs(comparer_, n, codes, Threads(), &patterns, &tf, [&](int64_t done) {
-    report("comparing", done, static_cast<int64_t>(pairs));
-  });
+  ComparePairs(comparer_, n, codes, Threads(), &patterns, &tf,
+               [&](int64_t done) { report("comparing", done, static_cast<int64_t>(pairs)); });
   report("comparing", static_cast<int64_t>(pairs), static_cast<int64_t>(pairs));
 
   // 3. Decisions: labels for EM, forced links and non-links.
@@ -112,15 +112,15 @@ Result<Outcome> LinkerImpl::Run(const std::vector<Label>& labels, const Progress
   }
   for (const auto& [key, decision] : decided_) {
     float unused;
-    uint64_t pattern = comparer_.Compare(static_cast<uint32_t>(key / n),
-                                         static_cast<uint32_t>(key % n), unused);
+    uint64_t pattern =
+        comparer_.Compare(static_cast<uint32_t>(key / n), static_cast<uint32_t>(key % n), unused);
     labelled.push_back({pattern, 1.0, decision == Decision::kSame ? 1 : 0});
   }
 
   // 4. The model.
   report("estimating", 0, 0);
-  EstimationInput input{&features_, &comparer_, &settings_, Threads(), &codes, &patterns,
-                        std::move(labelled)};
+  EstimationInput input{&features_, &comparer_, &settings_,         Threads(),
+                        &codes,     &patterns,  std::move(labelled)};
   Estimate estimate = EstimateModel(input);
   fitted_ = std::move(estimate.model);
   for (auto& note : estimate.notes) out.warnings.push_back(std::move(note));
@@ -244,8 +244,8 @@ Result<Role> ParseRole(std::string_view name) {
   }
   std::string known;
   for (const char* r : kRoleNames) known += std::string(known.empty() ? "" : ", ") + r;
-  return Status::InvalidArgument("unknown role \"" + std::string(name) + "\" (roles: " + known + ")",
-                                 "map");
+  return Status::InvalidArgument(
+      "unknown role \"" + std::string(name) + "\" (roles: " + known + ")", "map");
 }
 
 Result<std::unique_ptr<Linker>> Linker::Create(std::vector<Record> records,

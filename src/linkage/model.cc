@@ -66,21 +66,64 @@ double FittedModel::Weight(uint64_t pattern) const {
   return w;
 }
 
-std::vector<std::vector<double>> StartingM(const std::vector<FieldSpec>& fields) {
-  std::vector<std::vector<double>> m(fields.size());
-  for (size_t k = 0; k < fields.size(); ++k) {
-    int levels = fields[k].level_count();
-    m[k].assign(levels + 1, 0.0);
-    double sum = 0;
-    for (int l = 1; l <= levels; ++l) sum += m[k][l] = std::pow(0.15, l - 1);
-    for (int l = 1; l <= levels; ++l) m[k][l] /= sum;
+namespace {
+
+// Centres of the priors, level by level in FieldSpec::levels() order. m: how
+// lists that describe one person agree; u: how two random people agree.
+const std::vector<double>& PriorCentre(FieldKind kind, bool m) {
+  static const std::vector<double> kNameM = {.60, .12, .08, .08, .03, .04, .03, .02};
+  static const std::vector<double> kNameU = {1e-5, 1e-5, 1e-4, 2e-3, 1e-4, .04, .01, .94779};
+  static const std::vector<double> kBirthM = {.40, .05, .45, .06, .04};
+  static const std::vector<double> kBirthU = {1e-4, 3e-4, .02, .03, .9496};
+  static const std::vector<double> kSexM = {.98, .02};
+  static const std::vector<double> kSexU = {.5, .5};
+  static const std::vector<double> kPlaceM = {.55, .30, .03, .04, .04, .04};
+  static const std::vector<double> kPlaceU = {.05, .1, .01, .1, .3, .44};
+  static const std::vector<double> kAddressM = {.6, .2, .1, .1};
+  static const std::vector<double> kAddressU = {1e-3, 2e-3, .03, .967};
+  static const std::vector<double> kDocumentM = {.9, .05, .05};
+  static const std::vector<double> kDocumentU = {1e-5, 1e-4, .99989};
+  static const std::vector<double> kOtherM = {.8, .1, .1};
+  static const std::vector<double> kOtherU = {.1, .05, .85};
+  switch (kind) {
+    case FieldKind::kName:
+      return m ? kNameM : kNameU;
+    case FieldKind::kBirth:
+      return m ? kBirthM : kBirthU;
+    case FieldKind::kSex:
+      return m ? kSexM : kSexU;
+    case FieldKind::kPlace:
+      return m ? kPlaceM : kPlaceU;
+    case FieldKind::kAddress:
+      return m ? kAddressM : kAddressU;
+    case FieldKind::kDocument:
+      return m ? kDocumentM : kDocumentU;
+    case FieldKind::kOther:
+      break;
   }
-  return m;
+  return m ? kOtherM : kOtherU;
 }
+
+Levels Prior(const std::vector<FieldSpec>& fields, bool m) {
+  Levels out(fields.size());
+  for (size_t k = 0; k < fields.size(); ++k) {
+    const auto& centre = PriorCentre(fields[k].kind, m);
+    out[k].assign(fields[k].level_count() + 1, 0.0);
+    for (size_t l = 1; l < out[k].size() && l - 1 < centre.size(); ++l) out[k][l] = centre[l - 1];
+  }
+  return out;
+}
+
+}  // namespace
+
+Levels PriorM(const std::vector<FieldSpec>& fields) { return Prior(fields, true); }
+Levels PriorU(const std::vector<FieldSpec>& fields) { return Prior(fields, false); }
+Levels StartingM(const std::vector<FieldSpec>& fields) { return PriorM(fields); }
 
 FittedModel FitEm(const std::vector<FieldSpec>& fields, const std::vector<PatternCount>& patterns,
                   FittedModel model, const EmOptions& options) {
   const size_t nf = fields.size();
+  const Levels prior_m = PriorM(fields), prior_u = PriorU(fields);
   std::vector<double> post(patterns.size());
   std::vector<std::vector<double>> mc(nf), uc(nf);
   model.converged = false;
@@ -103,8 +146,12 @@ FittedModel FitEm(const std::vector<FieldSpec>& fields, const std::vector<Patter
     // M step.
     double matches = 0, total = 0;
     for (size_t k = 0; k < nf; ++k) {
-      mc[k].assign(model.m[k].size(), kPseudo);
-      uc[k].assign(model.u[k].size(), kPseudo);
+      mc[k].resize(model.m[k].size());
+      uc[k].resize(model.u[k].size());
+      for (size_t l = 0; l < mc[k].size(); ++l) {
+        mc[k][l] = kPriorPairsM * prior_m[k][l];
+        uc[k][l] = kPriorPairsU * prior_u[k][l];
+      }
     }
     for (size_t p = 0; p < patterns.size(); ++p) {
       double c = patterns[p].count;

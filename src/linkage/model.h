@@ -45,8 +45,19 @@ struct EmOptions {
   double tolerance = 1e-6;
 };
 
-// m probabilities to start from: the best level by far the most common.
-std::vector<std::vector<double>> StartingM(const std::vector<FieldSpec>& fields);
+using Levels = std::vector<std::vector<double>>;  // [field][level]
+
+// Weakly informative priors: what m and u usually are for each kind of
+// field (Dirichlet centres). They decide little when there are thousands
+// of pairs and keep a list of twenty names from absurd estimates.
+Levels PriorM(const std::vector<FieldSpec>& fields);
+Levels PriorU(const std::vector<FieldSpec>& fields);
+// How many pairs' worth each prior counts for.
+inline constexpr double kPriorPairsM = 10;
+inline constexpr double kPriorPairsU = 100;
+
+// m probabilities to start from (the prior).
+Levels StartingM(const std::vector<FieldSpec>& fields);
 
 // EM for the two-class mixture (Winkler 1988; Enamorado et al. 2019) from
 // `start`, with labelled pairs' classes fixed and m's level weights kept

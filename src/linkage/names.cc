@@ -12,13 +12,14 @@ namespace {
 enum class Column { kFull, kFirst, kLast, kPatronymic };
 
 struct RawToken {
-  std::string text;  // UTF-8 as written
+  std::string text;     // UTF-8 as written
   bool dotted = false;  // followed by '.'
   Column column;
 };
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // Particles that make the word before them a father's name: Kyrgyz uulu
@@ -27,8 +28,10 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 Sex ParticleSex(const std::string& key) {
   static const std::array<std::string_view, 6> kSon = {"ulu", "uli", "ogli", "oglu", "ugli", "ogl"};
   static const std::array<std::string_view, 4> kDaughter = {"kizi", "gizi", "kiz", "kizii"};
-  for (auto p : kSon) if (key == p) return Sex::kMale;
-  for (auto p : kDaughter) if (key == p) return Sex::kFemale;
+  for (auto p : kSon)
+    if (key == p) return Sex::kMale;
+  for (auto p : kDaughter)
+    if (key == p) return Sex::kFemale;
   return Sex::kUnknown;
 }
 
@@ -37,8 +40,8 @@ Sex ParticleSex(const std::string& key) {
 void Split(std::string_view text, Column column, std::vector<RawToken>& out) {
   size_t i = 0;
   auto is_sep = [](unsigned char c) {
-    return c == ' ' || c == '\t' || c == ',' || c == ';' || c == '.' || c == '(' ||
-           c == ')' || c == '"' || c == '/' || c == '\r' || c == '\n' || c == '_';
+    return c == ' ' || c == '\t' || c == ',' || c == ';' || c == '.' || c == '(' || c == ')' ||
+           c == '"' || c == '/' || c == '\r' || c == '\n' || c == '_';
   };
   while (i < text.size()) {
     while (i < text.size() && is_sep(text[i])) ++i;
@@ -81,8 +84,9 @@ bool IsInitial(const RawToken& t, const std::string& latin) {
   if (letters == 1) return true;
   if (letters == 2 && t.dotted) {
     static const std::array<std::string_view, 9> kDigraphs = {"zh", "sh", "ch", "kh", "yu",
-                                                             "ya", "yo", "ts", "dj"};
-    for (auto d : kDigraphs) if (latin == d) return true;
+                                                              "ya", "yo", "ts", "dj"};
+    for (auto d : kDigraphs)
+      if (latin == d) return true;
   }
   return false;
 }
@@ -153,12 +157,14 @@ Sex ParseSex(std::string_view text) {
   if (s.empty()) return Sex::kUnknown;
   // English, Russian (ж/м, жен/муж), Kyrgyz (аял, кыз / эркек), Uzbek
   // (ayol / erkak), Tajik (zan / mard).
-  static const std::array<std::string_view, 10> kFemale = {
-      "f", "female", "woman", "w", "girl", "zh", "ayal", "kyz", "ayol", "zan"};
-  static const std::array<std::string_view, 8> kMale = {"m",     "male",   "man",   "boy",
-                                                         "erkek", "erkak",  "mard",  "ugil"};
-  for (auto f : kFemale) if (s == f) return Sex::kFemale;
-  for (auto m : kMale) if (s == m) return Sex::kMale;
+  static const std::array<std::string_view, 10> kFemale = {"f",  "female", "woman", "w",    "girl",
+                                                           "zh", "ayal",   "kyz",   "ayol", "zan"};
+  static const std::array<std::string_view, 8> kMale = {"m",     "male",  "man",  "boy",
+                                                        "erkek", "erkak", "mard", "ugil"};
+  for (auto f : kFemale)
+    if (s == f) return Sex::kFemale;
+  for (auto m : kMale)
+    if (s == m) return Sex::kMale;
   if (s.rfind("zhen", 0) == 0 || s.rfind("fem", 0) == 0) return Sex::kFemale;
   if (s.rfind("muzh", 0) == 0 || s.rfind("mal", 0) == 0) return Sex::kMale;
   return Sex::kUnknown;
@@ -201,8 +207,8 @@ ParsedName ParseName(std::string_view full_name, std::string_view first_name,
   //    father's name.
   for (size_t i = 1; i < words.size(); ++i) {
     Sex s = ParticleSex(words[i].keys.main);
-    if (s == Sex::kUnknown || words[i].raw.column != words[i - 1].raw.column ||
-        words[i - 1].used || words[i - 1].initial) {
+    if (s == Sex::kUnknown || words[i].raw.column != words[i - 1].raw.column || words[i - 1].used ||
+        words[i - 1].initial) {
       continue;
     }
     sex = Combine(sex, s);
@@ -259,7 +265,7 @@ ParsedName ParseName(std::string_view full_name, std::string_view first_name,
       break;
     }
     // Plain -ich (Ilyich, Kuzmich) only as the third of three names.
-    if (!found && full_words >= 3 && EndsWith(key, "iC") && key.size() >= 5 &&
+    if (!found && full_words >= 3 && EndsWith(key, "iC") && key.size() >= 4 &&
         i + 1 == words.size() && w.raw.column == Column::kFull) {
       sex = Combine(sex, Sex::kMale);
       set_patronymic(w, key.substr(0, key.size() - 2));
@@ -295,8 +301,10 @@ ParsedName ParseName(std::string_view full_name, std::string_view first_name,
     t.initial = w.initial;
     if (w.initial) {
       t.key = w.keys.main.substr(0, 1);
-      if (!w.keys.alt.empty()) t.alt = w.keys.alt.substr(0, 1);
-      else if (w.latin == "j") t.alt = "i";
+      if (!w.keys.alt.empty())
+        t.alt = w.keys.alt.substr(0, 1);
+      else if (w.latin == "j")
+        t.alt = "i";
     } else {
       if (w.raw.column != Column::kFirst) sex = Combine(sex, EndingSex(w.keys.main));
       t.key = NeutralStem(w.keys.main);

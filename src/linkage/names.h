@@ -15,9 +15,9 @@ enum class Sex : unsigned char { kUnknown = 0, kFemale = 1, kMale = 2 };
 Sex ParseSex(std::string_view text);
 
 struct NameToken {
-  std::string latin;  // the word in Latin letters, as written (lower case)
-  std::string key;    // spelling key of its gender-neutral stem
-  std::string alt;    // alternative key (ambiguous 'j'), often empty
+  std::string latin;     // the word in Latin letters, as written (lower case)
+  std::string key;       // spelling key of its gender-neutral stem
+  std::string alt;       // alternative key (ambiguous 'j'), often empty
   bool initial = false;  // "A." / "А." / "Zh.": only `key`'s first letter counts
   bool father = false;   // the father's name, from a patronymic or a particle
 };

@@ -1,5 +1,7 @@
 // Transliteration to Latin (ICU) and the spelling key (see linkage.h and
 // doc/linkage.md, "Names").
+#include "linkage/spelling.h"
+
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
 
@@ -8,7 +10,6 @@
 #include <unordered_map>
 
 #include "linkage/linkage.h"
-#include "linkage/spelling.h"
 
 namespace kuzot::linkage {
 namespace {
@@ -17,7 +18,8 @@ namespace {
 // Kazakh Cyrillic), a few Latin letters whose ASCII fallback loses a sound
 // (ž is zh, not z), and apostrophes (Uzbek oʻ, gʻ; the soft sign written ').
 // Then one of the BGN transliterators, then Latin-ASCII.
-constexpr char16_t kBefore[] = uR"(
+constexpr char16_t kBefore[] =
+    uR"(
 :: Any-Lower ;
 ҷ > j ; ҳ > h ; қ > q ; ғ > gh ; ӣ > i ; ӯ > u ; ў > u ; ё > yo ;
 ә > a ; і > i ; ұ > u ; һ > h ; ҡ > q ; ҙ > z ; ї > yi ; є > ye ; ґ > g ;
@@ -97,8 +99,10 @@ SpellingKeys KeysOf(std::string_view word) {
   std::string w;
   w.reserve(word.size());
   for (char c : word) {
-    if (c >= 'a' && c <= 'z') w += c;
-    else if (c >= 'A' && c <= 'Z') w += static_cast<char>(c - 'A' + 'a');
+    if (c >= 'a' && c <= 'z')
+      w += c;
+    else if (c >= 'A' && c <= 'Z')
+      w += static_cast<char>(c - 'A' + 'a');
   }
   // Sounds written in several ways, each folded to one symbol. Upper-case
   // symbols stand for sounds with no one Latin letter: S sh/sch/shch,
@@ -116,23 +120,61 @@ SpellingKeys KeysOf(std::string_view word) {
   for (size_t i = 0; i < w.size();) {
     char c = w[i];
     char next = i + 1 < w.size() ? w[i + 1] : '\0';
-    if (At(w, i, "shch")) { emit("S", "S"); i += 4; }
-    else if (At(w, i, "tsch")) { emit("C", "C"); i += 4; }
-    else if (At(w, i, "sch")) { emit("S", "S"); i += 3; }
-    else if (At(w, i, "tch")) { emit("C", "C"); i += 3; }
-    else if (At(w, i, "dzh")) { emit("J", "J"); i += 3; }
-    else if (At(w, i, "sh")) { emit("S", "S"); i += 2; }
-    else if (At(w, i, "ch")) { emit("C", "C"); i += 2; }
-    else if (At(w, i, "zh") || At(w, i, "dj")) { emit("J", "J"); i += 2; }
-    else if (At(w, i, "kh")) { emit("H", "H"); i += 2; }
-    else if (At(w, i, "gh")) { emit("g", "g"); i += 2; }
-    else if (At(w, i, "ph")) { emit("f", "f"); i += 2; }
-    else if (At(w, i, "ck")) { emit("k", "k"); i += 2; }
-    else if (At(w, i, "ts") || At(w, i, "tz")) { emit("T", "T"); i += 2; }
-    else if (At(w, i, "ng")) { emit("n", "n"); i += 2; }   // ң: ng or n
-    else if (At(w, i, "ue")) { emit("u", "u"); i += 2; }   // ү: ü, ue, u
-    else if (At(w, i, "oe")) { emit("o", "o"); i += 2; }   // ө: ö, oe, o
-    else if (At(w, i, "ou")) { emit("u", "u"); i += 2; }   // French "Youssouf"
+    if (At(w, i, "shch")) {
+      emit("S", "S");
+      i += 4;
+    } else if (At(w, i, "tsch")) {
+      emit("C", "C");
+      i += 4;
+    } else if (At(w, i, "sch")) {
+      emit("S", "S");
+      i += 3;
+    } else if (At(w, i, "tch")) {
+      emit("C", "C");
+      i += 3;
+    } else if (At(w, i, "dzh")) {
+      emit("J", "J");
+      i += 3;
+    } else if (At(w, i, "sh")) {
+      emit("S", "S");
+      i += 2;
+    } else if (At(w, i, "ch")) {
+      emit("C", "C");
+      i += 2;
+    } else if (At(w, i, "zh") || At(w, i, "dj")) {
+      emit("J", "J");
+      i += 2;
+    } else if (At(w, i, "kh")) {
+      emit("H", "H");
+      i += 2;
+    } else if (At(w, i, "gh")) {
+      emit("g", "g");
+      i += 2;
+    } else if (At(w, i, "ph")) {
+      emit("f", "f");
+      i += 2;
+    } else if (At(w, i, "ck")) {
+      emit("k", "k");
+      i += 2;
+    } else if (At(w, i, "ts") || At(w, i, "tz")) {
+      emit("T", "T");
+      i += 2;
+    } else if (At(w, i, "ng")) {
+      emit("n", "n");
+      i += 2;
+    }  // ң: ng or n
+    else if (At(w, i, "ue")) {
+      emit("u", "u");
+      i += 2;
+    }  // ү: ü, ue, u
+    else if (At(w, i, "oe")) {
+      emit("o", "o");
+      i += 2;
+    }  // ө: ö, oe, o
+    else if (At(w, i, "ou")) {
+      emit("u", "u");
+      i += 2;
+    }  // French "Youssouf"
     else if (c == 'j') {
       if (IsVowel(next) || next == 'y') {
         emit("J", "i");
@@ -141,13 +183,25 @@ SpellingKeys KeysOf(std::string_view word) {
         emit("i", "i");
       }
       ++i;
+    } else if (c == 'x' || c == 'h') {
+      emit("H", "H");
+      ++i;
+    } else if (c == 'q') {
+      emit("k", "k");
+      ++i;
+    } else if (c == 'c') {
+      emit("T", "T");
+      ++i;
+    } else if (c == 'w') {
+      emit("v", "v");
+      ++i;
+    } else if (c == 'y') {
+      emit("i", "i");
+      ++i;
+    } else {
+      emit(std::string_view(&w[i], 1), std::string_view(&w[i], 1));
+      ++i;
     }
-    else if (c == 'x' || c == 'h') { emit("H", "H"); ++i; }
-    else if (c == 'q') { emit("k", "k"); ++i; }
-    else if (c == 'c') { emit("T", "T"); ++i; }
-    else if (c == 'w') { emit("v", "v"); ++i; }
-    else if (c == 'y') { emit("i", "i"); ++i; }
-    else { emit(std::string_view(&w[i], 1), std::string_view(&w[i], 1)); ++i; }
   }
   auto finish = [](std::string& k) {
     // "Ye"/"Ie" at the start is "E" (Yevgeniy, Evgeniy, Ievgenii); "ie"
