@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "linkage/linkage.h"
 #include "search/search.h"
 
 namespace kuzot::search {
@@ -80,13 +81,15 @@ int EmitWord(Tokenizer* t, void* ctx, int flags, TokenCallback x_token, std::str
   constexpr int kForms = 5;
   std::string forms[kForms];
   forms[0] = FoldCase(word);
-  forms[1] = ToLatin(forms[0]);
-  forms[2] = "~" + SpellingKey(forms[1]);
+  forms[1] = linkage::ToLatin(forms[0]);
+  forms[2] = "~" + linkage::SpellingKey(forms[1]);
   bool prefix = flags & FTS5_TOKENIZE_PREFIX;
   if (!prefix) {
     bool cyrillic = HasCyrillic(forms[0]);
     forms[3] = Stem(cyrillic ? t->russian : t->english, forms[0]);
-    if (cyrillic && !forms[3].empty()) forms[4] = "~" + SpellingKey(ToLatin(forms[3]));
+    if (cyrillic && !forms[3].empty()) {
+      forms[4] = "~" + linkage::SpellingKey(linkage::ToLatin(forms[3]));
+    }
   }
   int emitted = 0;
   for (int i = 0; i < kForms; ++i) {
