@@ -1,6 +1,7 @@
 // kuzot reconcile: record linkage of victim lists from CSV/XLSX files
 // (src/linkage; doc/linkage.md). Writes DIR/pairs.csv, DIR/clusters.csv,
 // DIR/model.json and, with --explain, DIR/explain.csv, all or nothing.
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -42,11 +43,19 @@ struct ReconcileOptions {
   int max_block = linkage::Settings{}.max_block_size;
   int window = linkage::Settings{}.window;
   double cannot_link = linkage::Settings{}.cannot_link_below;
+  int64_t max_comparisons = -1;
 };
 
-// The error printed and the exit code of a failed run.
-struct Failure {
-  std::string message;
+// Wall-clock seconds of the stages, for model.json (bench/README.md).
+struct Timer {
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::string, double>> laps;
+  void Lap(std::string stage) {
+    auto now = std::chrono::steady_clock::now();
+    laps.push_back({std::move(stage), std::chrono::duration<double>(now - start).count()});
+    start = now;
+  }
+  void Reset() { start = std::chrono::steady_clock::now(); }
 };
 
 std::string Number(int64_t n) {
@@ -188,7 +197,8 @@ class OutputFiles {
 };
 
 Status WriteOutputs(const ReconcileOptions& o, const linkage::Linker& linker,
-                    const linkage::Outcome& outcome) {
+                    const linkage::Outcome& outcome,
+                    const std::vector<std::pair<std::string, double>>& laps) {
   std::error_code ec;
   fs::create_directories(o.output, ec);
   if (ec) return Status::Unavailable("cannot create " + o.output + ": " + ec.message());
@@ -236,12 +246,15 @@ Status WriteOutputs(const ReconcileOptions& o, const linkage::Linker& linker,
                           {"labelled_pairs", outcome.model.labelled_pairs},
                           {"blocking", nlohmann::json::array()},
                           {"levels", nlohmann::json::array()},
-                          {"warnings", outcome.warnings}};
+                          {"warnings", outcome.warnings},
+                          {"seconds", nlohmann::json::object()}};
+  for (const auto& [stage, seconds] : laps) model["seconds"][stage] = seconds;
   for (const auto& r : outcome.blocking) {
     model["blocking"].push_back({{"rule", r.rule},
                                  {"comparisons", r.comparisons},
                                  {"new_pairs", r.new_pairs},
-                                 {"large_blocks", r.large_blocks}});
+                                 {"large_blocks", r.large_blocks},
+                                 {"skipped", r.skipped}});
   }
   for (const auto& l : outcome.model.levels) {
     model["levels"].push_back(
@@ -262,6 +275,7 @@ int Reconcile(const ReconcileOptions& o) {
   auto maps = Mappings(o, labels);
   if (!maps.ok()) return fail(maps.status().message());
 
+  Timer timer;
   std::vector<linkage::Record> records;
   tabular::ReadOptions read;
   read.encoding = o.encoding;
@@ -277,6 +291,7 @@ int Reconcile(const ReconcileOptions& o) {
               << ")\n";
     for (auto& r : *list) records.push_back(std::move(r));
   }
+  timer.Lap("reading");
   auto gazetteer = Gazetteer(o.gazetteer);
   if (!gazetteer.ok()) return fail(gazetteer.status().message());
   auto decisions = Decisions(o);
@@ -294,8 +309,10 @@ int Reconcile(const ReconcileOptions& o) {
   settings.max_block_size = o.max_block;
   settings.window = o.window;
   settings.cannot_link_below = o.cannot_link;
+  settings.max_comparisons = o.max_comparisons;
   auto linker = linkage::Linker::Create(std::move(records), settings, std::move(*gazetteer));
   if (!linker.ok()) return fail(linker.status().message());
+  timer.Lap("normalising");
 
   std::cerr << "blocking rules (comparisons each makes):\n";
   for (const auto& r : (*linker)->PlannedComparisons()) {
@@ -304,6 +321,7 @@ int Reconcile(const ReconcileOptions& o) {
               << (r.large_blocks
                       ? "  (" + Number(r.large_blocks) + " large blocks by sorted neighbourhood)"
                       : "")
+              << (r.skipped ? "  skipped: over the comparison budget (--max-comparisons)" : "")
               << "\n";
   }
   std::unique_ptr<ProgressBar> bar;
@@ -319,7 +337,9 @@ int Reconcile(const ReconcileOptions& o) {
   bar.reset();
   if (!outcome.ok()) return fail(outcome.status().message());
   for (const auto& w : outcome->warnings) std::cerr << "warning: " << w << "\n";
-  Status written = WriteOutputs(o, **linker, *outcome);
+  for (const auto& t : outcome->timings) timer.laps.push_back(t);
+  timer.Reset();
+  Status written = WriteOutputs(o, **linker, *outcome, timer.laps);
   if (!written.ok()) return fail(written.message());
 
   int64_t links = 0;
@@ -388,6 +408,10 @@ void AddReconcileCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--window", o->window, "sorted-neighbourhood window")
       ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_option("--max-comparisons", o->max_comparisons,
+                  "with the default rules, skip the costliest rules past this many comparisons; "
+                  "-1: 15 per record + 1,000,000; 0: no limit")
       ->capture_default_str();
   cmd->add_option("--cannot-link", o->cannot_link,
                   "chaining guard: never cluster records whose own pair scored below this")

@@ -61,6 +61,7 @@ Result<BlockingRule> ParseRule(const std::string& text, const Features& features
     for (const auto& k : kKeys) {
       if (key == k.name) {
         rule.keys.push_back({k.kind, -1});
+        rule.has_initial_key |= k.kind == KeyKind::kInitial;
         found = true;
       }
     }
@@ -89,7 +90,7 @@ std::vector<std::string> DefaultRules(const Features& f) {
   // in one name after its first letter; the rules with dates and places
   // those with one name mistyped beyond that. The father's name counts as
   // one of the names ("Bakyt kyzy Aigerim" / "Aigerim Bakytovna").
-  std::vector<std::string> rules = {"names", "initial"};
+  std::vector<std::string> rules = {"names", "name_prefix", "initial"};
   bool birth = HasField(f, FieldKind::kBirth);
   if (birth) {
     rules.push_back("name+birth_date");
@@ -109,23 +110,23 @@ Blocker::Blocker(const Features& features, std::vector<BlockingRule> rules,
       across_(settings.across_lists),
       max_block_(std::max(2, settings.max_block_size)),
       window_(std::max(1, settings.window)) {
-  // Sorted neighbourhood order inside large blocks: records whose names
-  // (as a set of keys) and birth years agree come next to each other.
-  std::vector<std::string> signature(f_.size);
+  // Sorted neighbourhood order inside large blocks: records with the same
+  // name (as a set of words) come together, by birth year.
+  std::vector<uint64_t> signature(f_.size);
   for (uint32_t i = 0; i < f_.size; ++i) {
-    std::vector<const std::string*> keys;
-    for (int t = 0; t < f_.token_count[i]; ++t)
-      keys.push_back(&f_.strings.Get(f_.tokens[i][t].key));
-    std::sort(keys.begin(), keys.end(), [](auto* x, auto* y) { return *x < *y; });
-    for (auto* k : keys) signature[i] += *k + ' ';
-    signature[i] += std::to_string(f_.year_lo[i]);
+    uint32_t ids[kMaxTokens];
+    int n = f_.token_count[i];
+    for (int t = 0; t < n; ++t) ids[t] = f_.tokens[i][t].key;
+    std::sort(ids, ids + n);
+    uint64_t h = 0x5eed;
+    for (int t = 0; t < n; ++t) h = Combine(h, ids[t]);
+    signature[i] = (h & ~0xFFFFULL) | static_cast<uint16_t>(f_.year_lo[i]);
   }
-  std::vector<uint32_t> by_signature(f_.size);
-  std::iota(by_signature.begin(), by_signature.end(), 0);
-  std::sort(by_signature.begin(), by_signature.end(),
-            [&](uint32_t x, uint32_t y) { return signature[x] < signature[y]; });
   order_.resize(f_.size);
-  for (uint32_t r = 0; r < f_.size; ++r) order_[by_signature[r]] = r;
+  std::iota(order_.begin(), order_.end(), 0);
+  std::sort(order_.begin(), order_.end(), [&](uint32_t x, uint32_t y) {
+    return signature[x] != signature[y] ? signature[x] < signature[y] : x < y;
+  });  // order_[r]: the record at rank r
 
   for (const auto& rule : rules_) {
     entries_.push_back(Entries(rule));
@@ -144,11 +145,30 @@ Blocker::Blocker(const Features& features, std::vector<BlockingRule> rules,
   }
 }
 
+void Blocker::ApplyBudget(int64_t budget) {
+  if (planned_.empty()) return;
+  int64_t total = planned_[0].comparisons;
+  std::vector<size_t> by_cost;
+  for (size_t r = 1; r < planned_.size(); ++r) by_cost.push_back(r);
+  std::stable_sort(by_cost.begin(), by_cost.end(), [&](size_t x, size_t y) {
+    return planned_[x].comparisons < planned_[y].comparisons;
+  });
+  for (size_t r : by_cost) {
+    if (total + planned_[r].comparisons > budget) {
+      planned_[r].skipped = true;
+      std::vector<Entry>().swap(entries_[r]);
+    } else {
+      total += planned_[r].comparisons;
+    }
+  }
+}
+
 std::vector<Blocker::Entry> Blocker::Entries(const BlockingRule& rule) const {
   std::vector<Entry> entries;
   std::vector<uint64_t> keys, next, values;
   std::vector<std::pair<uint32_t, uint32_t>> words;  // (key, alt) of full words
-  for (uint32_t i = 0; i < f_.size; ++i) {
+  for (uint32_t rank = 0; rank < f_.size; ++rank) {
+    const uint32_t i = order_[rank];
     keys.assign(1, 0x5eed);
     words.clear();
     bool words_done = false;
@@ -207,8 +227,7 @@ std::vector<Blocker::Entry> Blocker::Entries(const BlockingRule& rule) const {
         case KeyKind::kInitial:
           // A word (name or father's name) and the first letter of another
           // name token, full or initial: "Abdykadyrova A.", "Бакыт кызы
-          // А." and "Abdykadyrova Aizada" meet, and so do names with a
-          // typo after the first letter.
+          // А." and "Abdykadyrova Aizada" meet.
           for (size_t p = 0; p < words.size(); ++p) {
             for (int q = 0; q < n; ++q) {
               if (!tok[q].initial && tok[q].key == words[p].first) continue;
@@ -272,16 +291,33 @@ std::vector<Blocker::Entry> Blocker::Entries(const BlockingRule& rule) const {
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     for (uint64_t k : keys) entries.push_back({k, i});
   }
-  // Sort by key, then by the sorted-neighbourhood order inside a key.
-  std::sort(entries.begin(), entries.end(), [&](const Entry& x, const Entry& y) {
-    return x.key != y.key ? x.key < y.key : order_[x.record] < order_[y.record];
-  });
+  // By key; the sort is stable, so inside a key the records keep the
+  // sorted-neighbourhood order they were visited in.
+  std::vector<Entry> buffer(entries.size());
+  std::vector<size_t> count(1 << 16);
+  for (int shift = 0; shift < 64; shift += 16) {
+    std::fill(count.begin(), count.end(), 0);
+    for (const Entry& e : entries) ++count[(e.key >> shift) & 0xFFFF];
+    size_t sum = 0;
+    for (auto& c : count) {
+      size_t t = c;
+      c = sum;
+      sum += t;
+    }
+    for (const Entry& e : entries) buffer[count[(e.key >> shift) & 0xFFFF]++] = e;
+    entries.swap(buffer);
+  }
   return entries;
 }
 
-bool Blocker::Wanted(uint32_t a, uint32_t b) const {
+bool Blocker::Wanted(uint32_t a, uint32_t b, const BlockingRule& rule) const {
   bool same_list = f_.source[a] == f_.source[b];
-  return same_list ? within_ : across_;
+  if (same_list ? !within_ : !across_) return false;
+  // "Surname + initial" blocks are for the records that have initials:
+  // between two full names the letter says little and the blocks of common
+  // surnames are large.
+  if (rule.has_initial_key && !f_.has_initial[a] && !f_.has_initial[b]) return false;
+  return true;
 }
 
 std::vector<uint64_t> Blocker::Generate(std::vector<RuleCount>& counts) const {
@@ -291,9 +327,13 @@ std::vector<uint64_t> Blocker::Generate(std::vector<RuleCount>& counts) const {
   for (size_t r = 0; r < rules_.size(); ++r) {
     RuleCount count = planned_[r];
     count.comparisons = 0;
+    if (count.skipped) {
+      counts.push_back(count);
+      continue;
+    }
     const auto& e = entries_[r];
     auto add = [&](uint32_t a, uint32_t b) {
-      if (a == b || !Wanted(a, b)) return;
+      if (a == b || !Wanted(a, b, rules_[r])) return;
       if (a > b) std::swap(a, b);
       codes.push_back(((a * n + b) << kRuleBits) | r);
       ++count.comparisons;

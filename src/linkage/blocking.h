@@ -32,6 +32,7 @@ enum class KeyKind : uint8_t {
 struct BlockingRule {
   std::string text;
   std::vector<std::pair<KeyKind, int>> keys;  // (kind, other index)
+  bool has_initial_key = false;               // pairs only where a record has an initial
 };
 
 // Parses "names", "name+birth_date", ...; InvalidArgument naming the
@@ -60,6 +61,10 @@ class Blocker {
   // Comparisons each rule's blocks make, from the block sizes alone.
   const std::vector<RuleCount>& planned() const { return planned_; }
 
+  // Skips rules, cheapest first kept, so that the planned comparisons stay
+  // within `budget`; rule 0 is always kept.
+  void ApplyBudget(int64_t budget);
+
   // Every candidate pair once (sorted packed codes, see PairLeft/PairRight),
   // with each rule's comparisons and new pairs counted into `counts`.
   std::vector<uint64_t> Generate(std::vector<RuleCount>& counts) const;
@@ -72,12 +77,12 @@ class Blocker {
   };
   // Entries of one rule, sorted by key.
   std::vector<Entry> Entries(const BlockingRule& rule) const;
-  bool Wanted(uint32_t a, uint32_t b) const;
+  bool Wanted(uint32_t a, uint32_t b, const BlockingRule& rule) const;
 
   const Features& f_;
   std::vector<BlockingRule> rules_;
   std::vector<std::vector<Entry>> entries_;
-  std::vector<uint32_t> order_;  // rank of each record by its name signature
+  std::vector<uint32_t> order_;  // records by their name signature
   bool within_, across_;
   int max_block_, window_;
   std::vector<RuleCount> planned_;

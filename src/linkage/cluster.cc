@@ -25,7 +25,9 @@ struct Adjacency {
 
 std::vector<uint32_t> ClusterRecords(uint32_t n, const std::vector<Link>& links,
                                      const std::vector<std::pair<uint32_t, uint32_t>>& cannot,
-                                     const std::vector<std::pair<uint32_t, uint32_t>>& never) {
+                                     const std::vector<std::pair<uint32_t, uint32_t>>& never,
+                                     const std::function<double(uint32_t, uint32_t)>& probability,
+                                     double cannot_below) {
   std::vector<uint32_t> parent(n);
   std::iota(parent.begin(), parent.end(), 0);
   // Members of each root, merged small into large so that each record is
@@ -56,6 +58,23 @@ std::vector<uint32_t> ClusterRecords(uint32_t n, const std::vector<Link>& links,
     if (sa > sb) std::swap(ra, rb);
     if (blocked(ra, rb, hard)) continue;
     if (!link.forced && blocked(ra, rb, soft)) continue;
+    if (!link.forced && probability && cannot_below > 0) {
+      // Chaining guard: A-B and B-C link, but is A like C at all?
+      const std::vector<uint32_t> one_a{ra}, one_b{rb};
+      const auto& ma = members[ra].empty() ? one_a : members[ra];
+      const auto& mb = members[rb].empty() ? one_b : members[rb];
+      if (ma.size() * mb.size() <= kVerifiedMerge && ma.size() * mb.size() > 1) {
+        bool unlike = false;
+        for (uint32_t x : ma) {
+          for (uint32_t y : mb) {
+            if ((x == link.a && y == link.b) || (x == link.b && y == link.a)) continue;
+            if (probability(x, y) < cannot_below) unlike = true;
+          }
+          if (unlike) break;
+        }
+        if (unlike) continue;
+      }
+    }
     if (members[rb].empty()) members[rb].push_back(rb);
     if (members[ra].empty()) members[ra].push_back(ra);
     members[rb].insert(members[rb].end(), members[ra].begin(), members[ra].end());

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -20,9 +21,15 @@ struct Link {
 // (a person said "different") lies between them. Forced links ignore
 // `cannot` but not `never`. Returns a cluster id per record, numbered from
 // 0 in the order of each cluster's first record.
+// With `probability` (any pair's match probability; may be empty), two
+// small groups (at most kVerifiedMerge pairs between them) are joined only
+// if no pair between them scores below `cannot_below`, compared or not.
+inline constexpr size_t kVerifiedMerge = 64;
 std::vector<uint32_t> ClusterRecords(uint32_t n, const std::vector<Link>& links,
                                      const std::vector<std::pair<uint32_t, uint32_t>>& cannot,
-                                     const std::vector<std::pair<uint32_t, uint32_t>>& never);
+                                     const std::vector<std::pair<uint32_t, uint32_t>>& never,
+                                     const std::function<double(uint32_t, uint32_t)>& probability,
+                                     double cannot_below);
 
 // One-to-one linking of lists: keeps, best first, each link whose records
 // are not yet linked to any record of the other's list. Returns the indices

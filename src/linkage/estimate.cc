@@ -10,6 +10,8 @@ namespace {
 
 // Pairs outside the blocks compared to stand for all of them.
 constexpr uint64_t kSampledPairs = 200000;
+// Name levels up to "partial" (FieldSpec::levels()): the names agree.
+constexpr int kNameAgreement = 5;
 
 bool IsCandidate(const std::vector<uint64_t>& codes, uint64_t pair) {
   auto it = std::lower_bound(codes.begin(), codes.end(), pair << kRuleBits);
@@ -139,24 +141,58 @@ Estimate EstimateModel(const EstimationInput& in) {
   std::vector<std::vector<double>> u;
   std::vector<PatternCount> others = SampleOtherPairs(in, u);
 
-  // 2. m: EM over the candidate pairs, where the matches are (m and u
-  //    free; labelled pairs with their class fixed). Only m is kept: the u
-  //    fitted here describes the non-matches the blocking let in, not the
-  //    population.
+  // 2. m: EM over the candidate pairs whose names agree (exactly, by a
+  //    typo, an initial or one word), where the matches are: there the two
+  //    classes are the same person and namesakes, which the other fields
+  //    tell apart. Over all candidates, pairs that share little more than a
+  //    letter would outnumber both and EM would split them off instead. m
+  //    and u are free (labelled pairs with their class fixed); only m is
+  //    kept, and for the name the levels left out keep the prior's share.
   std::unordered_map<uint64_t, double> counts;
   for (uint64_t p : *in.patterns) counts[p] += 1;
   std::vector<PatternCount> candidates = ToTable(counts);
-  std::vector<PatternCount> table = candidates;
+  int name_field = -1;
+  for (size_t k = 0; k < f.fields.size(); ++k) {
+    if (f.fields[k].kind == FieldKind::kName) name_field = static_cast<int>(k);
+  }
+  auto names_agree = [&](uint64_t pattern) {
+    return name_field < 0 || LevelOf(pattern, name_field) <= kNameAgreement;
+  };
+  std::vector<PatternCount> table;
+  for (const auto& p : candidates) {
+    if (names_agree(p.pattern)) table.push_back(p);
+  }
   table.insert(table.end(), in.labelled.begin(), in.labelled.end());
   FittedModel start;
-  start.lambda = 0.1;
+  start.lambda = 0.5;
   start.m = StartingM(f.fields);
   start.u = u;
   EmOptions options;
   options.update_u = true;
   options.max_iterations = in.settings->em_max_iterations;
   options.tolerance = in.settings->em_tolerance;
+  // The names chose these pairs: the other fields tell matches from
+  // namesakes, and the name's own m follows from their verdict.
+  options.silent.assign(f.fields.size(), false);
+  if (name_field >= 0 && f.fields.size() > 1) options.silent[name_field] = true;
   FittedModel candidate = table.empty() ? start : FitEm(f.fields, table, start, options);
+  options.silent.clear();
+  if (name_field >= 0) {
+    // Only agreeing levels were seen (labels aside): rescale them to what
+    // the prior leaves them, and take the rest from the prior.
+    const auto prior = PriorM(f.fields)[name_field];
+    auto& m = candidate.m[name_field];
+    double rest = 0, seen = 0;
+    for (size_t l = 1; l < m.size(); ++l) {
+      if (static_cast<int>(l) > kNameAgreement)
+        rest += prior[l];
+      else
+        seen += m[l];
+    }
+    for (size_t l = 1; l < m.size(); ++l) {
+      m[l] = static_cast<int>(l) > kNameAgreement ? prior[l] : m[l] / seen * (1 - rest);
+    }
+  }
 
   // 3. lambda over all pairs (the candidates plus the weighted sample),
   //    with m from 2 and u from 1 fixed: the share of all pairs that are

@@ -11,7 +11,7 @@
 namespace kuzot::linkage {
 
 uint32_t Interner::Intern(std::string_view s) {
-  auto it = ids_.find(std::string(s));
+  auto it = ids_.find(s);
   if (it != ids_.end()) return it->second;
   uint32_t id = static_cast<uint32_t>(strings_.size());
   strings_.emplace_back(s);
@@ -145,9 +145,26 @@ struct Parsed {
   std::vector<std::string> other;
 };
 
+// Names repeat (namesakes, and the same person in several lists): each
+// thread remembers the names it has taken apart.
+const ParsedName& ParseNameCached(const Record& r) {
+  thread_local std::unordered_map<std::string, ParsedName> cache;
+  thread_local std::string key;
+  key.clear();
+  key.append(r.full_name).push_back('\x1f');
+  key.append(r.first_name).push_back('\x1f');
+  key.append(r.last_name).push_back('\x1f');
+  key.append(r.patronymic);
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  if (cache.size() > 1000000) cache.clear();
+  return cache.emplace(key, ParseName(r.full_name, r.first_name, r.last_name, r.patronymic))
+      .first->second;
+}
+
 Parsed ParseOne(const Record& r, int settings_event_year, const Gazetteer& gazetteer) {
   Parsed p;
-  p.name = ParseName(r.full_name, r.first_name, r.last_name, r.patronymic);
+  p.name = ParseNameCached(r);
   if (!Trim(r.birth_date).empty()) {
     p.birth = ParseBirthDate(r.birth_date, p.birth_ok);
     p.birth_column = "birth_date";

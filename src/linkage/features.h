@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,8 +27,9 @@ class Interner {
   size_t size() const { return strings_.size(); }
 
  private:
-  std::unordered_map<std::string, uint32_t> ids_;
-  std::vector<std::string> strings_;
+  // Views into strings_, whose elements never move (a deque).
+  std::unordered_map<std::string_view, uint32_t> ids_;
+  std::deque<std::string> strings_;
 };
 
 enum class FieldKind : uint8_t {

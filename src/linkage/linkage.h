@@ -152,8 +152,13 @@ struct Settings {
   std::vector<std::string> blocking_rules;
   // Blocks larger than this are compared by sorted neighbourhood (each
   // record with the next `window` records in key order) instead of all pairs.
-  int max_block_size = 400;
-  int window = 40;
+  int max_block_size = 100;
+  int window = 20;
+  // With the default rules, a rule whose blocks would take the planned
+  // comparisons past this budget is skipped (cheapest rules first; the
+  // "names" rule always runs). -1: 15 per record plus one million; 0: no
+  // budget. Rules given in blocking_rules always run.
+  int64_t max_comparisons = -1;
   // String comparison levels: Jaro-Winkler similarity of spelling keys.
   double close_similarity = 0.92;
   double medium_similarity = 0.80;
@@ -179,6 +184,7 @@ struct RuleCount {
   int64_t comparisons = 0;
   int64_t new_pairs = 0;
   int64_t large_blocks = 0;  // blocks compared by sorted neighbourhood
+  bool skipped = false;      // over the comparison budget (see Settings)
 };
 
 // The fitted model: the prior and, for each field and level, m = P(level |
@@ -226,6 +232,8 @@ struct Outcome {
   std::vector<Pair> pairs;            // by descending probability
   std::vector<uint32_t> cluster;      // cluster id of each record (0..n-1)
   std::vector<std::string> warnings;  // e.g. dates that are not dates
+  // Wall-clock seconds of each stage ("blocking", "comparing", ...), in order.
+  std::vector<std::pair<std::string, double>> timings;
 };
 
 // Called with a stage name ("comparing", ...) and how far it is.

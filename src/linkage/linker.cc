@@ -1,6 +1,7 @@
 // The Linker: blocking, comparison, EM, scoring and clustering in order.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <random>
 #include <thread>
@@ -37,6 +38,7 @@ class LinkerImpl : public Linker {
   }
 
   const std::vector<RuleCount>& PlannedComparisons() const override { return blocker_.planned(); }
+  void ApplyBudget(int64_t budget) { blocker_.ApplyBudget(budget); }
   const std::vector<Record>& records() const override { return records_; }
 
   Result<Outcome> Run(const std::vector<Label>& labels, const ProgressFn& progress) override;
@@ -80,10 +82,20 @@ Model LinkerImpl::Describe(const FittedModel& fitted, int labelled) const {
 }
 
 Result<Outcome> LinkerImpl::Run(const std::vector<Label>& labels, const ProgressFn& progress) {
+  Outcome out;
+  auto clock_start = std::chrono::steady_clock::now();
+  std::string current;
   auto report = [&](std::string_view stage, int64_t done, int64_t total) {
+    if (stage != current) {
+      auto now = std::chrono::steady_clock::now();
+      if (!current.empty()) {
+        out.timings.push_back({current, std::chrono::duration<double>(now - clock_start).count()});
+      }
+      clock_start = now;
+      current = stage;
+    }
     if (progress) progress(stage, done, total);
   };
-  Outcome out;
   out.warnings = warnings_;
   const uint32_t n = features_.size;
 
@@ -192,7 +204,12 @@ Result<Outcome> LinkerImpl::Run(const std::vector<Label>& labels, const Progress
     });
     links = std::move(one);
   }
-  out.cluster = ClusterRecords(n, links, cannot, never);
+  auto any_pair = [&](uint32_t a, uint32_t b) {
+    float adjust;
+    uint64_t pattern = comparer_.Compare(a, b, adjust);
+    return Probability(fitted_.PriorWeight() + fitted_.Weight(pattern) + adjust);
+  };
+  out.cluster = ClusterRecords(n, links, cannot, never, any_pair, settings_.cannot_link_below);
   std::sort(reported.begin(), reported.end(), [](const Pair& x, const Pair& y) {
     if (x.probability != y.probability) return x.probability > y.probability;
     return x.left != y.left ? x.left < y.left : x.right < y.right;
@@ -275,8 +292,15 @@ Result<std::unique_ptr<Linker>> Linker::Create(std::vector<Record> records,
     KUZOT_ASSIGN_OR_RETURN(BlockingRule rule, ParseRule(text, features));
     rules.push_back(std::move(rule));
   }
-  return std::unique_ptr<Linker>(new LinkerImpl(std::move(records), settings, std::move(features),
-                                                std::move(rules), std::move(warnings)));
+  const size_t n = records.size();
+  auto linker = std::make_unique<LinkerImpl>(std::move(records), settings, std::move(features),
+                                             std::move(rules), std::move(warnings));
+  if (settings.blocking_rules.empty() && settings.max_comparisons != 0) {
+    int64_t budget = settings.max_comparisons > 0 ? settings.max_comparisons
+                                                  : 15 * static_cast<int64_t>(n) + 1000000;
+    linker->ApplyBudget(budget);
+  }
+  return std::unique_ptr<Linker>(std::move(linker));
 }
 
 }  // namespace kuzot::linkage

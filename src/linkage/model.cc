@@ -138,6 +138,7 @@ FittedModel FitEm(const std::vector<FieldSpec>& fields, const std::vector<Patter
       }
       double llr = log_prior;
       for (size_t k = 0; k < nf; ++k) {
+        if (!options.silent.empty() && options.silent[k]) continue;
         int l = LevelOf(patterns[p].pattern, k);
         if (l) llr += std::log(model.m[k][l] / model.u[k][l]);
       }

@@ -38,6 +38,10 @@ struct FittedModel {
 
 // What EM may change.
 struct EmOptions {
+  // Fields left out of the E step (their m and u are still estimated from
+  // the posteriors the other fields give): a field every pair was chosen
+  // for agreeing on cannot tell matches from the rest there.
+  std::vector<bool> silent;
   bool update_m = true;
   bool update_u = false;
   bool update_lambda = true;

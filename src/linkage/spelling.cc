@@ -41,10 +41,17 @@ std::unique_ptr<icu::Transliterator> Make(const char* bgn) {
   return t;
 }
 
+// Looks strings up by string_view without copying them (C++20
+// heterogeneous lookup).
+struct ViewHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct ThreadState {
   std::unique_ptr<icu::Transliterator> kyrgyz = Make("ky-ky_Latn/BGN");
   std::unique_ptr<icu::Transliterator> russian = Make("Russian-Latin/BGN");
-  std::unordered_map<std::string, std::string> cache;
+  std::unordered_map<std::string, std::string, ViewHash, std::equal_to<>> cache;
 };
 
 ThreadState& State() {
@@ -81,8 +88,8 @@ bool At(std::string_view s, size_t i, std::string_view what) {
 std::string ToLatin(std::string_view utf8) {
   if (IsAsciiLower(utf8)) return std::string(utf8);
   ThreadState& state = State();
+  if (auto it = state.cache.find(utf8); it != state.cache.end()) return it->second;
   std::string key(utf8);
-  if (auto it = state.cache.find(key); it != state.cache.end()) return it->second;
   icu::UnicodeString text = icu::UnicodeString::fromUTF8(utf8);
   icu::Transliterator* t = HasKyrgyzLetters(utf8) ? state.kyrgyz.get() : state.russian.get();
   if (t) t->transliterate(text);
