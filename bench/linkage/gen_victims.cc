@@ -7,7 +7,8 @@
 //             columns, for deduplication benchmarks
 // Writes DIR/<list>.csv (or DIR/victims.csv), DIR/truth.csv (record_id,
 // person_id, with the ids `kuzot reconcile` gives) and DIR/map.txt (the
-// --map arguments to use).
+// --map and --event-date arguments, one a line: `mapfile -t args <
+// DIR/map.txt` then `kuzot reconcile ... "${args[@]}"`).
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -102,8 +103,8 @@ int main(int argc, char** argv) {
         ++total;
       }
     }
-    for (const auto& c : columns) map << "--map " << c.first << "=" << RoleName(c.second) << " ";
-    map << "--event-date " << lists.event_date << "\n";
+    for (const auto& c : columns) map << "--map\n" << c.first << "=" << RoleName(c.second) << "\n";
+    map << "--event-date\n" << lists.event_date << "\n";
   } else {
     for (size_t s = 0; s < lists.lists.size(); ++s) {
       const auto& list = lists.lists[s];
@@ -112,8 +113,8 @@ int main(int argc, char** argv) {
       size_t id_column = list.columns.size();
       for (size_t c = 0; c < list.roles.size(); ++c) {
         if (list.roles[c] == Role::kId) id_column = c;
-        map << "--map " << (s + 1) << ":" << list.columns[c] << "=" << RoleName(list.roles[c])
-            << " ";
+        map << "--map\n" << (s + 1) << ":" << list.columns[c] << "=" << RoleName(list.roles[c])
+            << "\n";
       }
       for (size_t r = 0; r < list.rows.size(); ++r) {
         kuzot::tabular::WriteCsvRow(csv, list.rows[r]);
@@ -123,7 +124,7 @@ int main(int argc, char** argv) {
         ++total;
       }
     }
-    map << "--event-date " << lists.event_date << "\n";
+    map << "--event-date\n" << lists.event_date << "\n";
   }
   std::fprintf(stderr, "%zu records of %d people written to %s\n", total, options.persons,
                out.c_str());

@@ -8,8 +8,13 @@
 namespace kuzot::linkage {
 namespace {
 
-// Pairs outside the blocks compared to stand for all of them.
-constexpr uint64_t kSampledPairs = 200000;
+// Pairs outside the blocks compared to stand for all of them: twice the
+// records, at least 50,000, at most 200,000 (u of the common levels is then
+// known to a fraction of a percent; the rare ones come from the
+// candidates, see EstimateModel).
+uint64_t SampleSize(uint32_t records) {
+  return std::clamp<uint64_t>(2 * uint64_t{records}, 50000, 200000);
+}
 // Name levels up to "partial" (FieldSpec::levels()): the names agree.
 constexpr int kNameAgreement = 5;
 
@@ -45,7 +50,8 @@ std::vector<PatternCount> SampleOtherPairs(const EstimationInput& in,
     bool same_list = f.source[a] == f.source[b];
     return same_list ? within : across;
   };
-  if (others > 0 && others <= kSampledPairs) {
+  const uint64_t wanted = SampleSize(n);
+  if (others > 0 && others <= wanted) {
     for (uint32_t a = 0; a < n; ++a) {
       for (uint32_t b = a + 1; b < n; ++b) {
         uint64_t pair = uint64_t{a} * n + b;
@@ -55,8 +61,7 @@ std::vector<PatternCount> SampleOtherPairs(const EstimationInput& in,
   } else if (others > 0) {
     std::mt19937_64 rng(20240601);
     std::uniform_int_distribution<uint32_t> pick(0, n - 1);
-    for (uint64_t attempt = 0; attempt < kSampledPairs * 50 && sample.size() < kSampledPairs;
-         ++attempt) {
+    for (uint64_t attempt = 0; attempt < wanted * 50 && sample.size() < wanted; ++attempt) {
       uint32_t a = pick(rng), b = pick(rng);
       if (a == b) continue;
       if (a > b) std::swap(a, b);

@@ -48,9 +48,21 @@ struct ViewHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
+// Compiling the rules takes a while: once per process; threads clone.
+const icu::Transliterator* Prototype(bool kyrgyz) {
+  static const std::unique_ptr<icu::Transliterator> ky = Make("ky-ky_Latn/BGN");
+  static const std::unique_ptr<icu::Transliterator> ru = Make("Russian-Latin/BGN");
+  return kyrgyz ? ky.get() : ru.get();
+}
+
+std::unique_ptr<icu::Transliterator> Clone(bool kyrgyz) {
+  const icu::Transliterator* p = Prototype(kyrgyz);
+  return std::unique_ptr<icu::Transliterator>(p ? p->clone() : nullptr);
+}
+
 struct ThreadState {
-  std::unique_ptr<icu::Transliterator> kyrgyz = Make("ky-ky_Latn/BGN");
-  std::unique_ptr<icu::Transliterator> russian = Make("Russian-Latin/BGN");
+  std::unique_ptr<icu::Transliterator> kyrgyz = Clone(true);
+  std::unique_ptr<icu::Transliterator> russian = Clone(false);
   std::unordered_map<std::string, std::string, ViewHash, std::equal_to<>> cache;
 };
 
