@@ -12,6 +12,7 @@
 #include "http/assets.h"
 #include "http/auth_routes.h"
 #include "http/server.h"
+#include "http/web_routes.h"
 
 namespace kuzot::cli {
 
@@ -24,6 +25,7 @@ struct ServeOptions {
   http::ServerOptions server;
   bool demo = false;
   bool secure_cookies = false;
+  http::WebOptions web;
 };
 
 // Loads the demo data set into an empty database.
@@ -79,6 +81,7 @@ int Serve(const ServeOptions& options) {
   http::Router router;
   http::AddAuthRoutes(router, auth, records.value()->store(), {options.secure_cookies});
   http::AddApiRoutes(router, *records.value());
+  http::AddWebRoutes(router, *records.value(), options.web);
   http::AddAssetRoutes(router);
   http::Server server(options.server, router);
   Status s = server.Listen();
@@ -121,9 +124,18 @@ void AddServeCommand(CLI::App& app) {
   cmd->add_flag("--secure-cookies", options->secure_cookies,
                 "mark the session cookie Secure: set it when a TLS proxy serves Kuzot")
       ->envname("KUZOT_SECURE_COOKIES");
+  AddKeyFileOption(cmd);
   cmd->add_flag("--demo", options->demo,
                 "load the demo data set (public facts, fictional victims) into an empty database")
       ->envname("KUZOT_DEMO");
+  cmd->add_option("--tile-url", options->web.tile_url,
+                  "map tile server for the web application, e.g. "
+                  "https://tiles.example.org/{z}/{x}/{y}.png; empty for no tiles")
+      ->envname("KUZOT_TILE_URL")
+      ->capture_default_str();
+  cmd->add_option("--tile-attribution", options->web.tile_attribution,
+                  "credit line the map shows for its tiles")
+      ->envname("KUZOT_TILE_ATTRIBUTION");
   cmd->callback([options] {
     int rc = Serve(*options);
     if (rc != 0) throw CLI::RuntimeError(rc);

@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "common/fuzzy_date.h"
 #include "records/default_vocabularies.h"
+#include "records/sealing.h"
 #include "records/validate.h"
 #include "search/search.h"
 
@@ -103,15 +104,29 @@ std::string DisplayTitle(const std::string& type, const Json& r) {
   return r.value("id", "");
 }
 
-RecordService::RecordService(std::unique_ptr<storage::Store> store) : store_(std::move(store)) {}
+RecordService::RecordService(std::unique_ptr<storage::Store> store,
+                             std::shared_ptr<RecordCodec> codec)
+    : store_(std::move(store)), codec_(std::move(codec)) {}
 RecordService::~RecordService() = default;
 
 Result<std::unique_ptr<RecordService>> RecordService::Open(const std::string& path) {
+  return Open(path, OpenOptions());
+}
+
+Result<std::unique_ptr<RecordService>> RecordService::Open(const std::string& path,
+                                                           const OpenOptions& open_options) {
   if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
   storage::StoreOptions options;
   options.path = path;
   options.on_connection = search::RegisterTokenizer;
   options.fts_tokenizer = search::kTokenizerSpec;
+  std::shared_ptr<RecordCodec> codec;
+  if (open_options.keyring) {
+    codec = std::make_shared<RecordCodec>(open_options.keyring);
+    // Until BindKeyring reads the database's generation, seal with the newest.
+    codec->set_generation(open_options.keyring->current());
+    options.codec = codec;
+  }
   KUZOT_ASSIGN_OR_RETURN(auto store, storage::Store::Open(options));
   // Indexes for the filters and sorts that lists use most: vocabulary codes
   // and dates. References are served by the refs table; other filters scan
@@ -125,7 +140,8 @@ Result<std::unique_ptr<RecordService>> RecordService::Open(const std::string& pa
       }
     }
   }
-  std::unique_ptr<RecordService> service(new RecordService(std::move(store)));
+  std::unique_ptr<RecordService> service(new RecordService(std::move(store), std::move(codec)));
+  KUZOT_RETURN_IF_ERROR(service->BindKeyring());
   {
     KUZOT_ASSIGN_OR_RETURN(auto tx, service->store_->BeginWrite());
     std::map<std::string, std::set<std::string>> present;
@@ -192,22 +208,33 @@ Result<storage::StoredRecord> Load(storage::Transaction& tx, const TypeSpec& typ
 }
 
 // Checks that every reference points at a live record of an allowed type,
-// and that parent links make no cycle.
+// and that parent links make no cycle. `batch` (id -> type) holds records
+// the same transaction writes later (an intake): they count as existing.
 Status CheckReferences(storage::Transaction& tx, const std::string& self_id,
-                       const std::vector<PendingRef>& refs, const Caller& caller) {
+                       const std::vector<PendingRef>& refs, const Caller& caller,
+                       const std::map<std::string, std::string>& batch) {
   for (const PendingRef& ref : refs) {
     if (ref.target_id == self_id) {
       return Status::InvalidArgument("a record cannot refer to itself", ref.path);
     }
   }
   std::vector<std::string> ids;
-  for (const PendingRef& ref : refs) ids.push_back(ref.target_id);
+  for (const PendingRef& ref : refs) {
+    auto later = batch.find(ref.target_id);
+    if (later == batch.end()) {
+      ids.push_back(ref.target_id);
+    } else if (std::find(ref.types->begin(), ref.types->end(), later->second) == ref.types->end()) {
+      return Status::InvalidArgument(
+          "refers to a " + later->second + "; it must be a " + ref.types->front(), ref.path);
+    }
+  }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   if (ids.empty()) return Status::Ok();
   KUZOT_ASSIGN_OR_RETURN(auto existing, tx.ExistingIds(ids, {}));
   std::set<std::string> live(existing.begin(), existing.end());
   for (const PendingRef& ref : refs) {
+    if (batch.count(ref.target_id)) continue;
     if (!live.count(ref.target_id)) {
       return Status::InvalidArgument("refers to '" + ref.target_id + "', which does not exist",
                                      ref.path);
@@ -238,13 +265,6 @@ Status CheckReferences(storage::Transaction& tx, const std::string& self_id,
   return Status::Ok();
 }
 
-std::vector<storage::Reference> ToReferences(const std::vector<PendingRef>& refs) {
-  std::vector<storage::Reference> out;
-  out.reserve(refs.size());
-  for (const auto& r : refs) out.push_back({r.field, r.target_id});
-  return out;
-}
-
 Status AuditRecord(storage::Transaction& tx, const Caller& caller, const std::string& action,
                    const storage::StoredRecord& r) {
   storage::AuditEntry e;
@@ -257,43 +277,81 @@ Status AuditRecord(storage::Transaction& tx, const Caller& caller, const std::st
   return tx.AppendAudit(e);
 }
 
-// Reads of restricted and secret records are audited.
-Status AuditRead(storage::Store& store, const Caller& caller, const storage::StoredRecord& r) {
-  auto level = ParseConfidentiality(r.confidentiality).value_or(Confidentiality::kSecret);
-  if (level < Confidentiality::kRestricted) return Status::Ok();
-  KUZOT_ASSIGN_OR_RETURN(auto tx, store.BeginWrite());
-  KUZOT_RETURN_IF_ERROR(AuditRecord(*tx, caller, "record.read", r));
+}  // namespace
+
+// Reads of restricted and secret records are audited, by whatever path they
+// were shown: one entry per record, so that "who saw this record" is one
+// filter on the audit log.
+Status RecordService::AuditReads(const Caller& caller,
+                                 const std::vector<const storage::StoredRecord*>& shown,
+                                 const char* via) {
+  std::vector<const storage::StoredRecord*> audited;
+  for (const auto* r : shown) {
+    auto level = ParseConfidentiality(r->confidentiality).value_or(Confidentiality::kSecret);
+    if (level >= Confidentiality::kRestricted) audited.push_back(r);
+  }
+  if (audited.empty()) return Status::Ok();
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
+  for (const auto* r : audited) {
+    storage::AuditEntry e;
+    e.at = NowIso8601();
+    e.actor = caller.user;
+    e.action = "record.read";
+    e.target = r->type + "/" + r->id;
+    e.detail =
+        Json{{"revision", r->revision}, {"confidentiality", r->confidentiality}, {"via", via}}
+            .dump();
+    e.remote = caller.remote_address;
+    KUZOT_RETURN_IF_ERROR(tx->AppendAudit(e));
+  }
   return tx->Commit();
 }
 
-}  // namespace
-
 Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, std::string_view id,
                                   const Json& body, bool create) {
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
+  bool became_secret = false;
+  KUZOT_ASSIGN_OR_RETURN(storage::StoredRecord record,
+                         WriteIn(*tx, caller, type, id, body, create, {}, &became_secret));
+  KUZOT_RETURN_IF_ERROR(tx->Commit());
+  if (became_secret) {
+    tx.reset();
+    // Best effort: the old text may also sit in the write-ahead log.
+    (void)store_->Compact(false);
+  }
+  return ToJson(record, caller);
+}
+
+Result<storage::StoredRecord> RecordService::WriteIn(
+    storage::Transaction& tx, const Caller& caller, const TypeSpec& type, std::string_view id,
+    const Json& body, bool create, const std::map<std::string, std::string>& batch,
+    bool* became_secret) {
   auto known = [this](const std::string& v, const std::string& c) { return KnownCode(v, c); };
+  if (!caller.sees_sensitive && body.is_object()) {
+    // Whether a field is sensitive is public (the schema); whether a record
+    // has a value in it is not, so this is refused before anything is read.
+    for (const auto& f : type.fields) {
+      if (f.sensitive && body.contains(f.name)) {
+        return Status::Forbidden("you may not set the sensitive field '" + f.name + "'");
+      }
+    }
+  }
   KUZOT_ASSIGN_OR_RETURN(ValidatedBody valid, ValidateBody(type, body, known));
   if (!caller.MaySee(valid.confidentiality)) {
     return Status::Forbidden(std::string("you may not classify a record above ") +
                              ConfidentialityName(caller.clearance));
   }
-  if (!caller.sees_sensitive) {
-    for (const auto& f : type.fields) {
-      if (f.sensitive && valid.body.contains(f.name)) {
-        return Status::Forbidden("you may not set this sensitive field");
-      }
-    }
-  }
-  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
   storage::StoredRecord record;
   std::string now = NowIso8601();
+  bool was_secret = false;
   if (create) {
-    record.id = NewId();
+    record.id = id.empty() ? NewId() : std::string(id);
     record.type = type.name;
     record.revision = 1;
     record.created_at = now;
     record.created_by = caller.user;
   } else {
-    KUZOT_ASSIGN_OR_RETURN(record, Load(*tx, type, id, caller));
+    KUZOT_ASSIGN_OR_RETURN(record, Load(tx, type, id, caller));
     if (record.deleted) {
       return Status::Conflict("the " + type.name + " is deleted; restore it before editing");
     }
@@ -309,18 +367,41 @@ Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, st
                                 "revision");
       }
     }
+    was_secret = record.confidentiality == "secret";
+    if (!caller.sees_sensitive) {
+      // Someone who cannot see the sensitive fields keeps them as they were:
+      // an edit must not erase what its author never saw.
+      Json stored = Json::parse(record.body, nullptr, false);
+      for (const auto& f : type.fields) {
+        if (f.sensitive && stored.is_object() && stored.contains(f.name)) {
+          valid.body[f.name] = stored[f.name];
+        }
+      }
+      KUZOT_ASSIGN_OR_RETURN(valid, ValidateBody(type, valid.body, known));
+    }
     record.revision += 1;
   }
-  KUZOT_RETURN_IF_ERROR(CheckReferences(*tx, record.id, valid.references, caller));
+  KUZOT_RETURN_IF_ERROR(CheckReferences(tx, record.id, valid.references, caller, batch));
   record.confidentiality = valid.confidentiality;
   record.body = valid.body.dump();
   record.updated_at = now;
   record.updated_by = caller.user;
-  KUZOT_RETURN_IF_ERROR(tx->Put(record, create ? "create" : "update",
-                                ToReferences(valid.references), valid.search_text));
-  KUZOT_RETURN_IF_ERROR(AuditRecord(*tx, caller, create ? "record.create" : "record.update", record));
-  KUZOT_RETURN_IF_ERROR(tx->Commit());
-  return ToJson(record, caller);
+  StoredIndex index = IndexFor(type, record.confidentiality, valid, codec_.get());
+  KUZOT_RETURN_IF_ERROR(
+      tx.Put(record, create ? "create" : "update", index.references, index.search_text));
+  if (codec_) KUZOT_RETURN_IF_ERROR(tx.PutBlindTerms(record.id, index.blind_terms));
+  bool now_secret =
+      codec_ && !create && !was_secret && codec_->SealsWholeBody(record.confidentiality);
+  if (now_secret) {
+    // Its past is hidden with its present, and its words leave the
+    // full-text index's file, not just its lookups.
+    KUZOT_RETURN_IF_ERROR(tx.ResealHistory(record.id));
+    KUZOT_RETURN_IF_ERROR(tx.OptimizeSearchIndex());
+  }
+  if (became_secret) *became_secret = now_secret;
+  KUZOT_RETURN_IF_ERROR(
+      AuditRecord(tx, caller, create ? "record.create" : "record.update", record));
+  return record;
 }
 
 Result<Json> RecordService::Create(const Caller& caller, std::string_view type, const Json& body) {
@@ -335,7 +416,7 @@ Result<Json> RecordService::Get(const Caller& caller, std::string_view type, std
     KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
     KUZOT_ASSIGN_OR_RETURN(record, Load(*tx, *spec, id, caller));
   }
-  KUZOT_RETURN_IF_ERROR(AuditRead(*store_, caller, record));
+  KUZOT_RETURN_IF_ERROR(AuditReads(caller, {&record}, "read"));
   return ToJson(record, caller);
 }
 
@@ -371,6 +452,8 @@ Result<Json> RecordService::Patch(const Caller& caller, std::string_view type,
     KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
     KUZOT_ASSIGN_OR_RETURN(auto record, Load(*tx, *spec, id, caller));
     body = Json::parse(record.body);
+    // What the caller cannot see is not theirs to send back; Write keeps it.
+    Redact(body, spec->name, caller);
     // Without an explicit revision, the patch applies to what was read here;
     // Write re-checks it under the write lock.
     body["revision"] = record.revision;
@@ -382,45 +465,49 @@ Result<Json> RecordService::Patch(const Caller& caller, std::string_view type,
   return Write(caller, *spec, id, body, false);
 }
 
-namespace {
-Result<Json> SetDeleted(storage::Store& store, const Caller& caller, const TypeSpec& spec,
-                        std::string_view id, bool deleted) {
-  KUZOT_ASSIGN_OR_RETURN(auto tx, store.BeginWrite());
+Result<Json> RecordService::SetDeleted(const Caller& caller, const TypeSpec& spec,
+                                       std::string_view id, bool deleted) {
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
   KUZOT_ASSIGN_OR_RETURN(auto record, Load(*tx, spec, id, caller));
   if (record.deleted == deleted) {
     return Status::Conflict(std::string("the ") + spec.name + " is " +
                             (deleted ? "already deleted" : "not deleted"));
   }
-  KUZOT_ASSIGN_OR_RETURN(auto refs, tx->ReferencesFrom(id));
   record.deleted = deleted;
   record.revision += 1;
   record.updated_at = NowIso8601();
   record.updated_by = caller.user;
-  std::string search_text;
-  if (!deleted) {
-    // Rebuild the index entry from the body, as a write would.
-    auto valid = ValidateBody(spec, Json::parse(record.body),
-                              [](const std::string&, const std::string&) { return true; });
-    if (valid.ok()) search_text = valid->search_text;
+  // Rebuild what is stored beside the body, as a write would; a deleted
+  // record keeps its references (history and restore need them) but
+  // leaves the full-text index.
+  auto valid = ValidateBody(spec, Json::parse(record.body),
+                            [](const std::string&, const std::string&) { return true; });
+  if (valid.ok()) {
+    StoredIndex index = IndexFor(spec, record.confidentiality, valid.value(), codec_.get());
+    KUZOT_RETURN_IF_ERROR(tx->Put(record, deleted ? "delete" : "restore", index.references,
+                                  deleted ? "" : index.search_text));
+    if (codec_) KUZOT_RETURN_IF_ERROR(tx->PutBlindTerms(record.id, index.blind_terms));
+  } else {
+    // A body stored under older rules: keep its references as they are.
+    KUZOT_ASSIGN_OR_RETURN(auto refs, tx->ReferencesFrom(id));
+    KUZOT_RETURN_IF_ERROR(tx->Put(record, deleted ? "delete" : "restore", refs, ""));
   }
-  KUZOT_RETURN_IF_ERROR(tx->Put(record, deleted ? "delete" : "restore", refs, search_text));
   KUZOT_RETURN_IF_ERROR(
       AuditRecord(*tx, caller, deleted ? "record.delete" : "record.restore", record));
   KUZOT_RETURN_IF_ERROR(tx->Commit());
   return ToJson(record, caller);
 }
-}  // namespace
 
 Result<Json> RecordService::Delete(const Caller& caller, std::string_view type,
                                    std::string_view id) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
-  return SetDeleted(*store_, caller, *spec, id, true);
+  return SetDeleted(caller, *spec, id, true);
 }
 
 Result<Json> RecordService::Restore(const Caller& caller, std::string_view type,
                                     std::string_view id) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
-  return SetDeleted(*store_, caller, *spec, id, false);
+  return SetDeleted(caller, *spec, id, false);
 }
 
 Result<Json> RecordService::List(const Caller& caller, std::string_view type,
@@ -452,12 +539,17 @@ Result<Json> RecordService::List(const Caller& caller, std::string_view type,
     if (!f || !f->filterable) {
       return Status::InvalidArgument("cannot filter " + spec->plural + " by this", name);
     }
-    storage::Filter filter{field, op, value};
+    storage::Filter filter;
+    filter.field = field;
+    filter.op = op;
+    filter.value = value;
     if (f->kind == FieldKind::kRef || f->kind == FieldKind::kRefList) {
       if (op != storage::FilterOp::kEq) {
         return Status::InvalidArgument("a reference can only be matched exactly", name);
       }
       filter.op = storage::FilterOp::kRef;
+      // Secret records keep their references in blind form.
+      if (codec_) filter.alternatives.push_back(BlindReference(*codec_, value));
     } else if (f->kind == FieldKind::kInteger) {
       char* end = nullptr;
       std::strtoll(value.c_str(), &end, 10);
@@ -480,7 +572,8 @@ Result<Json> RecordService::List(const Caller& caller, std::string_view type,
     std::string field = q.descending ? params.sort.substr(1) : params.sort;
     if (field != "id") {
       const FieldSpec* f = FindField(spec->fields, field);
-      if (!f || !(f->filterable || f->kind == FieldKind::kString)) {
+      // Never by a sensitive field: the order alone would tell its values.
+      if (!f || f->sensitive || !(f->filterable || f->kind == FieldKind::kString)) {
         return Status::InvalidArgument("cannot sort " + spec->plural + " by '" + field + "'",
                                        "sort");
       }
@@ -502,7 +595,11 @@ Result<Json> RecordService::List(const Caller& caller, std::string_view type,
   Json items = Json::array();
   bool more = static_cast<int>(rows.size()) > params.limit;
   if (more) rows.pop_back();
-  for (const auto& row : rows) items.push_back(ToJson(row, caller));
+  std::vector<const storage::StoredRecord*> shown;
+  for (const auto& row : rows) {
+    items.push_back(ToJson(row, caller));
+    shown.push_back(&row);
+  }
   if (more) {
     const Json& last = items.back();
     std::string value;
@@ -519,6 +616,8 @@ Result<Json> RecordService::List(const Caller& caller, std::string_view type,
     out["total"] = total;
   }
   out["items"] = std::move(items);
+  tx.reset();
+  KUZOT_RETURN_IF_ERROR(AuditReads(caller, shown, "list"));
   return out;
 }
 
@@ -526,7 +625,7 @@ Result<Json> RecordService::History(const Caller& caller, std::string_view type,
                                     std::string_view id) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
-  KUZOT_RETURN_IF_ERROR(Load(*tx, *spec, id, caller).status());
+  KUZOT_ASSIGN_OR_RETURN(auto current, Load(*tx, *spec, id, caller));
   KUZOT_ASSIGN_OR_RETURN(auto revisions, tx->History(id));
   Json out = Json::array();
   Json previous = Json::object();
@@ -566,6 +665,8 @@ Result<Json> RecordService::History(const Caller& caller, std::string_view type,
                    {"record", ToJson(rev.record, caller)}});
     previous = std::move(body);
   }
+  tx.reset();
+  KUZOT_RETURN_IF_ERROR(AuditReads(caller, {&current}, "history"));
   return Json{{"id", std::string(id)}, {"type", spec->name}, {"revisions", std::move(out)}};
 }
 
@@ -573,26 +674,39 @@ Result<Json> RecordService::Links(const Caller& caller, std::string_view type,
                                   std::string_view id) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
-  KUZOT_RETURN_IF_ERROR(Load(*tx, *spec, id, caller).status());
+  KUZOT_ASSIGN_OR_RETURN(auto self, Load(*tx, *spec, id, caller));
   // Links the caller may not see are left out entirely.
   auto sensitive_field = [&](const std::string& type, const std::string& field) {
     const TypeSpec* t = FindType(type);
     const FieldSpec* f = t ? FindField(t->fields, field) : nullptr;
     return f && f->sensitive && !caller.sees_sensitive;
   };
+  std::vector<storage::StoredRecord> shown;
+  shown.push_back(self);
   auto describe = [&](const std::string& target, const std::string& field) -> Result<Json> {
     KUZOT_ASSIGN_OR_RETURN(auto r, tx->Get(target));
     if (!r || !caller.MaySee(r->confidentiality)) return Json();
     Json full = ToJson(*r, caller);
-    return Json{{"id", target},
-                {"type", r->type},
-                {"field", field},
-                {"title", DisplayTitle(r->type, full)},
-                {"confidentiality", r->confidentiality},
-                {"deleted", r->deleted}};
+    Json item{{"id", target},
+              {"type", r->type},
+              {"field", field},
+              {"title", DisplayTitle(r->type, full)},
+              {"confidentiality", r->confidentiality},
+              {"deleted", r->deleted}};
+    shown.push_back(std::move(*r));
+    return item;
   };
+  // Forward: from the body itself, since references from secret records
+  // and sensitive fields are stored only in blind form.
   Json references = Json::array();
-  KUZOT_ASSIGN_OR_RETURN(auto forward, tx->ReferencesFrom(id));
+  auto valid = ValidateBody(*spec, Json::parse(self.body),
+                            [](const std::string&, const std::string&) { return true; });
+  std::vector<storage::Reference> forward;
+  if (valid.ok()) {
+    for (const auto& ref : valid->references) forward.push_back({ref.field, ref.target_id});
+  } else {
+    KUZOT_ASSIGN_OR_RETURN(forward, tx->ReferencesFrom(id));
+  }
   for (const auto& ref : forward) {
     if (sensitive_field(spec->name, ref.field)) continue;
     KUZOT_ASSIGN_OR_RETURN(Json item, describe(ref.target_id, ref.field));
@@ -600,11 +714,23 @@ Result<Json> RecordService::Links(const Caller& caller, std::string_view type,
   }
   Json referenced_by = Json::array();
   KUZOT_ASSIGN_OR_RETURN(auto back, tx->ReferencesTo(id, false));
+  if (codec_) {
+    KUZOT_ASSIGN_OR_RETURN(auto blind,
+                           tx->ReferencesTo(BlindReference(*codec_, std::string(id)), false));
+    back.insert(back.end(), blind.begin(), blind.end());
+    std::sort(back.begin(), back.end(), [](const storage::Backlink& a, const storage::Backlink& b) {
+      return std::tie(a.from_id, a.field) < std::tie(b.from_id, b.field);
+    });
+  }
   for (const auto& link : back) {
     if (sensitive_field(link.from_type, link.field)) continue;
     KUZOT_ASSIGN_OR_RETURN(Json item, describe(link.from_id, link.field));
     if (!item.is_null()) referenced_by.push_back(std::move(item));
   }
+  tx.reset();
+  std::vector<const storage::StoredRecord*> audited;
+  for (const auto& r : shown) audited.push_back(&r);
+  KUZOT_RETURN_IF_ERROR(AuditReads(caller, audited, "links"));
   return Json{{"references", std::move(references)}, {"referenced_by", std::move(referenced_by)}};
 }
 
@@ -619,22 +745,61 @@ Result<Json> RecordService::Search(const Caller& caller, std::string_view query,
     q.types.push_back(spec->name);
   }
   KUZOT_ASSIGN_OR_RETURN(q.match, search::BuildMatchExpression(query));
-  q.limit = limit;
-  q.offset = offset;
+  // Every source is asked for everything up to the end of the page; the
+  // page is cut from their merge.
+  q.limit = offset + limit;
+  q.offset = 0;
   q.confidentiality_in = VisibleLevels(caller);
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
-  KUZOT_ASSIGN_OR_RETURN(auto hits, tx->Search(q));
+  std::vector<storage::SearchHit> hits;
+  if (codec_) {
+    // Exact matches on sensitive values first, then words of secret records
+    // (both through their blind forms), then the full-text index.
+    storage::BlindQuery blind;
+    blind.types = q.types;
+    blind.confidentiality_in = q.confidentiality_in;
+    blind.limit = q.limit;
+    if (caller.sees_sensitive) {
+      std::string value = BlindValue(*codec_, query);
+      if (!value.empty()) {
+        blind.words = {{value}};
+        blind.kinds = {kSensitiveValue};
+        KUZOT_ASSIGN_OR_RETURN(auto found, tx->BlindSearch(blind));
+        hits.insert(hits.end(), found.begin(), found.end());
+      }
+    }
+    if (caller.MaySee(Confidentiality::kSecret)) {
+      blind.words = BlindWords(*codec_, query);
+      blind.kinds = {kSecretWords};
+      blind.confidentiality_in = {"secret"};
+      KUZOT_ASSIGN_OR_RETURN(auto found, tx->BlindSearch(blind));
+      hits.insert(hits.end(), found.begin(), found.end());
+    }
+  }
+  KUZOT_ASSIGN_OR_RETURN(auto text_hits, tx->Search(q));
+  hits.insert(hits.end(), text_hits.begin(), text_hits.end());
   Json items = Json::array();
+  std::set<std::string> seen;
+  std::vector<storage::StoredRecord> shown;
+  int skipped = 0;
   for (const auto& hit : hits) {
+    if (static_cast<int>(items.size()) >= limit) break;
+    if (!seen.insert(hit.id).second) continue;
     KUZOT_ASSIGN_OR_RETURN(auto r, tx->Get(hit.id));
     if (!r || !caller.MaySee(r->confidentiality)) continue;
+    if (skipped++ < offset) continue;
     items.push_back({{"id", hit.id},
                      {"type", hit.type},
                      {"title", DisplayTitle(hit.type, ToJson(*r, caller))},
                      {"snippet", hit.snippet},
                      {"confidentiality", r->confidentiality},
                      {"score", -hit.rank}});
+    shown.push_back(std::move(*r));
   }
+  tx.reset();
+  std::vector<const storage::StoredRecord*> audited;
+  for (const auto& r : shown) audited.push_back(&r);
+  KUZOT_RETURN_IF_ERROR(AuditReads(caller, audited, "search"));
   return Json{{"query", std::string(query)}, {"items", std::move(items)}};
 }
 

@@ -16,6 +16,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 
@@ -33,5 +34,10 @@ Status RegisterTokenizer(sqlite3* db);
 // "quoted words" match as a phrase. InvalidArgument when nothing searchable
 // is left.
 Result<std::string> BuildMatchExpression(std::string_view user_query);
+
+// The forms the "kuzot" tokenizer indexes for each word of `utf8`, one
+// list per word (the word, its Latin form, spelling key, stem): what the
+// blind index of encrypted text stores, keyed. Thread-safe.
+std::vector<std::vector<std::string>> WordForms(std::string_view utf8);
 
 }  // namespace kuzot::search
