@@ -1,5 +1,7 @@
 #include "linkage/dates.h"
 
+#include "linkage/linkage.h"
+
 #include <cctype>
 #include <cstdio>
 #include <vector>
@@ -154,6 +156,20 @@ Birth BirthFromAge(std::string_view age, int event_year, bool& ok) {
   b.year_hi = static_cast<int16_t>(event_year - a);
   b.from_age = true;
   return b;
+}
+
+std::string NormalizeDate(std::string_view text) {
+  bool ok;
+  Birth b = ParseBirthDate(text, ok);
+  if (!ok) return {};
+  char buf[16];
+  if (b.date) {
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", b.date / 10000, b.date / 100 % 100,
+                  b.date % 100);
+    return buf;
+  }
+  if (b.year_lo && b.year_lo == b.year_hi) return std::to_string(b.year_lo);
+  return {};
 }
 
 int YearOf(std::string_view date) {

@@ -36,6 +36,12 @@ std::string ToLatin(std::string_view utf8);
 // Thread-safe.
 std::string SpellingKey(std::string_view latin_word);
 
+// "12.05.1990", "19900512", "1990-05-12" -> "1990-05-12"; "1990" and
+// "05.1990" -> "1990"; empty when the text is no (possible) date.
+std::string NormalizeDate(std::string_view text);
+// "ж", "аял", "F", "female", ... -> "female"; likewise "male"; else empty.
+std::string NormalizeSex(std::string_view text);
+
 // ---------------------------------------------------------------- input
 
 // What a column of an input list means.

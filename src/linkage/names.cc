@@ -170,6 +170,15 @@ Sex ParseSex(std::string_view text) {
   return Sex::kUnknown;
 }
 
+std::string NormalizeSex(std::string_view text) {
+  switch (ParseSex(text)) {
+    case Sex::kFemale: return "female";
+    case Sex::kMale: return "male";
+    case Sex::kUnknown: break;
+  }
+  return {};
+}
+
 ParsedName ParseName(std::string_view full_name, std::string_view first_name,
                      std::string_view last_name, std::string_view patronymic) {
   std::vector<RawToken> raw;

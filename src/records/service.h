@@ -139,6 +139,13 @@ class RecordService {
   // Number of live records of `type`.
   Result<int64_t> CountRecords(std::string_view type);
 
+  // Changes several existing records in one transaction (records/
+  // change_many.cc): `ops` is a list of {"op": "replace", "type", "id",
+  // "body"} (a body with "revision" must match the current one), {"op":
+  // "delete"|"restore", "type", "id"}. All are written or none; an error
+  // names the op as "ops[i]". Answers {"records": [...]} as read after.
+  Result<Json> ChangeMany(const Caller& caller, const Json& ops);
+
   // Creates several new records in one transaction (records/intake.cc):
   // `items` is a list of {"key"?, "type", "body"}; a body refers to any
   // item of the list as "@key" (earlier or later). All are written or none;
@@ -196,6 +203,10 @@ class RecordService {
                                         bool* became_secret = nullptr);
   Result<Json> SetDeleted(const Caller& caller, const TypeSpec& spec, std::string_view id,
                           bool deleted);
+  // SetDeleted's work inside the caller's transaction; the caller commits.
+  Result<storage::StoredRecord> SetDeletedIn(storage::Transaction& tx, const Caller& caller,
+                                             const TypeSpec& spec, std::string_view id,
+                                             bool deleted);
 
   // Binds the store to the codec's keyring on open (encrypting a database
   // written before encryption); service_keys.cc.
