@@ -40,6 +40,9 @@ struct FieldSpec {
   // Contacts, addresses, identities of witnesses and sources: shown only to
   // callers who see sensitive fields, never put in the full-text index.
   bool sensitive = false;
+  // Set by the server from something it computed (an evidence file's hash,
+  // size, type and metadata): clients may not write it, and updates keep it.
+  bool server_set = false;
 };
 
 struct TypeSpec {

@@ -307,8 +307,55 @@ Status RecordService::AuditReads(const Caller& caller,
   return tx->Commit();
 }
 
+void RecordService::SetTypeHooks(const std::string& type, TypeHooks hooks) {
+  hooks_[type] = std::move(hooks);
+}
+
+const TypeHooks* RecordService::HooksFor(const std::string& type) const {
+  auto it = hooks_.find(type);
+  return it == hooks_.end() ? nullptr : &it->second;
+}
+
+Status RecordService::GuardServerFields(const TypeSpec& type, std::string_view id, bool create,
+                                        Json& body) {
+  std::vector<const FieldSpec*> fields;
+  for (const auto& f : type.fields) {
+    if (f.server_set) fields.push_back(&f);
+  }
+  if (fields.empty() || !body.is_object()) return Status::Ok();
+  if (create) {
+    for (const FieldSpec* f : fields) {
+      if (body.contains(f->name)) {
+        return Status::InvalidArgument("is set by the server from the uploaded file", f->name);
+      }
+      if (f->required) {
+        return Status::InvalidArgument("a " + type.name +
+                                       " record is created by uploading its file, not by "
+                                       "posting JSON (see the API documentation)");
+      }
+    }
+    return Status::Ok();
+  }
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+  KUZOT_ASSIGN_OR_RETURN(auto found, tx->Get(id));
+  if (!found) return Status::Ok();  // Write answers NotFound
+  Json stored = Json::parse(found->body, nullptr, false);
+  for (const FieldSpec* f : fields) {
+    bool had = stored.is_object() && stored.contains(f->name);
+    if (body.contains(f->name) && (!had || body[f->name] != stored[f->name])) {
+      return Status::InvalidArgument("is set by the server from the uploaded file; it cannot be "
+                                     "changed",
+                                     f->name);
+    }
+    if (had) body[f->name] = stored[f->name];
+  }
+  return Status::Ok();
+}
+
 Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, std::string_view id,
-                                  const Json& body, bool create) {
+                                  const Json& input, bool create, bool trusted) {
+  Json body = input;
+  if (!trusted) KUZOT_RETURN_IF_ERROR(GuardServerFields(type, id, create, body));
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
   bool became_secret = false;
   KUZOT_ASSIGN_OR_RETURN(storage::StoredRecord record,
@@ -342,6 +389,7 @@ Result<storage::StoredRecord> RecordService::WriteIn(
                              ConfidentialityName(caller.clearance));
   }
   storage::StoredRecord record;
+  std::optional<storage::StoredRecord> before;
   std::string now = NowIso8601();
   bool was_secret = false;
   if (create) {
@@ -355,6 +403,7 @@ Result<storage::StoredRecord> RecordService::WriteIn(
     if (record.deleted) {
       return Status::Conflict("the " + type.name + " is deleted; restore it before editing");
     }
+    before = record;
     if (body.contains("revision")) {
       if (!body["revision"].is_number_integer()) {
         return Status::InvalidArgument("must be a whole number", "revision");
@@ -386,6 +435,9 @@ Result<storage::StoredRecord> RecordService::WriteIn(
   record.body = valid.body.dump();
   record.updated_at = now;
   record.updated_by = caller.user;
+  if (const TypeHooks* hooks = HooksFor(type.name); hooks && hooks->on_write) {
+    KUZOT_RETURN_IF_ERROR(hooks->on_write(tx, caller, before, record, create ? "create" : "update"));
+  }
   StoredIndex index = IndexFor(type, record.confidentiality, valid, codec_.get());
   KUZOT_RETURN_IF_ERROR(
       tx.Put(record, create ? "create" : "update", index.references, index.search_text));
@@ -409,6 +461,24 @@ Result<Json> RecordService::Create(const Caller& caller, std::string_view type, 
   return Write(caller, *spec, "", body, true);
 }
 
+Status RecordService::CheckNew(const Caller& caller, std::string_view type, const Json& body) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  auto known = [this](const std::string& v, const std::string& c) { return KnownCode(v, c); };
+  KUZOT_ASSIGN_OR_RETURN(ValidatedBody valid, ValidateBody(*spec, body, known));
+  if (!caller.MaySee(valid.confidentiality)) {
+    return Status::Forbidden(std::string("you may not classify a record above ") +
+                             ConfidentialityName(caller.clearance));
+  }
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+  return CheckReferences(*tx, "", valid.references, caller, {});
+}
+
+Result<Json> RecordService::CreateTrusted(const Caller& caller, std::string_view type,
+                                          const Json& body) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  return Write(caller, *spec, "", body, true, true);
+}
+
 Result<Json> RecordService::Get(const Caller& caller, std::string_view type, std::string_view id) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
   storage::StoredRecord record;
@@ -417,6 +487,9 @@ Result<Json> RecordService::Get(const Caller& caller, std::string_view type, std
     KUZOT_ASSIGN_OR_RETURN(record, Load(*tx, *spec, id, caller));
   }
   KUZOT_RETURN_IF_ERROR(AuditReads(caller, {&record}, "read"));
+  if (const TypeHooks* hooks = HooksFor(spec->name); hooks && hooks->on_read) {
+    KUZOT_RETURN_IF_ERROR(hooks->on_read(caller, record));
+  }
   return ToJson(record, caller);
 }
 
@@ -478,6 +551,7 @@ Result<storage::StoredRecord> RecordService::SetDeletedIn(storage::Transaction& 
                                                           const TypeSpec& spec,
                                                           std::string_view id, bool deleted) {
   KUZOT_ASSIGN_OR_RETURN(auto record, Load(tx, spec, id, caller));
+  std::optional<storage::StoredRecord> before = record;
   if (record.deleted == deleted) {
     return Status::Conflict(std::string("the ") + spec.name + " is " +
                             (deleted ? "already deleted" : "not deleted"));
@@ -486,6 +560,10 @@ Result<storage::StoredRecord> RecordService::SetDeletedIn(storage::Transaction& 
   record.revision += 1;
   record.updated_at = NowIso8601();
   record.updated_by = caller.user;
+  if (const TypeHooks* hooks = HooksFor(spec.name); hooks && hooks->on_write) {
+    KUZOT_RETURN_IF_ERROR(
+        hooks->on_write(tx, caller, before, record, deleted ? "delete" : "restore"));
+  }
   // Rebuild what is stored beside the body, as a write would; a deleted
   // record keeps its references (history and restore need them) but
   // leaves the full-text index.

@@ -90,8 +90,8 @@ TEST(OpenApiTest, DocumentMatchesTheServer) {
   // Every demo record read through the API matches its documented schema.
   for (const auto& [path, ops] : doc["paths"].items()) {
     if (path.find("/{id}") == std::string::npos || path.find("/{id}/") != std::string::npos ||
-        !ops.contains("get")) {
-      continue;  // only the record types' read routes
+        !ops.contains("get") || !ops.contains("put")) {
+      continue;  // only the record types' read routes (uploads are no records)
     }
     std::string collection = path.substr(0, path.find("/{id}"));
     auto list = kuzot.Request("GET", collection + "?limit=20");
