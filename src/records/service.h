@@ -174,7 +174,9 @@ class RecordService {
   // item of the list as "@key" (earlier or later). All are written or none;
   // an error names the field as "records[i].body.<field>". Answers
   // {"records": [{"key", "id", "type", "title"}]} in the order given.
-  Result<Json> CreateMany(const Caller& caller, const Json& items);
+  // `max_records` 0: the interview-sized default (500); the linkage
+  // workbench imports whole lists through it.
+  Result<Json> CreateMany(const Caller& caller, const Json& items, size_t max_records = 0);
 
   // What the web application's dashboard shows (records/overview.cc), all
   // limited to what `caller` may see: {"counts": {type: n}, "victims": n

@@ -98,7 +98,8 @@ class LinkageStore {
                       const std::vector<std::pair<std::string, int64_t>>& clusters);
   // The job's pairs between `min_p` and `max_p`, best first, after the
   // pair (`after_left`, `after_right`) of the previous page when given.
-  Result<std::vector<ReviewPair>> ReviewPairs(const std::string& job_id, int limit,
+  Result<std::vector<ReviewPair>> ReviewPairs(const std::string& job_id, double min_p,
+                                              double max_p, int limit,
                                               const std::string& after_left,
                                               const std::string& after_right, double after_p);
   // person id -> cluster number, for persons in clusters of two or more.

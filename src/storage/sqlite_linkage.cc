@@ -325,27 +325,29 @@ Status LinkageStore::PutJobOutput(const std::string& job_id, const std::vector<R
   return tx.Commit();
 }
 
-Result<std::vector<ReviewPair>> LinkageStore::ReviewPairs(const std::string& job_id, int limit,
+Result<std::vector<ReviewPair>> LinkageStore::ReviewPairs(const std::string& job_id, double min_p,
+                                                          double max_p, int limit,
                                                           const std::string& after_left,
                                                           const std::string& after_right,
                                                           double after_p) {
   std::lock_guard lock(mutex_);
-  Statement s(db_,
-              after_left.empty()
-                  ? "SELECT job_id, left_id, right_id, probability, explanation FROM review_pairs "
-                    "WHERE job_id = ? ORDER BY probability DESC, left_id, right_id LIMIT ?"
-                  : "SELECT job_id, left_id, right_id, probability, explanation FROM review_pairs "
-                    "WHERE job_id = ? AND (probability < ? OR (probability = ? AND (left_id > ? "
-                    "OR (left_id = ? AND right_id > ?)))) "
-                    "ORDER BY probability DESC, left_id, right_id LIMIT ?");
+  Statement s(
+      db_, std::string("SELECT job_id, left_id, right_id, probability, explanation FROM "
+                       "review_pairs WHERE job_id = ? AND probability >= ? AND probability <= ?") +
+               (after_left.empty()
+                    ? ""
+                    : " AND (probability < ? OR (probability = ? AND (left_id > ? OR (left_id "
+                      "= ? AND right_id > ?))))") +
+               " ORDER BY probability DESC, left_id, right_id LIMIT ?");
   KUZOT_RETURN_IF_ERROR(s.prepare_status());
-  s.Bind(1, job_id);
-  if (after_left.empty()) {
-    s.Bind(2, static_cast<int64_t>(limit));
-  } else {
-    s.BindDouble(2, after_p).BindDouble(3, after_p).Bind(4, after_left).Bind(5, after_left);
-    s.Bind(6, after_right).Bind(7, static_cast<int64_t>(limit));
+  s.Bind(1, job_id).BindDouble(2, min_p).BindDouble(3, max_p);
+  int next = 4;
+  if (!after_left.empty()) {
+    s.BindDouble(4, after_p).BindDouble(5, after_p).Bind(6, after_left).Bind(7, after_left);
+    s.Bind(8, after_right);
+    next = 9;
   }
+  s.Bind(next, static_cast<int64_t>(limit));
   std::vector<ReviewPair> out;
   while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Double(3), s.Text(4)});
   KUZOT_RETURN_IF_ERROR(s.status());
