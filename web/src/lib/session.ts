@@ -41,6 +41,8 @@ const PERMISSIONS: Record<string, string[]> = {
   'vocabularies:write': ['admin', 'coordinator'],
   'users:manage': ['admin'],
   'audit:read': ['admin'],
+  'linkage:read': ['admin', 'coordinator', 'documenter', 'lawyer', 'analyst'],
+  'linkage:review': ['admin', 'coordinator', 'documenter', 'analyst'],
 };
 
 export function can(permission: string): boolean {
