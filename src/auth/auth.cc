@@ -17,13 +17,14 @@ const std::map<std::string, std::vector<std::string>>& Table() {
   static const std::map<std::string, std::vector<std::string>> table = {
       {"admin",
        {"records:read", "records:write", "records:delete", "vocabularies:write", "users:manage",
-        "audit:read", "tokens:own"}},
+        "audit:read", "tokens:own", "stats:read", "stats:estimate"}},
       {"coordinator",
-       {"records:read", "records:write", "records:delete", "vocabularies:write", "tokens:own"}},
-      {"documenter", {"records:read", "records:write", "tokens:own"}},
-      {"lawyer", {"records:read", "records:write", "tokens:own"}},
-      {"analyst", {"records:read", "tokens:own"}},
-      {"viewer", {"records:read"}},
+       {"records:read", "records:write", "records:delete", "vocabularies:write", "tokens:own",
+        "stats:read", "stats:estimate"}},
+      {"documenter", {"records:read", "records:write", "tokens:own", "stats:read"}},
+      {"lawyer", {"records:read", "records:write", "tokens:own", "stats:read"}},
+      {"analyst", {"records:read", "tokens:own", "stats:read", "stats:estimate"}},
+      {"viewer", {"records:read", "stats:read"}},
   };
   return table;
 }
@@ -111,7 +112,8 @@ const std::vector<std::string>& Permissions() {
       "public",       "authenticated", "records:read", "records:write", "records:delete",
       "vocabularies:write", "users:manage", "audit:read", "tokens:own",
       "evidence:upload", "evidence:download",
-      "linkage:read", "linkage:review", "linkage:write"};
+      "linkage:read", "linkage:review", "linkage:write",
+      "stats:read", "stats:estimate"};
   return permissions;
 }
 

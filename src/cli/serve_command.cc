@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "cli/commands.h"
@@ -15,6 +16,7 @@
 #include "http/linkage_routes.h"
 #include "cli/evidence_setup.h"
 #include "http/server.h"
+#include "http/stats_routes.h"
 #include "http/web_routes.h"
 
 namespace kuzot::cli {
@@ -40,7 +42,8 @@ Status LoadDemo(records::RecordService& records) {
     return Status::Ok();
   }
   // The parts refer to each other by key, so they are imported as one bundle.
-  records::Json merged = {{"format", "kuzot-bundle"}, {"version", 1},
+  records::Json merged = {{"format", "kuzot-bundle"},
+                          {"version", 1},
                           {"vocabularies", records::Json::array()},
                           {"records", records::Json::array()}};
   for (std::string_view part : kDemoBundles) {
@@ -80,8 +83,8 @@ int Serve(const ServeOptions& options) {
   }
   if (created.value()) {
     // Printed once; it is stored only as an Argon2id hash.
-    std::cout << "first start: created user 'admin' with the one-time password "
-              << *created.value() << "\n(change it after signing in)" << std::endl;
+    std::cout << "first start: created user 'admin' with the one-time password " << *created.value()
+              << "\n(change it after signing in)" << std::endl;
   }
   http::Router router;
   http::AddAuthRoutes(router, auth, records->store(), {options.secure_cookies});
@@ -119,11 +122,19 @@ int Serve(const ServeOptions& options) {
     return 1;
   }
   http::AddLinkageRoutes(router, *workbench.value());
+  stats::StatsService stats(*records);
+  http::AddStatsRoutes(router, stats);
+  // Counts read every act into memory once; do it before the first request.
+  std::thread warm([&stats] {
+    Status s = stats.Warm();
+    if (!s.ok()) spdlog::warn("statistics not preloaded: {}", s.ToString());
+  });
   http::AddWebRoutes(router, *records, options.web);
   http::AddAssetRoutes(router);
   http::Server server(options.server, router);
   Status s = server.Listen();
   if (!s.ok()) {
+    warm.join();
     std::cerr << "kuzot serve: " << s.message() << "\n";
     return 1;
   }
@@ -131,6 +142,7 @@ int Serve(const ServeOptions& options) {
   std::cout << "kuzot listening on http://" << options.server.address << ":" << server.port()
             << std::endl;
   server.Run(true);
+  warm.join();
   spdlog::info("stopped");
   return 0;
 }

@@ -102,6 +102,8 @@ struct Route {
   std::string summary;
   Handler handler;
   StreamHandler stream_handler = nullptr;  // set instead of `handler` for streamed bodies
+  // Query parameters, for the OpenAPI document: {name, description}.
+  std::vector<std::pair<std::string, std::string>> query = {};
 };
 
 class Router {
