@@ -19,8 +19,8 @@ namespace kuzot::http {
 using Json = nlohmann::ordered_json;
 
 struct Request {
-  std::string method;  // "GET", ...
-  std::string path;    // decoded path without the query
+  std::string method;                                      // "GET", ...
+  std::string path;                                        // decoded path without the query
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::map<std::string, std::string> headers;              // lower-case names
   std::string body;
@@ -101,9 +101,11 @@ struct Route {
   std::string permission;  // what a caller needs, see doc/security.md
   std::string summary;
   Handler handler;
-  StreamHandler stream_handler = nullptr;  // set instead of `handler` for streamed bodies
   // Query parameters, for the OpenAPI document: {name, description}.
+  // Before stream_handler, so that routes can list them in an aggregate
+  // initializer (stats_routes.cc); streamed routes set their handler by name.
   std::vector<std::pair<std::string, std::string>> query = {};
+  StreamHandler stream_handler = nullptr;  // set instead of `handler` for streamed bodies
 };
 
 class Router {

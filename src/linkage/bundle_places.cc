@@ -9,11 +9,13 @@ Result<std::vector<Place>> PlacesFromBundles(const std::vector<std::string_view>
   for (size_t b = 0; b < bundles.size(); ++b) {
     const std::string where = "bundle " + std::to_string(b + 1);
     nlohmann::json doc = nlohmann::json::parse(bundles[b], nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded() || !doc.is_object() || !doc.contains("records") ||
-        !doc["records"].is_array()) {
-      return Status::InvalidArgument(where + " is not a kuzot bundle (JSON with \"records\")",
-                                     "gazetteer");
+    if (doc.is_discarded() || !doc.is_object() || doc.value("format", "") != "kuzot-bundle" ||
+        (doc.contains("records") && !doc["records"].is_array())) {
+      return Status::InvalidArgument(
+          where + " is not a kuzot bundle (JSON with \"format\": \"kuzot-bundle\")", "gazetteer");
     }
+    // A bundle of other things (the demo's evidence files) has no places.
+    if (!doc.contains("records")) continue;
     for (const auto& r : doc["records"]) {
       if (!r.is_object() || r.value("type", "") != "place" || !r.contains("body") ||
           !r["body"].is_object() || r.value("deleted", false)) {

@@ -105,7 +105,13 @@ void WorkbenchImpl::Worker() {
     storage::JobRow stored = **row;
     stored.state = "running";
     (void)store_->PutJob(stored);
-    Status s = RunJob(job);
+    Status s;
+    try {
+      s = RunJob(job);
+    } catch (const std::exception& e) {
+      // A job never takes the server down with it.
+      s = Status::Internal(std::string("the job stopped on an unexpected error: ") + e.what());
+    }
     auto done = store_->GetJob(job.job_id);
     if (done.ok() && done.value()) stored = **done;
     stored.finished_at = NowIso8601();
