@@ -19,8 +19,8 @@ namespace kuzot::http {
 using Json = nlohmann::ordered_json;
 
 struct Request {
-  std::string method;                                      // "GET", ...
-  std::string path;                                        // decoded path without the query
+  std::string method;  // "GET", ...
+  std::string path;    // decoded path without the query
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::map<std::string, std::string> headers;              // lower-case names
   std::string body;
