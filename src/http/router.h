@@ -132,6 +132,9 @@ class Router {
   Authenticator authenticator_;
 };
 
+// Splits a request target ("/api/v1/events?limit=5") into request->path
+// (percent-decoded) and request->query (decoded pairs).
+void SplitTarget(std::string_view target, Request* request);
 // Splits "a=1&b=x%20y" into decoded pairs.
 std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query);
 // Percent-decodes; '+' becomes a space when `plus_is_space`.

@@ -16,6 +16,7 @@ export const ROUTES: Route[] = [
   { path: '/search', component: SearchPage },
   { path: '/intake', component: lazy(() => import('./pages/IntakePage').then((m) => m.IntakePage)) },
   { path: '/map', component: lazy(() => import('./pages/MapPage').then((m) => m.MapPage)) },
+  { path: '/stats', component: lazy(() => import('./pages/StatsPage').then((m) => m.StatsPage)) },
   { path: '/linkage', component: lazy(() => import('./pages/ReviewPage').then((m) => m.ReviewPage)) },
   { path: '/settings', component: settings },
   { path: '/settings/:section', component: settings },
@@ -37,4 +38,5 @@ export const NAV: [string, string][] = [
   ['/organizations', 'types.organization'],
   ['/legal-qualifications', 'types.legal_qualification'],
   ['/map', 'nav.map'],
+  ['/stats', 'nav.stats'],
 ];
