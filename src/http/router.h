@@ -101,11 +101,9 @@ struct Route {
   std::string permission;  // what a caller needs, see doc/security.md
   std::string summary;
   Handler handler;
-  // Query parameters, for the OpenAPI document: {name, description}.
-  // Before stream_handler, so that routes can list them in an aggregate
-  // initializer (stats_routes.cc); streamed routes set their handler by name.
-  std::vector<std::pair<std::string, std::string>> query = {};
   StreamHandler stream_handler = nullptr;  // set instead of `handler` for streamed bodies
+  // Query parameters, for the OpenAPI document: {name, description}.
+  std::vector<std::pair<std::string, std::string>> query = {};
 };
 
 class Router {
