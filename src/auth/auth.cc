@@ -41,6 +41,20 @@ const std::map<std::string, std::vector<std::string>>& EvidenceTable() {
   return table;
 }
 
+// Record linkage (src/linkage workbench): reading jobs and the review
+// queue; starting jobs and deciding pairs; importing lists and merging
+// persons, which write person records.
+const std::map<std::string, std::vector<std::string>>& LinkageTable() {
+  static const std::map<std::string, std::vector<std::string>> table = {
+      {"admin", {"linkage:read", "linkage:review", "linkage:write"}},
+      {"coordinator", {"linkage:read", "linkage:review", "linkage:write"}},
+      {"documenter", {"linkage:read", "linkage:review", "linkage:write"}},
+      {"lawyer", {"linkage:read"}},
+      {"analyst", {"linkage:read", "linkage:review"}},
+  };
+  return table;
+}
+
 std::string Sha256Hex(const std::string& data) {
   unsigned char out[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(data.data()), data.size());
@@ -98,6 +112,7 @@ const std::vector<std::string>& Permissions() {
       "public",       "authenticated", "records:read", "records:write", "records:delete",
       "vocabularies:write", "users:manage", "audit:read", "tokens:own",
       "evidence:upload", "evidence:download",
+      "linkage:read", "linkage:review", "linkage:write",
       "stats:read", "stats:estimate"};
   return permissions;
 }
@@ -109,6 +124,10 @@ bool RoleHas(std::string_view role, std::string_view permission) {
   if (permission == "authenticated") return true;
   if (auto e = EvidenceTable().find(std::string(role)); e != EvidenceTable().end() &&
       std::find(e->second.begin(), e->second.end(), permission) != e->second.end()) {
+    return true;
+  }
+  if (auto l = LinkageTable().find(std::string(role)); l != LinkageTable().end() &&
+      std::find(l->second.begin(), l->second.end(), permission) != l->second.end()) {
     return true;
   }
   return std::find(it->second.begin(), it->second.end(), permission) != it->second.end();

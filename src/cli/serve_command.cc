@@ -13,6 +13,7 @@
 #include "http/assets.h"
 #include "http/auth_routes.h"
 #include "http/evidence_routes.h"
+#include "http/linkage_routes.h"
 #include "cli/evidence_setup.h"
 #include "http/server.h"
 #include "http/stats_routes.h"
@@ -110,6 +111,19 @@ int Serve(const ServeOptions& options) {
     }
   }
   http::AddEvidenceRoutes(router, evidence.get());
+  // The record-linkage workbench keeps ids and decisions beside the records.
+  auto linkage_store =
+      storage::LinkageStore::Open((std::filesystem::path(options.data_dir) / "linkage.db").string());
+  if (!linkage_store.ok()) {
+    std::cerr << "kuzot serve: " << linkage_store.status().message() << "\n";
+    return 1;
+  }
+  auto workbench = linkage::Workbench::Create(*records, std::move(linkage_store).value());
+  if (!workbench.ok()) {
+    std::cerr << "kuzot serve: " << workbench.status().message() << "\n";
+    return 1;
+  }
+  http::AddLinkageRoutes(router, *workbench.value());
   stats::StatsService stats(*records);
   http::AddStatsRoutes(router, stats);
   // Counts read every act into memory once; do it before the first request.

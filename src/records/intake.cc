@@ -16,13 +16,15 @@ constexpr size_t kMaxIntakeRecords = 500;
 
 }  // namespace
 
-Result<Json> RecordService::CreateMany(const Caller& caller, const Json& items) {
+Result<Json> RecordService::CreateMany(const Caller& caller, const Json& items,
+                                       size_t max_records) {
   if (!items.is_array() || items.empty()) {
     return Status::InvalidArgument("must be a non-empty list of records", "records");
   }
-  if (items.size() > kMaxIntakeRecords) {
+  if (max_records == 0) max_records = kMaxIntakeRecords;
+  if (items.size() > max_records) {
     return Status::InvalidArgument(
-        "at most " + std::to_string(kMaxIntakeRecords) + " records at once; use kuzot import",
+        "at most " + std::to_string(max_records) + " records at once; use kuzot import",
         "records");
   }
   // First the shape of every item, and an id for every key: a body may

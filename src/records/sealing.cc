@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "linkage/linkage.h"
 #include "search/search.h"
 
 namespace kuzot::records {
@@ -86,7 +87,7 @@ bool RecordCodec::IsWholeSealed(std::string_view stored_body) const {
 }
 
 std::string NormalizeValue(std::string_view value) {
-  std::string latin = search::ToLatin(value);
+  std::string latin = linkage::ToLatin(value);
   std::string out;
   for (unsigned char c : latin) {
     if (c >= 0x80 || std::isalnum(c)) out += static_cast<char>(std::tolower(c));

@@ -545,7 +545,16 @@ Result<Json> RecordService::Patch(const Caller& caller, std::string_view type,
 Result<Json> RecordService::SetDeleted(const Caller& caller, const TypeSpec& spec,
                                        std::string_view id, bool deleted) {
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
-  KUZOT_ASSIGN_OR_RETURN(auto record, Load(*tx, spec, id, caller));
+  KUZOT_ASSIGN_OR_RETURN(auto record, SetDeletedIn(*tx, caller, spec, id, deleted));
+  KUZOT_RETURN_IF_ERROR(tx->Commit());
+  return ToJson(record, caller);
+}
+
+Result<storage::StoredRecord> RecordService::SetDeletedIn(storage::Transaction& tx,
+                                                          const Caller& caller,
+                                                          const TypeSpec& spec,
+                                                          std::string_view id, bool deleted) {
+  KUZOT_ASSIGN_OR_RETURN(auto record, Load(tx, spec, id, caller));
   std::optional<storage::StoredRecord> before = record;
   if (record.deleted == deleted) {
     return Status::Conflict(std::string("the ") + spec.name + " is " +
@@ -557,7 +566,7 @@ Result<Json> RecordService::SetDeleted(const Caller& caller, const TypeSpec& spe
   record.updated_by = caller.user;
   if (const TypeHooks* hooks = HooksFor(spec.name); hooks && hooks->on_write) {
     KUZOT_RETURN_IF_ERROR(
-        hooks->on_write(*tx, caller, before, record, deleted ? "delete" : "restore"));
+        hooks->on_write(tx, caller, before, record, deleted ? "delete" : "restore"));
   }
   // Rebuild what is stored beside the body, as a write would; a deleted
   // record keeps its references (history and restore need them) but
@@ -566,18 +575,17 @@ Result<Json> RecordService::SetDeleted(const Caller& caller, const TypeSpec& spe
                             [](const std::string&, const std::string&) { return true; });
   if (valid.ok()) {
     StoredIndex index = IndexFor(spec, record.confidentiality, valid.value(), codec_.get());
-    KUZOT_RETURN_IF_ERROR(tx->Put(record, deleted ? "delete" : "restore", index.references,
+    KUZOT_RETURN_IF_ERROR(tx.Put(record, deleted ? "delete" : "restore", index.references,
                                   deleted ? "" : index.search_text));
-    if (codec_) KUZOT_RETURN_IF_ERROR(tx->PutBlindTerms(record.id, index.blind_terms));
+    if (codec_) KUZOT_RETURN_IF_ERROR(tx.PutBlindTerms(record.id, index.blind_terms));
   } else {
     // A body stored under older rules: keep its references as they are.
-    KUZOT_ASSIGN_OR_RETURN(auto refs, tx->ReferencesFrom(id));
-    KUZOT_RETURN_IF_ERROR(tx->Put(record, deleted ? "delete" : "restore", refs, ""));
+    KUZOT_ASSIGN_OR_RETURN(auto refs, tx.ReferencesFrom(id));
+    KUZOT_RETURN_IF_ERROR(tx.Put(record, deleted ? "delete" : "restore", refs, ""));
   }
   KUZOT_RETURN_IF_ERROR(
-      AuditRecord(*tx, caller, deleted ? "record.delete" : "record.restore", record));
-  KUZOT_RETURN_IF_ERROR(tx->Commit());
-  return ToJson(record, caller);
+      AuditRecord(tx, caller, deleted ? "record.delete" : "record.restore", record));
+  return record;
 }
 
 Result<Json> RecordService::Delete(const Caller& caller, std::string_view type,

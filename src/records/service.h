@@ -164,12 +164,21 @@ class RecordService {
   // Number of live records of `type`.
   Result<int64_t> CountRecords(std::string_view type);
 
+  // Changes several existing records in one transaction (records/
+  // change_many.cc): `ops` is a list of {"op": "replace", "type", "id",
+  // "body"} (a body with "revision" must match the current one), {"op":
+  // "delete"|"restore", "type", "id"}. All are written or none; an error
+  // names the op as "ops[i]". Answers {"records": [...]} as read after.
+  Result<Json> ChangeMany(const Caller& caller, const Json& ops);
+
   // Creates several new records in one transaction (records/intake.cc):
   // `items` is a list of {"key"?, "type", "body"}; a body refers to any
   // item of the list as "@key" (earlier or later). All are written or none;
   // an error names the field as "records[i].body.<field>". Answers
   // {"records": [{"key", "id", "type", "title"}]} in the order given.
-  Result<Json> CreateMany(const Caller& caller, const Json& items);
+  // `max_records` 0: the interview-sized default (500); the linkage
+  // workbench imports whole lists through it.
+  Result<Json> CreateMany(const Caller& caller, const Json& items, size_t max_records = 0);
 
   // What the web application's dashboard shows (records/overview.cc), all
   // limited to what `caller` may see: {"counts": {type: n}, "victims": n
@@ -224,6 +233,10 @@ class RecordService {
                                         bool* became_secret = nullptr);
   Result<Json> SetDeleted(const Caller& caller, const TypeSpec& spec, std::string_view id,
                           bool deleted);
+  // SetDeleted's work inside the caller's transaction; the caller commits.
+  Result<storage::StoredRecord> SetDeletedIn(storage::Transaction& tx, const Caller& caller,
+                                             const TypeSpec& spec, std::string_view id,
+                                             bool deleted);
 
   // Binds the store to the codec's keyring on open (encrypting a database
   // written before encryption); service_keys.cc.

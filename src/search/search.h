@@ -6,7 +6,8 @@
 //   - its Latin transliteration ("askarov"),
 //   - a spelling key that folds the ways Central Asian names are written in
 //     Latin (zh/j/dzh/dj, kh/h/x, doubled vowels, y/i, ...): "Жээнбеков",
-//     "Jeenbekov" and "Zheenbekov" share one key,
+//     "Jeenbekov" and "Zheenbekov" share one key (linkage::ToLatin and
+//     linkage::SpellingKey, shared with record linkage),
 //   - its Snowball stem (Russian for Cyrillic words, English for Latin).
 // A query word matches when any of its forms matches one of these.
 #pragma once
@@ -38,13 +39,5 @@ Result<std::string> BuildMatchExpression(std::string_view user_query);
 // list per word (the word, its Latin form, spelling key, stem): what the
 // blind index of encrypted text stores, keyed. Thread-safe.
 std::vector<std::vector<std::string>> WordForms(std::string_view utf8);
-
-// Case-folded Latin transliteration of UTF-8 text (Cyrillic, including the
-// Kyrgyz, Kazakh, Uzbek and Tajik letters, after BGN/PCGN); other scripts
-// are folded and returned unchanged. Thread-safe.
-std::string ToLatin(std::string_view utf8);
-
-// The spelling key of one Latin, lower-case word (see above). Thread-safe.
-std::string SpellingKey(std::string_view latin_word);
 
 }  // namespace kuzot::search

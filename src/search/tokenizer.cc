@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "linkage/linkage.h"
 #include "search/search.h"
 
 namespace kuzot::search {
@@ -91,12 +92,14 @@ std::vector<std::string> ComputeForms(Tokenizer* t, std::string_view word, bool 
   constexpr int kForms = 5;
   std::string forms[kForms];
   forms[0] = FoldCase(word);
-  forms[1] = ToLatin(forms[0]);
-  forms[2] = "~" + SpellingKey(forms[1]);
+  forms[1] = linkage::ToLatin(forms[0]);
+  forms[2] = "~" + linkage::SpellingKey(forms[1]);
   if (!prefix) {
     bool cyrillic = HasCyrillic(forms[0]);
     forms[3] = Stem(cyrillic ? t->russian : t->english, forms[0]);
-    if (cyrillic && !forms[3].empty()) forms[4] = "~" + SpellingKey(ToLatin(forms[3]));
+    if (cyrillic && !forms[3].empty()) {
+      forms[4] = "~" + linkage::SpellingKey(linkage::ToLatin(forms[3]));
+    }
   }
   std::vector<std::string> out;
   for (int i = 0; i < kForms; ++i) {

@@ -1,3 +1,4 @@
+#include "linkage/linkage.h"
 #include "search/search.h"
 
 #include "test_db.h"
@@ -61,8 +62,8 @@ TEST_F(SearchTest, QueriesAreNeverFts5Syntax) {
 }
 
 TEST(SpellingKeyTest, FoldsCentralAsianSpellings) {
-  using search::SpellingKey;
-  using search::ToLatin;
+  using linkage::SpellingKey;
+  using linkage::ToLatin;
   EXPECT_EQ(SpellingKey(ToLatin("жээнбеков")), SpellingKey("jeenbekov"));
   EXPECT_EQ(SpellingKey("zheenbekov"), SpellingKey("jeenbekov"));
   EXPECT_EQ(SpellingKey(ToLatin("худайбердиев")), SpellingKey("xudayberdiyev"));

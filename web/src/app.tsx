@@ -90,6 +90,13 @@ function Header() {
                 </a>
               </li>
             ))}
+            {can('linkage:read') && (
+              <li>
+                <a href="/linkage" aria-current={current('/linkage') ? 'page' : undefined}>
+                  {t('nav.review')}
+                </a>
+              </li>
+            )}
             {can('records:write') && (
               <li>
                 <a href="/intake" class="nav-accent" aria-current={current('/intake') ? 'page' : undefined}>

@@ -17,6 +17,7 @@ export const ROUTES: Route[] = [
   { path: '/intake', component: lazy(() => import('./pages/IntakePage').then((m) => m.IntakePage)) },
   { path: '/map', component: lazy(() => import('./pages/MapPage').then((m) => m.MapPage)) },
   { path: '/stats', component: lazy(() => import('./pages/StatsPage').then((m) => m.StatsPage)) },
+  { path: '/linkage', component: lazy(() => import('./pages/ReviewPage').then((m) => m.ReviewPage)) },
   { path: '/settings', component: settings },
   { path: '/settings/:section', component: settings },
   { path: '/:plural', component: ListPage },

@@ -44,6 +44,8 @@ const PERMISSIONS: Record<string, string[]> = {
   'evidence:upload': ['admin', 'coordinator', 'documenter', 'lawyer'],
   'evidence:download': ['admin', 'coordinator', 'documenter', 'lawyer'],
   'stats:estimate': ['admin', 'coordinator', 'analyst'],
+  'linkage:read': ['admin', 'coordinator', 'documenter', 'lawyer', 'analyst'],
+  'linkage:review': ['admin', 'coordinator', 'documenter', 'analyst'],
 };
 
 export function can(permission: string): boolean {
