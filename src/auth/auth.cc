@@ -17,9 +17,10 @@ const std::map<std::string, std::vector<std::string>>& Table() {
   static const std::map<std::string, std::vector<std::string>> table = {
       {"admin",
        {"records:read", "records:write", "records:delete", "vocabularies:write", "users:manage",
-        "audit:read", "tokens:own"}},
+        "audit:read", "tokens:own", "statements:publish"}},
       {"coordinator",
-       {"records:read", "records:write", "records:delete", "vocabularies:write", "tokens:own"}},
+       {"records:read", "records:write", "records:delete", "vocabularies:write", "tokens:own",
+        "statements:publish"}},
       {"documenter", {"records:read", "records:write", "tokens:own"}},
       {"lawyer", {"records:read", "records:write", "tokens:own"}},
       {"analyst", {"records:read", "tokens:own"}},
@@ -83,7 +84,7 @@ bool IsRole(std::string_view role) {
 const std::vector<std::string>& Permissions() {
   static const std::vector<std::string> permissions = {
       "public",       "authenticated", "records:read", "records:write", "records:delete",
-      "vocabularies:write", "users:manage", "audit:read", "tokens:own"};
+      "vocabularies:write", "users:manage", "audit:read", "tokens:own", "statements:publish"};
   return permissions;
 }
 

@@ -6,11 +6,13 @@
 #include <sstream>
 #include <vector>
 
+#include "casework/casework.h"
 #include "cli/commands.h"
 #include "cli/data_dir.h"
 #include "http/api.h"
 #include "http/assets.h"
 #include "http/auth_routes.h"
+#include "http/casework_routes.h"
 #include "http/server.h"
 
 namespace kuzot::cli {
@@ -47,6 +49,9 @@ Status LoadDemo(records::RecordService& records) {
   std::istringstream in{merged.dump()};
   KUZOT_ASSIGN_OR_RETURN(auto report, records.ImportBundle(in, records::Caller{"demo"}));
   spdlog::info("loaded the demo data: {} records", report.records);
+  // Submissions the demo records as sent get their package frozen.
+  KUZOT_RETURN_IF_ERROR(
+      casework::CaseworkService(records).FreezeRecordedSubmissions(Caller::System("demo")).status());
   return Status::Ok();
 }
 
@@ -79,6 +84,8 @@ int Serve(const ServeOptions& options) {
   http::Router router;
   http::AddAuthRoutes(router, auth, records.value()->store(), {options.secure_cookies});
   http::AddApiRoutes(router, *records.value());
+  casework::CaseworkService casework(*records.value());
+  http::AddCaseworkRoutes(router, casework);
   http::AddAssetRoutes(router);
   http::Server server(options.server, router);
   Status s = server.Listen();

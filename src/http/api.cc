@@ -151,6 +151,10 @@ Json SchemaJson() {
             field["max"] = f.max;
           }
           if (!f.fields.empty()) field["fields"] = fields_json(f.fields);
+          if (f.written_by != records::FieldSpec::Writer::kClient) {
+            field["written_by"] =
+                f.written_by == records::FieldSpec::Writer::kDerived ? "derived" : "server";
+          }
           out.push_back(std::move(field));
         }
         return out;

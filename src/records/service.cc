@@ -7,6 +7,7 @@
 
 #include "common/clock.h"
 #include "common/fuzzy_date.h"
+#include "records/casework_rules.h"
 #include "records/default_vocabularies.h"
 #include "records/validate.h"
 #include "search/search.h"
@@ -77,6 +78,7 @@ std::optional<std::string> FromBase64Url(std::string_view in) {
 }  // namespace
 
 std::string DisplayTitle(const std::string& type, const Json& r) {
+  if (auto title = CaseworkTitle(type, r)) return *title;
   auto str = [&](const char* f) { return r.contains(f) && r[f].is_string() ? r[f].get<std::string>() : ""; };
   if (type == "person" && r.contains("names") && r["names"].is_array() && !r["names"].empty()) {
     return r["names"][0].value("value", "");
@@ -136,7 +138,9 @@ Result<std::unique_ptr<RecordService>> RecordService::Open(const std::string& pa
     }
     int position = 0;
     std::string last;
-    for (const auto& d : DefaultVocabularies()) {
+    std::vector<DefaultTerm> defaults = DefaultVocabularies();
+    defaults.insert(defaults.end(), CaseworkVocabularies().begin(), CaseworkVocabularies().end());
+    for (const auto& d : defaults) {
       position = last == d.vocabulary ? position + 1 : 0;
       last = d.vocabulary;
       if (present[d.vocabulary].count(d.code)) continue;
@@ -268,8 +272,60 @@ Status AuditRead(storage::Store& store, const Caller& caller, const storage::Sto
 
 }  // namespace
 
-Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, std::string_view id,
-                                  const Json& body, bool create) {
+namespace {
+
+// Carries the stored server-set fields into a client's body (a client may
+// leave them out or send them unchanged, never change them); the server's
+// own writes may set them and keep the stored ones they do not mention.
+Status CarryServerFields(const TypeSpec& type, const Json& stored, Json& body, bool by_server) {
+  for (const auto& f : type.fields) {
+    if (f.written_by != FieldSpec::Writer::kServer) continue;
+    bool given = body.contains(f.name) && !body[f.name].is_null();
+    bool kept = stored.is_object() && stored.contains(f.name);
+    if (given && !by_server && (!kept || stored[f.name] != body[f.name])) {
+      return Status::InvalidArgument("is set by the server (" + f.description + "); leave it out",
+                                     f.name);
+    }
+    if (!given && kept) body[f.name] = stored[f.name];
+  }
+  return Status::Ok();
+}
+
+bool HasServerFields(const TypeSpec& type) {
+  for (const auto& f : type.fields) {
+    if (f.written_by == FieldSpec::Writer::kServer) return true;
+  }
+  return false;
+}
+
+// Fields a client does not write: removed from the stored body before a
+// patch applies, so that they are derived again or carried over.
+void DropServerWritten(const TypeSpec& type, Json& body) {
+  for (const auto& f : type.fields) {
+    if (f.written_by != FieldSpec::Writer::kClient) body.erase(f.name);
+  }
+}
+
+void MergePatch(Json& target, const Json& patch) {
+  if (!patch.is_object()) {
+    target = patch;
+    return;
+  }
+  if (!target.is_object()) target = Json::object();
+  for (const auto& [key, value] : patch.items()) {
+    if (value.is_null()) {
+      target.erase(key);
+    } else {
+      MergePatch(target[key], value);
+    }
+  }
+}
+
+}  // namespace
+
+Result<Json> RecordService::WriteIn(storage::Transaction& tx, const Caller& caller,
+                                    const TypeSpec& type, std::string_view id, const Json& body,
+                                    bool create, bool by_server) {
   auto known = [this](const std::string& v, const std::string& c) { return KnownCode(v, c); };
   KUZOT_ASSIGN_OR_RETURN(ValidatedBody valid, ValidateBody(type, body, known));
   if (!caller.MaySee(valid.confidentiality)) {
@@ -283,9 +339,9 @@ Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, st
       }
     }
   }
-  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
   storage::StoredRecord record;
   std::string now = NowIso8601();
+  Json before;  // null on create
   if (create) {
     record.id = NewId();
     record.type = type.name;
@@ -293,7 +349,7 @@ Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, st
     record.created_at = now;
     record.created_by = caller.user;
   } else {
-    KUZOT_ASSIGN_OR_RETURN(record, Load(*tx, type, id, caller));
+    KUZOT_ASSIGN_OR_RETURN(record, Load(tx, type, id, caller));
     if (record.deleted) {
       return Status::Conflict("the " + type.name + " is deleted; restore it before editing");
     }
@@ -310,17 +366,54 @@ Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, st
       }
     }
     record.revision += 1;
+    before = Json::parse(record.body, nullptr, false);
   }
-  KUZOT_RETURN_IF_ERROR(CheckReferences(*tx, record.id, valid.references, caller));
+  if (HasServerFields(type)) {
+    Json merged = body;
+    KUZOT_RETURN_IF_ERROR(CarryServerFields(type, before, merged, by_server));
+    KUZOT_ASSIGN_OR_RETURN(valid, ValidateBody(type, merged, known));
+  }
+  if (type.rules.guard) KUZOT_RETURN_IF_ERROR(type.rules.guard(before, valid.body, by_server));
+  KUZOT_RETURN_IF_ERROR(CheckReferences(tx, record.id, valid.references, caller));
   record.confidentiality = valid.confidentiality;
   record.body = valid.body.dump();
   record.updated_at = now;
   record.updated_by = caller.user;
-  KUZOT_RETURN_IF_ERROR(tx->Put(record, create ? "create" : "update",
-                                ToReferences(valid.references), valid.search_text));
-  KUZOT_RETURN_IF_ERROR(AuditRecord(*tx, caller, create ? "record.create" : "record.update", record));
-  KUZOT_RETURN_IF_ERROR(tx->Commit());
+  KUZOT_RETURN_IF_ERROR(tx.Put(record, create ? "create" : "update",
+                               ToReferences(valid.references), valid.search_text));
+  KUZOT_RETURN_IF_ERROR(AuditRecord(tx, caller, create ? "record.create" : "record.update", record));
   return ToJson(record, caller);
+}
+
+Result<Json> RecordService::PatchIn(storage::Transaction& tx, const Caller& caller,
+                                    const TypeSpec& type, std::string_view id, const Json& patch,
+                                    bool by_server) {
+  if (!patch.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+  KUZOT_ASSIGN_OR_RETURN(auto record, Load(tx, type, id, caller));
+  for (const auto& f : type.fields) {
+    if (!by_server && f.written_by == FieldSpec::Writer::kServer && patch.contains(f.name) &&
+        patch[f.name].is_null()) {
+      return Status::InvalidArgument("is set by the server (" + f.description + "); it stays",
+                                     f.name);
+    }
+  }
+  Json body = Json::parse(record.body);
+  DropServerWritten(type, body);
+  // Without an explicit revision, the patch applies to what was read here.
+  body["revision"] = record.revision;
+  Json envelope_free = patch;
+  if (patch.contains("revision")) body["revision"] = patch["revision"];
+  envelope_free.erase("revision");
+  MergePatch(body, envelope_free);
+  return WriteIn(tx, caller, type, id, body, false, by_server);
+}
+
+Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, std::string_view id,
+                                  const Json& body, bool create) {
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
+  KUZOT_ASSIGN_OR_RETURN(Json out, WriteIn(*tx, caller, type, id, body, create, false));
+  KUZOT_RETURN_IF_ERROR(tx->Commit());
+  return out;
 }
 
 Result<Json> RecordService::Create(const Caller& caller, std::string_view type, const Json& body) {
@@ -345,41 +438,53 @@ Result<Json> RecordService::Replace(const Caller& caller, std::string_view type,
   return Write(caller, *spec, id, body, false);
 }
 
-namespace {
-void MergePatch(Json& target, const Json& patch) {
-  if (!patch.is_object()) {
-    target = patch;
-    return;
-  }
-  if (!target.is_object()) target = Json::object();
-  for (const auto& [key, value] : patch.items()) {
-    if (value.is_null()) {
-      target.erase(key);
-    } else {
-      MergePatch(target[key], value);
-    }
-  }
-}
-}  // namespace
-
 Result<Json> RecordService::Patch(const Caller& caller, std::string_view type,
                                   std::string_view id, const Json& patch) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
-  if (!patch.is_object()) return Status::InvalidArgument("the body must be a JSON object");
-  Json body;
-  {
-    KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
-    KUZOT_ASSIGN_OR_RETURN(auto record, Load(*tx, *spec, id, caller));
-    body = Json::parse(record.body);
-    // Without an explicit revision, the patch applies to what was read here;
-    // Write re-checks it under the write lock.
-    body["revision"] = record.revision;
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
+  KUZOT_ASSIGN_OR_RETURN(Json out, PatchIn(*tx, caller, *spec, id, patch, false));
+  KUZOT_RETURN_IF_ERROR(tx->Commit());
+  return out;
+}
+
+Result<Json> RecordService::Batch::Create(std::string_view type, const Json& body) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  return service_.WriteIn(tx_, caller_, *spec, "", body, true, false);
+}
+
+Result<Json> RecordService::Batch::Patch(std::string_view type, std::string_view id,
+                                         const Json& patch) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  return service_.PatchIn(tx_, caller_, *spec, id, patch, false);
+}
+
+Result<Json> RecordService::Batch::PatchAsServer(std::string_view type, std::string_view id,
+                                                 const Json& patch) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  return service_.PatchIn(tx_, caller_, *spec, id, patch, true);
+}
+
+Result<Json> RecordService::Batch::Get(std::string_view type, std::string_view id) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  KUZOT_ASSIGN_OR_RETURN(auto record, Load(tx_, *spec, id, caller_));
+  return ToJson(record, caller_);
+}
+
+Result<storage::StoredRecord> RecordService::Batch::GetStored(std::string_view id) {
+  KUZOT_ASSIGN_OR_RETURN(auto found, tx_.Get(id));
+  if (!found || !caller_.MaySee(found->confidentiality)) {
+    return Status::NotFound("there is no record with id '" + std::string(id.substr(0, 40)) + "'");
   }
-  Json envelope_free = patch;
-  if (patch.contains("revision")) body["revision"] = patch["revision"];
-  envelope_free.erase("revision");
-  MergePatch(body, envelope_free);
-  return Write(caller, *spec, id, body, false);
+  return *found;
+}
+
+Result<Json> RecordService::InOneTransaction(const Caller& caller,
+                                             const std::function<Result<Json>(Batch&)>& fn) {
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
+  Batch batch(*this, *tx, caller);
+  KUZOT_ASSIGN_OR_RETURN(Json out, fn(batch));
+  KUZOT_RETURN_IF_ERROR(tx->Commit());
+  return out;
 }
 
 namespace {
@@ -458,6 +563,11 @@ Result<Json> RecordService::List(const Caller& caller, std::string_view type,
         return Status::InvalidArgument("a reference can only be matched exactly", name);
       }
       filter.op = storage::FilterOp::kRef;
+    } else if (f->kind == FieldKind::kStringList) {
+      if (op != storage::FilterOp::kEq) {
+        return Status::InvalidArgument("a list can only be matched by one of its items", name);
+      }
+      filter.op = storage::FilterOp::kContains;
     } else if (f->kind == FieldKind::kInteger) {
       char* end = nullptr;
       std::strtoll(value.c_str(), &end, 10);
@@ -480,7 +590,8 @@ Result<Json> RecordService::List(const Caller& caller, std::string_view type,
     std::string field = q.descending ? params.sort.substr(1) : params.sort;
     if (field != "id") {
       const FieldSpec* f = FindField(spec->fields, field);
-      if (!f || !(f->filterable || f->kind == FieldKind::kString)) {
+      if (!f || !(f->filterable || f->kind == FieldKind::kString) ||
+          f->kind == FieldKind::kStringList) {
         return Status::InvalidArgument("cannot sort " + spec->plural + " by '" + field + "'",
                                        "sort");
       }

@@ -102,6 +102,34 @@ class RecordService {
   // Number of live records of `type`.
   Result<int64_t> CountRecords(std::string_view type);
 
+  // Writes made inside one transaction (see InOneTransaction). Each call
+  // checks what the same call of the service checks.
+  class Batch {
+   public:
+    Result<Json> Create(std::string_view type, const Json& body);
+    Result<Json> Patch(std::string_view type, std::string_view id, const Json& patch);
+    // The server's own change (an action such as sending a submission): may
+    // set the fields marked FieldSpec::Writer::kServer.
+    Result<Json> PatchAsServer(std::string_view type, std::string_view id, const Json& patch);
+    // Reads a record as the batch's caller sees it, inside the transaction.
+    Result<Json> Get(std::string_view type, std::string_view id);
+    // The stored record of any type as it is (sensitive fields included),
+    // when the caller may see it; NotFound otherwise.
+    Result<storage::StoredRecord> GetStored(std::string_view id);
+
+   private:
+    friend class RecordService;
+    Batch(RecordService& service, storage::Transaction& tx, const Caller& caller)
+        : service_(service), tx_(tx), caller_(caller) {}
+    RecordService& service_;
+    storage::Transaction& tx_;
+    const Caller& caller_;
+  };
+  // Runs `fn`, whose writes are one transaction: when it fails, none of
+  // them is kept. Returns what `fn` returns.
+  Result<Json> InOneTransaction(const Caller& caller,
+                                const std::function<Result<Json>(Batch&)>& fn);
+
   storage::Store& store() { return *store_; }
 
  private:
@@ -110,6 +138,10 @@ class RecordService {
   bool KnownCode(const std::string& vocabulary, const std::string& code);
   Result<Json> Write(const Caller& caller, const TypeSpec& type, std::string_view id,
                      const Json& body, bool create);
+  Result<Json> WriteIn(storage::Transaction& tx, const Caller& caller, const TypeSpec& type,
+                       std::string_view id, const Json& body, bool create, bool by_server);
+  Result<Json> PatchIn(storage::Transaction& tx, const Caller& caller, const TypeSpec& type,
+                       std::string_view id, const Json& patch, bool by_server);
 
   std::unique_ptr<storage::Store> store_;
   std::mutex vocab_mutex_;

@@ -284,6 +284,11 @@ Result<std::string> SqliteTransaction::WhereClause(const ListQuery& q, bool with
         text(f.value);
         text(f.field);
         break;
+      case FilterOp::kContains:
+        where += " AND EXISTS (SELECT 1 FROM json_each(r.body,'$." + f.field +
+                 "') WHERE json_each.value=?)";
+        text(f.value);
+        break;
       case FilterOp::kEq:
         if (f.numeric) {
           where += " AND json_extract(r.body,'$." + f.field + "')=?";
