@@ -12,8 +12,11 @@ namespace {
 Json CountRows(const std::map<std::string, int>& counts,
                const std::function<Json(const std::string&)>& describe) {
   std::vector<std::pair<std::string, int>> rows(counts.begin(), counts.end());
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  // Most first; the row of records without a value last among equals.
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    if (a.second != b.second) return a.second > b.second;
+    return !a.first.empty() && b.first.empty();
+  });
   Json out = Json::array();
   for (const auto& [key, count] : rows) {
     Json row = describe(key);

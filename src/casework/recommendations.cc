@@ -27,8 +27,10 @@ class Tally {
   Json Rows(const std::function<Json(const std::string&)>& describe) const {
     std::vector<std::pair<std::string, std::map<std::string, int>>> rows(rows_.begin(),
                                                                          rows_.end());
+    // Most first; the row of records without a value last among equals.
     std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-      return a.second.at("") > b.second.at("");
+      if (a.second.at("") != b.second.at("")) return a.second.at("") > b.second.at("");
+      return !a.first.empty() && b.first.empty();
     });
     Json out = Json::array();
     for (const auto& [key, counts] : rows) {

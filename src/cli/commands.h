@@ -13,5 +13,6 @@ void AddDataCommands(CLI::App& app);      // data_commands.cc: import, export
 void AddUserCommands(CLI::App& app);      // user_commands.cc: user, verify
 void AddReconcileCommand(CLI::App& app);  // reconcile_command.cc (src/linkage)
 void AddEstimateCommand(CLI::App& app);   // estimate_command.cc (src/stats)
+void AddCaseworkCommands(CLI::App& app);  // casework_commands.cc: recommendations, deadlines
 
 }  // namespace kuzot::cli

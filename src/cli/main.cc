@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   kuzot::cli::AddUserCommands(app);
   kuzot::cli::AddReconcileCommand(app);
   kuzot::cli::AddEstimateCommand(app);
+  kuzot::cli::AddCaseworkCommands(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

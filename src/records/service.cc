@@ -197,8 +197,12 @@ Result<storage::StoredRecord> Load(storage::Transaction& tx, const TypeSpec& typ
 
 // Checks that every reference points at a live record of an allowed type,
 // and that parent links make no cycle.
+// A reference the record already had may point at a record deleted since:
+// it was valid when written, and it must not block unrelated edits (a sent
+// submission cannot drop what it contained).
 Status CheckReferences(storage::Transaction& tx, const std::string& self_id,
-                       const std::vector<PendingRef>& refs, const Caller& caller) {
+                       const std::vector<PendingRef>& refs, const Caller& caller,
+                       const std::set<std::string>& kept = {}) {
   for (const PendingRef& ref : refs) {
     if (ref.target_id == self_id) {
       return Status::InvalidArgument("a record cannot refer to itself", ref.path);
@@ -212,11 +216,12 @@ Status CheckReferences(storage::Transaction& tx, const std::string& self_id,
   KUZOT_ASSIGN_OR_RETURN(auto existing, tx.ExistingIds(ids, {}));
   std::set<std::string> live(existing.begin(), existing.end());
   for (const PendingRef& ref : refs) {
-    if (!live.count(ref.target_id)) {
+    KUZOT_ASSIGN_OR_RETURN(auto target, tx.Get(ref.target_id));
+    bool kept_deleted = target && target->deleted && kept.count(ref.target_id);
+    if (!live.count(ref.target_id) && !kept_deleted) {
       return Status::InvalidArgument("refers to '" + ref.target_id + "', which does not exist",
                                      ref.path);
     }
-    KUZOT_ASSIGN_OR_RETURN(auto target, tx.Get(ref.target_id));
     if (!caller.MaySee(target->confidentiality)) {
       return Status::InvalidArgument("refers to '" + ref.target_id + "', which does not exist",
                                      ref.path);
@@ -327,7 +332,12 @@ Result<Json> RecordService::WriteIn(storage::Transaction& tx, const Caller& call
                                     const TypeSpec& type, std::string_view id, const Json& body,
                                     bool create, bool by_server) {
   auto known = [this](const std::string& v, const std::string& c) { return KnownCode(v, c); };
-  KUZOT_ASSIGN_OR_RETURN(ValidatedBody valid, ValidateBody(type, body, known));
+  // Server-set fields are checked against the stored record below.
+  Json input = body;
+  for (const auto& f : type.fields) {
+    if (f.written_by == FieldSpec::Writer::kServer) input.erase(f.name);
+  }
+  KUZOT_ASSIGN_OR_RETURN(ValidatedBody valid, ValidateBody(type, input, known));
   if (!caller.MaySee(valid.confidentiality)) {
     return Status::Forbidden(std::string("you may not classify a record above ") +
                              ConfidentialityName(caller.clearance));
@@ -374,7 +384,12 @@ Result<Json> RecordService::WriteIn(storage::Transaction& tx, const Caller& call
     KUZOT_ASSIGN_OR_RETURN(valid, ValidateBody(type, merged, known));
   }
   if (type.rules.guard) KUZOT_RETURN_IF_ERROR(type.rules.guard(before, valid.body, by_server));
-  KUZOT_RETURN_IF_ERROR(CheckReferences(tx, record.id, valid.references, caller));
+  std::set<std::string> kept;
+  if (!create) {
+    KUZOT_ASSIGN_OR_RETURN(auto previous, tx.ReferencesFrom(record.id));
+    for (const auto& ref : previous) kept.insert(ref.target_id);
+  }
+  KUZOT_RETURN_IF_ERROR(CheckReferences(tx, record.id, valid.references, caller, kept));
   record.confidentiality = valid.confidentiality;
   record.body = valid.body.dump();
   record.updated_at = now;
