@@ -147,52 +147,80 @@ Response SignatoryList(CaseworkService& casework, Request& r) {
 }  // namespace
 
 void AddCaseworkRoutes(Router& router, CaseworkService& casework) {
-  router.Add({"GET", "/api/v1/casework/deadlines", "records:read",
+  router.Add({"GET",
+              "/api/v1/casework/deadlines",
+              "records:read",
               "Open deadlines, coming hearings and follow-ups across cases, consultations and "
-              "submissions (?as_of=&days=&include_overdue=&lawyer_id=&case_id=)",
-              [&casework](Request& r) { return Deadlines(casework, r); }});
-  router.Add({"GET", "/api/v1/casework/consultation-counts", "records:read",
-              "Consultations of a period counted by category, region, group, sex, age, "
-              "channel and month (?from=&to=&region_level=)",
-              [&casework](Request& r) { return ConsultationCounts(casework, r); }});
+              "submissions, soonest first",
+              [&casework](Request& r) { return Deadlines(casework, r); },
+              {{"as_of", "the day to count from, YYYY-MM-DD (default today)"},
+               {"days", "how many days ahead (default 30)"},
+               {"include_overdue", "true (default) or false"},
+               {"lawyer_id", "only what this lawyer (person id) is responsible for"},
+               {"case_id", "only this case"}}});
+  router.Add({"GET",
+              "/api/v1/casework/consultation-counts",
+              "records:read",
+              "Consultations of a period counted by problem category, region, vulnerable group, "
+              "sex, age group, channel and month",
+              [&casework](Request& r) { return ConsultationCounts(casework, r); },
+              {{"from", "first day, YYYY-MM-DD"},
+               {"to", "last day, YYYY-MM-DD"},
+               {"region_level", "country, oblast (default), district or city"}}});
   router.Add({"POST", "/api/v1/consultations/{id}/convert", "records:write",
-              "Make a case of a consultation (the body may set the case's fields)",
+              "Make a case of a consultation; the body may set the case's fields, and "
+              "\"revision\" the consultation's",
               [&casework](Request& r) {
                 auto body = ActionBody(r);
                 if (!body.ok()) return ErrorResponse(body.status());
                 return Reply(casework.ConvertConsultation(r.caller, r.params["id"], body.value()));
               }});
-  router.Add({"GET", "/api/v1/casework/recommendation-dashboard", "records:read",
-              "Recommendations by implementation status per body, theme, SDG, addressee "
-              "(filters as on /api/v1/recommendations; sdg_targets=true)",
-              [&casework](Request& r) { return Dashboard(casework, r); }});
-  router.Add({"GET", "/api/v1/casework/recommendation-changes", "records:read",
-              "Recommendations created or whose assessments or status changed since a date "
-              "(?since=YYYY-MM-DD)",
+  router.Add({"GET",
+              "/api/v1/casework/recommendation-dashboard",
+              "records:read",
+              "Recommendations counted by implementation status per issuing body, theme, SDG, "
+              "addressee, state position and year; takes the filters of /api/v1/recommendations",
+              [&casework](Request& r) { return Dashboard(casework, r); },
+              {{"sdg_targets", "true: count SDG targets instead of goals"}}});
+  router.Add({"GET",
+              "/api/v1/casework/recommendation-changes",
+              "records:read",
+              "Recommendations created, or whose assessments or status changed, since a moment",
               [&casework](Request& r) {
                 Status known = KnownQuery(r, {"since"});
                 if (!known.ok()) return ErrorResponse(known);
                 auto since = r.Query("since");
                 if (!since) return ErrorResponse(Status::InvalidArgument("is required", "since"));
                 return Reply(casework.RecommendationChanges(r.caller, *since));
-              }});
-  router.Add({"POST", "/api/v1/recommendations/import", "records:write",
-              "Import recommendations from a Universal Human Rights Index export (the CSV or "
-              "XLSX file as the body; ?dry_run=true&addressee_id=&confidentiality=&filename=)",
-              [&casework](Request& r) { return Import(casework, r); }});
+              },
+              {{"since", "YYYY-MM-DD or an ISO time (required)"}}});
+  router.Add(
+      {"POST",
+       "/api/v1/recommendations/import",
+       "records:write",
+       "Import recommendations from a Universal Human Rights Index export: the CSV or "
+       "XLSX file itself is the body; all or nothing",
+       [&casework](Request& r) { return Import(casework, r); },
+       {{"filename", "the file's name, for messages"},
+        {"dry_run", "true: check everything, write nothing"},
+        {"addressee_id", "an organization the recommendations are addressed to (repeatable)"},
+        {"confidentiality", "of the new records (default public)"}}});
   router.Add({"POST", "/api/v1/statements/{id}/publish", "statements:publish",
-              "Publish a statement ({published_date, make_public, revision})",
+              "Publish a statement: {published_date, make_public (default true), revision}",
               [&casework](Request& r) {
                 auto body = ActionBody(r);
                 if (!body.ok()) return ErrorResponse(body.status());
                 return Reply(casework.PublishStatement(r.caller, r.params["id"], body.value()));
               }});
-  router.Add({"GET", "/api/v1/statements/{id}/signatories", "records:read",
-              "The signatory list of a statement (?format=json|csv|xlsx)",
-              [&casework](Request& r) { return SignatoryList(casework, r); }});
+  router.Add({"GET",
+              "/api/v1/statements/{id}/signatories",
+              "records:read",
+              "The signatory list of a statement",
+              [&casework](Request& r) { return SignatoryList(casework, r); },
+              {{"format", "json (default), csv or xlsx"}}});
   router.Add({"POST", "/api/v1/submissions/{id}/send", "records:write",
-              "Send a submission: freeze what it contains ({date_sent, channel, "
-              "reference_number, revision})",
+              "Send a submission, freezing what it contains: {date_sent, channel, "
+              "reference_number, revision}",
               [&casework](Request& r) {
                 auto body = ActionBody(r);
                 if (!body.ok()) return ErrorResponse(body.status());
@@ -209,12 +237,15 @@ void AddCaseworkRoutes(Router& router, CaseworkService& casework) {
   router.Add({"GET", "/api/v1/public/statements/{id}", "public",
               "A published public statement with its signatories (no sign-in)",
               [&casework](Request& r) { return Reply(casework.PublicStatement(r.params["id"])); }});
-  router.Add({"GET", "/public/statements/{id}", "public",
-              "The public page of a published statement, as HTML (?lang=en|ru|ky)",
+  router.Add({"GET",
+              "/public/statements/{id}",
+              "public",
+              "The public HTML page of a published statement (no sign-in)",
               [&casework](Request& r) {
                 return StatementPage(casework.PublicStatement(r.params["id"]),
                                      r.Query("lang").value_or(""));
-              }});
+              },
+              {{"lang", "en, ru or ky: the text in that language when there is one"}}});
 }
 
 }  // namespace kuzot::http

@@ -174,6 +174,12 @@ Json OpenApiDocument(const Router& router) {
         parameters.push_back({{"name", p}, {"in", "query"}, {"schema", {{"type", "string"}}}});
       }
     }
+    for (const auto& [name, description] : route.query) {
+      parameters.push_back({{"name", name},
+                            {"in", "query"},
+                            {"description", description},
+                            {"schema", {{"type", "string"}}}});
+    }
     if (!parameters.empty()) op["parameters"] = parameters;
     bool has_body = method == "post" || method == "put" || method == "patch";
     bool is_restore = route.pattern.size() > 8 &&

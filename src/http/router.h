@@ -67,6 +67,9 @@ struct Route {
   std::string permission;  // what a caller needs, see doc/security.md
   std::string summary;
   Handler handler;
+  // Query parameters the route reads, name -> description, for the OpenAPI
+  // document (record lists and search document theirs from the schema).
+  std::vector<std::pair<std::string, std::string>> query = {};
 };
 
 class Router {
