@@ -3,7 +3,7 @@
 // names in Cyrillic and Latin, and acts linking them. All people are
 // fictional: names are drawn at random from lists of common names.
 //
-//   gen_bundle --persons 1000000 --acts 1000000 --out big.json [--seed 1]
+//   gen_bundle --persons 1000000 --acts 1000000 --out big.json [--seed 1] [--ids DIR]
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -19,23 +19,47 @@ struct Name {
   const char* latin;
 };
 
-const Name kMaleGiven[] = {{"Бакыт", "Bakyt"},   {"Нурлан", "Nurlan"},   {"Азамат", "Azamat"},
-                           {"Эрлан", "Erlan"},   {"Талант", "Talant"},   {"Улан", "Ulan"},
-                           {"Шерзод", "Sherzod"}, {"Ойбек", "Oybek"},    {"Фарход", "Farhod"},
-                           {"Джамшед", "Jamshed"}, {"Сергей", "Sergey"}, {"Мирлан", "Mirlan"},
-                           {"Бекзат", "Bekzat"}, {"Темирлан", "Temirlan"}, {"Рустам", "Rustam"}};
-const Name kFemaleGiven[] = {{"Айзада", "Aizada"}, {"Гүлзат", "Gulzat"}, {"Нургүл", "Nurgul"},
-                             {"Жылдыз", "Jyldyz"}, {"Бермет", "Bermet"}, {"Айпери", "Aiperi"},
-                             {"Дилноза", "Dilnoza"}, {"Зарина", "Zarina"}, {"Шахло", "Shahlo"},
-                             {"Наталья", "Natalya"}, {"Чолпон", "Cholpon"}, {"Мавлюда", "Mavlyuda"}};
-const Name kFamily[] = {{"Абдыкадыров", "Abdykadyrov"}, {"Токтогулов", "Toktogulov"},
-                        {"Мамытов", "Mamytov"},         {"Жумабаев", "Zhumabaev"},
-                        {"Осмонов", "Osmonov"},         {"Турдубаев", "Turdubaev"},
-                        {"Сыдыков", "Sydykov"},         {"Юсупов", "Yusupov"},
-                        {"Ахмедов", "Akhmedov"},        {"Хамидов", "Khamidov"},
-                        {"Рахимов", "Rahimov"},         {"Назаров", "Nazarov"},
-                        {"Каримов", "Karimov"},         {"Кузнецов", "Kuznetsov"},
-                        {"Эшматов", "Eshmatov"},        {"Ниязов", "Niyazov"}};
+const Name kMaleGiven[] = {
+    {"Бакыт", "Bakyt"},     {"Нурлан", "Nurlan"},     {"Азамат", "Azamat"},   {"Эрлан", "Erlan"},
+    {"Талант", "Talant"},   {"Улан", "Ulan"},         {"Шерзод", "Sherzod"},  {"Ойбек", "Oybek"},
+    {"Фарход", "Farhod"},   {"Джамшед", "Jamshed"},   {"Сергей", "Sergey"},   {"Мирлан", "Mirlan"},
+    {"Бекзат", "Bekzat"},   {"Темирлан", "Temirlan"}, {"Рустам", "Rustam"},   {"Нурбек", "Nurbek"},
+    {"Канат", "Kanat"},     {"Элдияр", "Eldiyar"},    {"Адилет", "Adilet"},   {"Жоомарт", "Joomart"},
+    {"Самат", "Samat"},     {"Максат", "Maksat"},     {"Тилек", "Tilek"},     {"Үмөт", "Umot"},
+    {"Өмүрбек", "Omurbek"}, {"Чынгыз", "Chyngyz"},    {"Алишер", "Alisher"},  {"Бахтиёр", "Bakhtiyor"},
+    {"Дилшод", "Dilshod"},  {"Фирдавс", "Firdavs"},   {"Икром", "Ikrom"},     {"Хуршед", "Khurshed"},
+    {"Мухаммад", "Muhammad"}, {"Баходур", "Bahodur"}, {"Абдулло", "Abdullo"}, {"Иван", "Ivan"},
+    {"Дмитрий", "Dmitriy"}, {"Александр", "Aleksandr"}, {"Кубанычбек", "Kubanychbek"},
+    {"Эмил", "Emil"},       {"Арстан", "Arstan"},     {"Медер", "Meder"},     {"Суйунбек", "Suyunbek"}};
+const Name kFemaleGiven[] = {
+    {"Айзада", "Aizada"},  {"Гүлзат", "Gulzat"},    {"Нургүл", "Nurgul"},   {"Жылдыз", "Jyldyz"},
+    {"Бермет", "Bermet"},  {"Айпери", "Aiperi"},    {"Дилноза", "Dilnoza"}, {"Зарина", "Zarina"},
+    {"Шахло", "Shahlo"},   {"Наталья", "Natalya"},  {"Чолпон", "Cholpon"},  {"Мавлюда", "Mavlyuda"},
+    {"Айгерим", "Aigerim"}, {"Мадина", "Madina"},   {"Асель", "Asel"},      {"Айжан", "Aizhan"},
+    {"Бурул", "Burul"},    {"Гүлнара", "Gulnara"},  {"Назгүл", "Nazgul"},   {"Эльмира", "Elmira"},
+    {"Динара", "Dinara"},  {"Салтанат", "Saltanat"}, {"Үмүт", "Umut"},      {"Өмүркан", "Omurkan"},
+    {"Нилуфар", "Nilufar"}, {"Гулрух", "Gulrukh"},  {"Мохира", "Mokhira"},  {"Феруза", "Feruza"},
+    {"Зулфия", "Zulfiya"}, {"Ольга", "Olga"},       {"Елена", "Elena"},     {"Мээрим", "Meerim"},
+    {"Алтынай", "Altynai"}, {"Каныкей", "Kanykei"}, {"Сезим", "Sezim"},     {"Жаркынай", "Zharkynai"}};
+// Roots of family names: most Kyrgyz, Uzbek and Tajik family names are a
+// forebear's given name with a suffix (-ов, -ев, -уулу, -кызы, -зода).
+const Name kFamilyRoots[] = {
+    {"Абдыкадыр", "Abdykadyr"}, {"Токтогул", "Toktogul"}, {"Мамыт", "Mamyt"},
+    {"Жумабай", "Zhumabai"},    {"Осмон", "Osmon"},       {"Турдубай", "Turdubai"},
+    {"Сыдык", "Sydyk"},         {"Юсуп", "Yusup"},        {"Ахмед", "Akhmed"},
+    {"Хамид", "Khamid"},        {"Рахим", "Rakhim"},      {"Назар", "Nazar"},
+    {"Карим", "Karim"},         {"Эшмат", "Eshmat"},      {"Нияз", "Niyaz"},
+    {"Абдрахман", "Abdrakhman"}, {"Асан", "Asan"},        {"Үсөн", "Usen"},
+    {"Бейшеналы", "Beishenaly"}, {"Жапар", "Japar"},      {"Садыр", "Sadyr"},
+    {"Алымбек", "Alymbek"},     {"Кулмат", "Kulmat"},     {"Шамшы", "Shamshy"},
+    {"Сулайман", "Sulaiman"},   {"Эргеш", "Ergesh"},      {"Мырзакмат", "Myrzakmat"},
+    {"Ташмат", "Tashmat"},      {"Дөөлөт", "Doolot"},     {"Нурмат", "Nurmat"},
+    {"Райым", "Raiym"},         {"Бообек", "Boobek"},     {"Качыке", "Kachyke"},
+    {"Исмаил", "Ismail"},       {"Абдулла", "Abdulla"},   {"Холмат", "Kholmat"},
+    {"Саид", "Said"},           {"Шариф", "Sharif"},      {"Давлат", "Davlat"},
+    {"Одина", "Odina"},         {"Мирзо", "Mirzo"},       {"Каримжан", "Karimzhan"},
+    {"Турсун", "Tursun"},       {"Акмат", "Akmat"},       {"Жээнбек", "Zheenbek"},
+    {"Атамбай", "Atambai"},     {"Бакир", "Bakir"},       {"Орозбек", "Orozbek"}};
 const char* kActTypes[] = {"killing", "injury", "torture", "arbitrary_detention",
                            "hostage_taking", "enforced_displacement", "destruction_of_property"};
 
@@ -56,12 +80,14 @@ int main(int argc, char** argv) {
   long persons = 1000, acts = 1000;
   unsigned long seed = 1;
   const char* path = "bundle.json";
+  std::string ids_dir;  // when set: person_ids.txt, event_ids.txt, names.txt for load tests
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--persons") persons = std::atol(argv[i + 1]);
     if (flag == "--acts") acts = std::atol(argv[i + 1]);
     if (flag == "--seed") seed = std::strtoul(argv[i + 1], nullptr, 10);
     if (flag == "--out") path = argv[i + 1];
+    if (flag == "--ids") ids_dir = argv[i + 1];
   }
   std::mt19937_64 rng(seed);
   FILE* out = std::fopen(path, "w");
@@ -97,9 +123,22 @@ int main(int argc, char** argv) {
     std::string id = kuzot::NewId();
     bool female = rng() % 2;
     const Name& given = female ? Pick(rng, kFemaleGiven) : Pick(rng, kMaleGiven);
-    const Name& family = Pick(rng, kFamily);
-    std::string fam_cy = std::string(family.cyrillic) + (female ? "а" : "");
-    std::string fam_la = std::string(family.latin) + (female ? "a" : "");
+    const Name& root = Pick(rng, kFamilyRoots);
+    // Russian-style -ов/-ова for most, -уулу/-кызы or Tajik -зода for some.
+    std::string fam_cy, fam_la;
+    switch (rng() % 10) {
+      case 0:
+        fam_cy = std::string(root.cyrillic) + (female ? " кызы" : " уулу");
+        fam_la = std::string(root.latin) + (female ? " kyzy" : " uulu");
+        break;
+      case 1:
+        fam_cy = std::string(root.cyrillic) + "зода";
+        fam_la = std::string(root.latin) + "zoda";
+        break;
+      default:
+        fam_cy = std::string(root.cyrillic) + (female ? "ова" : "ов");
+        fam_la = std::string(root.latin) + (female ? "ova" : "ov");
+    }
     const char* level = rng() % 10 == 0 ? "restricted" : "internal";
     Emit(out, first,
          "{\"id\":\"" + id + "\",\"type\":\"person\",\"body\":{\"names\":[{\"value\":\"" + fam_cy +
@@ -121,6 +160,23 @@ int main(int argc, char** argv) {
   }
   std::fputs("\n]}\n", out);
   std::fclose(out);
+  if (!ids_dir.empty()) {
+    auto write = [&](const char* file, const std::vector<std::string>& lines) {
+      FILE* f = std::fopen((ids_dir + "/" + file).c_str(), "w");
+      if (!f) return;
+      for (const auto& line : lines) std::fprintf(f, "%s\n", line.c_str());
+      std::fclose(f);
+    };
+    write("person_ids.txt", people);
+    write("event_ids.txt", events);
+    std::vector<std::string> queries;
+    for (const auto& n : kFamilyRoots) {
+      queries.push_back(std::string(n.latin) + "ov");
+      queries.push_back(std::string(n.cyrillic) + "ова");
+    }
+    for (const auto& n : kFemaleGiven) queries.push_back(n.latin);
+    write("names.txt", queries);
+  }
   std::printf("wrote %s: %d places, %d events, %ld persons, %ld acts\n", path, kPlaces, kEvents,
               persons, acts);
   return 0;

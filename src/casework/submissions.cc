@@ -139,9 +139,10 @@ Result<Json> CaseworkService::SubmissionPackage(const Caller& caller, std::strin
     AppendCanonical(canonical, pinned->record);
     out["current_revision"] = history.back().record.revision;
     out["changed_since"] = history.back().record.revision != revision;
-    if (!caller.MaySee(pinned->record.confidentiality)) {
-      // As in a record's history: who may not open it learns only that it
-      // was there.
+    if (!caller.MaySee(pinned->record.confidentiality) ||
+        !caller.MaySee(history.back().record.confidentiality)) {
+      // Who may not open the record (as it was sent, or as it is now: its
+      // past is hidden with its present) learns only that it was there.
       out["hidden"] = true;
       items.push_back(std::move(out));
       continue;

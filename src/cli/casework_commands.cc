@@ -111,6 +111,7 @@ void AddCaseworkCommands(CLI::App& app) {
   cmd->add_option("--data", import->data_dir, "data directory")
       ->envname("KUZOT_DATA")
       ->capture_default_str();
+  AddKeyFileOption(cmd);
   cmd->add_flag("--dry-run", import->dry_run, "check the whole file, write nothing");
   cmd->add_option("--addressee", import->addressees,
                   "id of a state body the recommendations are addressed to (repeatable)");
@@ -133,6 +134,7 @@ void AddCaseworkCommands(CLI::App& app) {
   dl->add_option("--data", deadlines->data_dir, "data directory")
       ->envname("KUZOT_DATA")
       ->capture_default_str();
+  AddKeyFileOption(dl);
   dl->add_option("--days", deadlines->query.days, "how many days ahead")
       ->check(CLI::Range(0, 3660))
       ->capture_default_str();

@@ -11,6 +11,7 @@ namespace kuzot::cli {
 void AddServeCommand(CLI::App& app);      // serve_command.cc
 void AddDataCommands(CLI::App& app);      // data_commands.cc: import, export
 void AddUserCommands(CLI::App& app);      // user_commands.cc: user, verify
+void AddRekeyCommand(CLI::App& app);      // rekey_command.cc
 void AddReconcileCommand(CLI::App& app);  // reconcile_command.cc (src/linkage)
 void AddEstimateCommand(CLI::App& app);   // estimate_command.cc (src/stats)
 void AddCaseworkCommands(CLI::App& app);  // casework_commands.cc: recommendations, deadlines

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   kuzot::cli::AddServeCommand(app);
   kuzot::cli::AddDataCommands(app);
   kuzot::cli::AddUserCommands(app);
+  kuzot::cli::AddRekeyCommand(app);
   kuzot::cli::AddReconcileCommand(app);
   kuzot::cli::AddEstimateCommand(app);
   kuzot::cli::AddCaseworkCommands(app);

@@ -128,6 +128,7 @@ void AddServeCommand(CLI::App& app) {
   cmd->add_flag("--secure-cookies", options->secure_cookies,
                 "mark the session cookie Secure: set it when a TLS proxy serves Kuzot")
       ->envname("KUZOT_SECURE_COOKIES");
+  AddKeyFileOption(cmd);
   cmd->add_flag("--demo", options->demo,
                 "load the demo data set (public facts, fictional victims) into an empty database")
       ->envname("KUZOT_DEMO");

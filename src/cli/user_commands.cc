@@ -50,6 +50,7 @@ void AddUserCommands(CLI::App& app) {
   user->require_subcommand(1);
   auto data = [o](CLI::App* c) {
     c->add_option("--data", o->data_dir, "data directory")->envname("KUZOT_DATA")->capture_default_str();
+    AddKeyFileOption(c);
   };
   Caller operator_caller = Caller::System("operator");
 
@@ -113,6 +114,7 @@ void AddUserCommands(CLI::App& app) {
   CLI::App* verify = app.add_subcommand(
       "verify", "Check the audit log's hash chain; report the first broken entry");
   verify->add_option("--data", *verify_dir, "data directory")->envname("KUZOT_DATA")->capture_default_str();
+  AddKeyFileOption(verify);
   verify->callback([verify_dir] {
     auto records = OpenDataDir(*verify_dir);
     if (!records.ok()) throw CLI::RuntimeError(Fail("verify", records.status()));

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "common/clock.h"
+#include "records/sealing.h"
 #include "records/service.h"
 #include "records/validate.h"
 
@@ -94,6 +95,18 @@ Status RecordService::ExportBundle(std::ostream& out, const Progress& progress) 
   return Status::Ok();
 }
 
+Status RecordService::AuditExport(const Caller& caller, const Json& detail) {
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
+  storage::AuditEntry e;
+  e.at = NowIso8601();
+  e.actor = caller.user;
+  e.action = "export";
+  e.detail = detail.dump();
+  e.remote = caller.remote_address;
+  KUZOT_RETURN_IF_ERROR(tx->AppendAudit(e));
+  return tx->Commit();
+}
+
 Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller& caller,
                                                  const Progress& progress) {
   Json bundle = Json::parse(in, nullptr, false);
@@ -156,6 +169,7 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
     }
   }
   std::set<std::string> skipped;
+  std::vector<std::string> secret_ids;       // their whole history is sealed too
   std::map<std::string, std::string> paths;  // record id -> "records[i]", for errors
   constexpr size_t kBulkThreshold = 5000;
   bool bulk = records.size() >= kBulkThreshold;
@@ -199,12 +213,13 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
     record.updated_at = r.value("updated_at", record.created_at);
     record.updated_by = r.value("updated_by", record.created_by);
     record.deleted = r.value("deleted", false);
-    std::vector<storage::Reference> refs;
-    for (const auto& p : valid->references) refs.push_back({p.field, p.target_id});
+    StoredIndex index = IndexFor(*spec, record.confidentiality, valid.value(), codec_.get());
     // With a history in the bundle the revision rows come from it.
     bool has_history = bundle.contains("revisions") && !bundle["revisions"].empty();
-    KUZOT_RETURN_IF_ERROR(
-        tx->Put(record, has_history ? "" : "create", refs, valid->search_text));
+    KUZOT_RETURN_IF_ERROR(tx->Put(record, has_history ? "" : "create", index.references,
+                                  record.deleted ? "" : index.search_text));
+    if (codec_) KUZOT_RETURN_IF_ERROR(tx->PutBlindTerms(record.id, index.blind_terms));
+    if (codec_ && codec_->SealsWholeBody(record.confidentiality)) secret_ids.push_back(record.id);
     if (!valid->references.empty()) paths[record.id] = path;
     ++report.records;
     if (progress && report.records % 1000 == 0) progress(report.records, records.size());
@@ -245,6 +260,7 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
       ++report.revisions;
     }
   }
+  for (const auto& id : secret_ids) KUZOT_RETURN_IF_ERROR(tx->ResealHistory(id));
   if (bulk) KUZOT_RETURN_IF_ERROR(tx->SetBulkMode(false));
   storage::AuditEntry audit;
   audit.at = NowIso8601();

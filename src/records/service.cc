@@ -9,6 +9,7 @@
 #include "common/fuzzy_date.h"
 #include "records/casework_rules.h"
 #include "records/default_vocabularies.h"
+#include "records/sealing.h"
 #include "records/validate.h"
 #include "search/search.h"
 
@@ -105,15 +106,29 @@ std::string DisplayTitle(const std::string& type, const Json& r) {
   return r.value("id", "");
 }
 
-RecordService::RecordService(std::unique_ptr<storage::Store> store) : store_(std::move(store)) {}
+RecordService::RecordService(std::unique_ptr<storage::Store> store,
+                             std::shared_ptr<RecordCodec> codec)
+    : store_(std::move(store)), codec_(std::move(codec)) {}
 RecordService::~RecordService() = default;
 
 Result<std::unique_ptr<RecordService>> RecordService::Open(const std::string& path) {
+  return Open(path, OpenOptions());
+}
+
+Result<std::unique_ptr<RecordService>> RecordService::Open(const std::string& path,
+                                                           const OpenOptions& open_options) {
   if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
   storage::StoreOptions options;
   options.path = path;
   options.on_connection = search::RegisterTokenizer;
   options.fts_tokenizer = search::kTokenizerSpec;
+  std::shared_ptr<RecordCodec> codec;
+  if (open_options.keyring) {
+    codec = std::make_shared<RecordCodec>(open_options.keyring);
+    // Until BindKeyring reads the database's generation, seal with the newest.
+    codec->set_generation(open_options.keyring->current());
+    options.codec = codec;
+  }
   KUZOT_ASSIGN_OR_RETURN(auto store, storage::Store::Open(options));
   // Indexes for the filters and sorts that lists use most: vocabulary codes
   // and dates. References are served by the refs table; other filters scan
@@ -127,7 +142,8 @@ Result<std::unique_ptr<RecordService>> RecordService::Open(const std::string& pa
       }
     }
   }
-  std::unique_ptr<RecordService> service(new RecordService(std::move(store)));
+  std::unique_ptr<RecordService> service(new RecordService(std::move(store), std::move(codec)));
+  KUZOT_RETURN_IF_ERROR(service->BindKeyring());
   {
     KUZOT_ASSIGN_OR_RETURN(auto tx, service->store_->BeginWrite());
     std::map<std::string, std::set<std::string>> present;
@@ -196,10 +212,10 @@ Result<storage::StoredRecord> Load(storage::Transaction& tx, const TypeSpec& typ
 }
 
 // Checks that every reference points at a live record of an allowed type,
-// and that parent links make no cycle.
-// A reference the record already had may point at a record deleted since:
-// it was valid when written, and it must not block unrelated edits (a sent
-// submission cannot drop what it contained).
+// and that parent links make no cycle. A reference the record already had
+// (`kept`) may point at a record deleted since: it was valid when written,
+// and it must not block unrelated edits (a sent submission cannot drop what
+// it contained).
 Status CheckReferences(storage::Transaction& tx, const std::string& self_id,
                        const std::vector<PendingRef>& refs, const Caller& caller,
                        const std::set<std::string>& kept = {}) {
@@ -247,13 +263,6 @@ Status CheckReferences(storage::Transaction& tx, const std::string& self_id,
   return Status::Ok();
 }
 
-std::vector<storage::Reference> ToReferences(const std::vector<PendingRef>& refs) {
-  std::vector<storage::Reference> out;
-  out.reserve(refs.size());
-  for (const auto& r : refs) out.push_back({r.field, r.target_id});
-  return out;
-}
-
 Status AuditRecord(storage::Transaction& tx, const Caller& caller, const std::string& action,
                    const storage::StoredRecord& r) {
   storage::AuditEntry e;
@@ -266,16 +275,35 @@ Status AuditRecord(storage::Transaction& tx, const Caller& caller, const std::st
   return tx.AppendAudit(e);
 }
 
-// Reads of restricted and secret records are audited.
-Status AuditRead(storage::Store& store, const Caller& caller, const storage::StoredRecord& r) {
-  auto level = ParseConfidentiality(r.confidentiality).value_or(Confidentiality::kSecret);
-  if (level < Confidentiality::kRestricted) return Status::Ok();
-  KUZOT_ASSIGN_OR_RETURN(auto tx, store.BeginWrite());
-  KUZOT_RETURN_IF_ERROR(AuditRecord(*tx, caller, "record.read", r));
+}  // namespace
+
+// Reads of restricted and secret records are audited, by whatever path they
+// were shown: one entry per record, so that "who saw this record" is one
+// filter on the audit log.
+Status RecordService::AuditReads(const Caller& caller,
+                                 const std::vector<const storage::StoredRecord*>& shown,
+                                 const char* via) {
+  std::vector<const storage::StoredRecord*> audited;
+  for (const auto* r : shown) {
+    auto level = ParseConfidentiality(r->confidentiality).value_or(Confidentiality::kSecret);
+    if (level >= Confidentiality::kRestricted) audited.push_back(r);
+  }
+  if (audited.empty()) return Status::Ok();
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
+  for (const auto* r : audited) {
+    storage::AuditEntry e;
+    e.at = NowIso8601();
+    e.actor = caller.user;
+    e.action = "record.read";
+    e.target = r->type + "/" + r->id;
+    e.detail =
+        Json{{"revision", r->revision}, {"confidentiality", r->confidentiality}, {"via", via}}
+            .dump();
+    e.remote = caller.remote_address;
+    KUZOT_RETURN_IF_ERROR(tx->AppendAudit(e));
+  }
   return tx->Commit();
 }
-
-}  // namespace
 
 namespace {
 
@@ -311,6 +339,19 @@ void DropServerWritten(const TypeSpec& type, Json& body) {
   }
 }
 
+// The targets of the references a stored body makes (read from the body:
+// secret records keep their stored references in blind form).
+std::set<std::string> ReferencedIds(const TypeSpec& type, const Json& body) {
+  std::set<std::string> out;
+  if (!body.is_object()) return out;
+  auto valid =
+      ValidateBody(type, body, [](const std::string&, const std::string&) { return true; });
+  if (valid.ok()) {
+    for (const auto& ref : valid->references) out.insert(ref.target_id);
+  }
+  return out;
+}
+
 void MergePatch(Json& target, const Json& patch) {
   if (!patch.is_object()) {
     target = patch;
@@ -330,28 +371,33 @@ void MergePatch(Json& target, const Json& patch) {
 
 Result<Json> RecordService::WriteIn(storage::Transaction& tx, const Caller& caller,
                                     const TypeSpec& type, std::string_view id, const Json& body,
-                                    bool create, bool by_server) {
+                                    bool create, bool by_server, bool* compact) {
   auto known = [this](const std::string& v, const std::string& c) { return KnownCode(v, c); };
+  if (!caller.sees_sensitive && body.is_object()) {
+    // Whether a field is sensitive is public (the schema); whether a record
+    // has a value in it is not, so this is refused before anything is read.
+    for (const auto& f : type.fields) {
+      if (f.sensitive && body.contains(f.name)) {
+        return Status::Forbidden("you may not set the sensitive field '" + f.name + "'");
+      }
+    }
+  }
   // Server-set fields are checked against the stored record below.
   Json input = body;
-  for (const auto& f : type.fields) {
-    if (f.written_by == FieldSpec::Writer::kServer) input.erase(f.name);
+  if (input.is_object()) {
+    for (const auto& f : type.fields) {
+      if (f.written_by == FieldSpec::Writer::kServer) input.erase(f.name);
+    }
   }
   KUZOT_ASSIGN_OR_RETURN(ValidatedBody valid, ValidateBody(type, input, known));
   if (!caller.MaySee(valid.confidentiality)) {
     return Status::Forbidden(std::string("you may not classify a record above ") +
                              ConfidentialityName(caller.clearance));
   }
-  if (!caller.sees_sensitive) {
-    for (const auto& f : type.fields) {
-      if (f.sensitive && valid.body.contains(f.name)) {
-        return Status::Forbidden("you may not set this sensitive field");
-      }
-    }
-  }
   storage::StoredRecord record;
   std::string now = NowIso8601();
-  Json before;  // null on create
+  bool was_secret = false;
+  Json before;  // the stored body; null on create
   if (create) {
     record.id = NewId();
     record.type = type.name;
@@ -375,34 +421,51 @@ Result<Json> RecordService::WriteIn(storage::Transaction& tx, const Caller& call
                                 "revision");
       }
     }
-    record.revision += 1;
+    was_secret = record.confidentiality == "secret";
     before = Json::parse(record.body, nullptr, false);
+    record.revision += 1;
   }
-  if (HasServerFields(type)) {
+  bool keep_sensitive = !create && !caller.sees_sensitive;
+  if (HasServerFields(type) || keep_sensitive) {
     Json merged = body;
     KUZOT_RETURN_IF_ERROR(CarryServerFields(type, before, merged, by_server));
+    if (keep_sensitive && before.is_object()) {
+      // Someone who cannot see the sensitive fields keeps them as they were:
+      // an edit must not erase what its author never saw.
+      for (const auto& f : type.fields) {
+        if (f.sensitive && before.contains(f.name)) merged[f.name] = before[f.name];
+      }
+    }
     KUZOT_ASSIGN_OR_RETURN(valid, ValidateBody(type, merged, known));
   }
   if (type.rules.guard) KUZOT_RETURN_IF_ERROR(type.rules.guard(before, valid.body, by_server));
-  std::set<std::string> kept;
-  if (!create) {
-    KUZOT_ASSIGN_OR_RETURN(auto previous, tx.ReferencesFrom(record.id));
-    for (const auto& ref : previous) kept.insert(ref.target_id);
-  }
-  KUZOT_RETURN_IF_ERROR(CheckReferences(tx, record.id, valid.references, caller, kept));
+  KUZOT_RETURN_IF_ERROR(
+      CheckReferences(tx, record.id, valid.references, caller, ReferencedIds(type, before)));
   record.confidentiality = valid.confidentiality;
   record.body = valid.body.dump();
   record.updated_at = now;
   record.updated_by = caller.user;
-  KUZOT_RETURN_IF_ERROR(tx.Put(record, create ? "create" : "update",
-                               ToReferences(valid.references), valid.search_text));
-  KUZOT_RETURN_IF_ERROR(AuditRecord(tx, caller, create ? "record.create" : "record.update", record));
+  StoredIndex index = IndexFor(type, record.confidentiality, valid, codec_.get());
+  KUZOT_RETURN_IF_ERROR(
+      tx.Put(record, create ? "create" : "update", index.references, index.search_text));
+  if (codec_) KUZOT_RETURN_IF_ERROR(tx.PutBlindTerms(record.id, index.blind_terms));
+  bool became_secret =
+      codec_ && !create && !was_secret && codec_->SealsWholeBody(record.confidentiality);
+  if (became_secret) {
+    // Its past is hidden with its present, and its words leave the
+    // full-text index's file, not just its lookups.
+    KUZOT_RETURN_IF_ERROR(tx.ResealHistory(record.id));
+    KUZOT_RETURN_IF_ERROR(tx.OptimizeSearchIndex());
+    *compact = true;
+  }
+  KUZOT_RETURN_IF_ERROR(
+      AuditRecord(tx, caller, create ? "record.create" : "record.update", record));
   return ToJson(record, caller);
 }
 
 Result<Json> RecordService::PatchIn(storage::Transaction& tx, const Caller& caller,
                                     const TypeSpec& type, std::string_view id, const Json& patch,
-                                    bool by_server) {
+                                    bool by_server, bool* compact) {
   if (!patch.is_object()) return Status::InvalidArgument("the body must be a JSON object");
   KUZOT_ASSIGN_OR_RETURN(auto record, Load(tx, type, id, caller));
   for (const auto& f : type.fields) {
@@ -413,6 +476,8 @@ Result<Json> RecordService::PatchIn(storage::Transaction& tx, const Caller& call
     }
   }
   Json body = Json::parse(record.body);
+  // What the caller cannot see is not theirs to send back; WriteIn keeps it.
+  Redact(body, type.name, caller);
   DropServerWritten(type, body);
   // Without an explicit revision, the patch applies to what was read here.
   body["revision"] = record.revision;
@@ -420,14 +485,20 @@ Result<Json> RecordService::PatchIn(storage::Transaction& tx, const Caller& call
   if (patch.contains("revision")) body["revision"] = patch["revision"];
   envelope_free.erase("revision");
   MergePatch(body, envelope_free);
-  return WriteIn(tx, caller, type, id, body, false, by_server);
+  return WriteIn(tx, caller, type, id, body, false, by_server, compact);
 }
 
 Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, std::string_view id,
                                   const Json& body, bool create) {
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
-  KUZOT_ASSIGN_OR_RETURN(Json out, WriteIn(*tx, caller, type, id, body, create, false));
+  bool compact = false;
+  KUZOT_ASSIGN_OR_RETURN(Json out, WriteIn(*tx, caller, type, id, body, create, false, &compact));
   KUZOT_RETURN_IF_ERROR(tx->Commit());
+  if (compact) {
+    tx.reset();
+    // Best effort: the old text may also sit in the write-ahead log.
+    (void)store_->Compact(false);
+  }
   return out;
 }
 
@@ -443,7 +514,7 @@ Result<Json> RecordService::Get(const Caller& caller, std::string_view type, std
     KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
     KUZOT_ASSIGN_OR_RETURN(record, Load(*tx, *spec, id, caller));
   }
-  KUZOT_RETURN_IF_ERROR(AuditRead(*store_, caller, record));
+  KUZOT_RETURN_IF_ERROR(AuditReads(caller, {&record}, "read"));
   return ToJson(record, caller);
 }
 
@@ -457,26 +528,31 @@ Result<Json> RecordService::Patch(const Caller& caller, std::string_view type,
                                   std::string_view id, const Json& patch) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
-  KUZOT_ASSIGN_OR_RETURN(Json out, PatchIn(*tx, caller, *spec, id, patch, false));
+  bool compact = false;
+  KUZOT_ASSIGN_OR_RETURN(Json out, PatchIn(*tx, caller, *spec, id, patch, false, &compact));
   KUZOT_RETURN_IF_ERROR(tx->Commit());
+  if (compact) {
+    tx.reset();
+    (void)store_->Compact(false);
+  }
   return out;
 }
 
 Result<Json> RecordService::Batch::Create(std::string_view type, const Json& body) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
-  return service_.WriteIn(tx_, caller_, *spec, "", body, true, false);
+  return service_.WriteIn(tx_, caller_, *spec, "", body, true, false, &compact_);
 }
 
 Result<Json> RecordService::Batch::Patch(std::string_view type, std::string_view id,
                                          const Json& patch) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
-  return service_.PatchIn(tx_, caller_, *spec, id, patch, false);
+  return service_.PatchIn(tx_, caller_, *spec, id, patch, false, &compact_);
 }
 
 Result<Json> RecordService::Batch::PatchAsServer(std::string_view type, std::string_view id,
                                                  const Json& patch) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
-  return service_.PatchIn(tx_, caller_, *spec, id, patch, true);
+  return service_.PatchIn(tx_, caller_, *spec, id, patch, true, &compact_);
 }
 
 Result<Json> RecordService::Batch::Get(std::string_view type, std::string_view id) {
@@ -499,48 +575,56 @@ Result<Json> RecordService::InOneTransaction(const Caller& caller,
   Batch batch(*this, *tx, caller);
   KUZOT_ASSIGN_OR_RETURN(Json out, fn(batch));
   KUZOT_RETURN_IF_ERROR(tx->Commit());
+  if (batch.compact_) {
+    tx.reset();
+    (void)store_->Compact(false);
+  }
   return out;
 }
 
-namespace {
-Result<Json> SetDeleted(storage::Store& store, const Caller& caller, const TypeSpec& spec,
-                        std::string_view id, bool deleted) {
-  KUZOT_ASSIGN_OR_RETURN(auto tx, store.BeginWrite());
+Result<Json> RecordService::SetDeleted(const Caller& caller, const TypeSpec& spec,
+                                       std::string_view id, bool deleted) {
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
   KUZOT_ASSIGN_OR_RETURN(auto record, Load(*tx, spec, id, caller));
   if (record.deleted == deleted) {
     return Status::Conflict(std::string("the ") + spec.name + " is " +
                             (deleted ? "already deleted" : "not deleted"));
   }
-  KUZOT_ASSIGN_OR_RETURN(auto refs, tx->ReferencesFrom(id));
   record.deleted = deleted;
   record.revision += 1;
   record.updated_at = NowIso8601();
   record.updated_by = caller.user;
-  std::string search_text;
-  if (!deleted) {
-    // Rebuild the index entry from the body, as a write would.
-    auto valid = ValidateBody(spec, Json::parse(record.body),
-                              [](const std::string&, const std::string&) { return true; });
-    if (valid.ok()) search_text = valid->search_text;
+  // Rebuild what is stored beside the body, as a write would; a deleted
+  // record keeps its references (history and restore need them) but
+  // leaves the full-text index.
+  auto valid = ValidateBody(spec, Json::parse(record.body),
+                            [](const std::string&, const std::string&) { return true; });
+  if (valid.ok()) {
+    StoredIndex index = IndexFor(spec, record.confidentiality, valid.value(), codec_.get());
+    KUZOT_RETURN_IF_ERROR(tx->Put(record, deleted ? "delete" : "restore", index.references,
+                                  deleted ? "" : index.search_text));
+    if (codec_) KUZOT_RETURN_IF_ERROR(tx->PutBlindTerms(record.id, index.blind_terms));
+  } else {
+    // A body stored under older rules: keep its references as they are.
+    KUZOT_ASSIGN_OR_RETURN(auto refs, tx->ReferencesFrom(id));
+    KUZOT_RETURN_IF_ERROR(tx->Put(record, deleted ? "delete" : "restore", refs, ""));
   }
-  KUZOT_RETURN_IF_ERROR(tx->Put(record, deleted ? "delete" : "restore", refs, search_text));
   KUZOT_RETURN_IF_ERROR(
       AuditRecord(*tx, caller, deleted ? "record.delete" : "record.restore", record));
   KUZOT_RETURN_IF_ERROR(tx->Commit());
   return ToJson(record, caller);
 }
-}  // namespace
 
 Result<Json> RecordService::Delete(const Caller& caller, std::string_view type,
                                    std::string_view id) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
-  return SetDeleted(*store_, caller, *spec, id, true);
+  return SetDeleted(caller, *spec, id, true);
 }
 
 Result<Json> RecordService::Restore(const Caller& caller, std::string_view type,
                                     std::string_view id) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
-  return SetDeleted(*store_, caller, *spec, id, false);
+  return SetDeleted(caller, *spec, id, false);
 }
 
 Result<Json> RecordService::List(const Caller& caller, std::string_view type,
@@ -572,12 +656,17 @@ Result<Json> RecordService::List(const Caller& caller, std::string_view type,
     if (!f || !f->filterable) {
       return Status::InvalidArgument("cannot filter " + spec->plural + " by this", name);
     }
-    storage::Filter filter{field, op, value};
+    storage::Filter filter;
+    filter.field = field;
+    filter.op = op;
+    filter.value = value;
     if (f->kind == FieldKind::kRef || f->kind == FieldKind::kRefList) {
       if (op != storage::FilterOp::kEq) {
         return Status::InvalidArgument("a reference can only be matched exactly", name);
       }
       filter.op = storage::FilterOp::kRef;
+      // Secret records keep their references in blind form.
+      if (codec_) filter.alternatives.push_back(BlindReference(*codec_, value));
     } else if (f->kind == FieldKind::kStringList) {
       if (op != storage::FilterOp::kEq) {
         return Status::InvalidArgument("a list can only be matched by one of its items", name);
@@ -605,7 +694,8 @@ Result<Json> RecordService::List(const Caller& caller, std::string_view type,
     std::string field = q.descending ? params.sort.substr(1) : params.sort;
     if (field != "id") {
       const FieldSpec* f = FindField(spec->fields, field);
-      if (!f || !(f->filterable || f->kind == FieldKind::kString) ||
+      // Never by a sensitive field: the order alone would tell its values.
+      if (!f || f->sensitive || !(f->filterable || f->kind == FieldKind::kString) ||
           f->kind == FieldKind::kStringList) {
         return Status::InvalidArgument("cannot sort " + spec->plural + " by '" + field + "'",
                                        "sort");
@@ -628,7 +718,11 @@ Result<Json> RecordService::List(const Caller& caller, std::string_view type,
   Json items = Json::array();
   bool more = static_cast<int>(rows.size()) > params.limit;
   if (more) rows.pop_back();
-  for (const auto& row : rows) items.push_back(ToJson(row, caller));
+  std::vector<const storage::StoredRecord*> shown;
+  for (const auto& row : rows) {
+    items.push_back(ToJson(row, caller));
+    shown.push_back(&row);
+  }
   if (more) {
     const Json& last = items.back();
     std::string value;
@@ -645,6 +739,8 @@ Result<Json> RecordService::List(const Caller& caller, std::string_view type,
     out["total"] = total;
   }
   out["items"] = std::move(items);
+  tx.reset();
+  KUZOT_RETURN_IF_ERROR(AuditReads(caller, shown, "list"));
   return out;
 }
 
@@ -652,7 +748,7 @@ Result<Json> RecordService::History(const Caller& caller, std::string_view type,
                                     std::string_view id) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
-  KUZOT_RETURN_IF_ERROR(Load(*tx, *spec, id, caller).status());
+  KUZOT_ASSIGN_OR_RETURN(auto current, Load(*tx, *spec, id, caller));
   KUZOT_ASSIGN_OR_RETURN(auto revisions, tx->History(id));
   Json out = Json::array();
   Json previous = Json::object();
@@ -692,6 +788,8 @@ Result<Json> RecordService::History(const Caller& caller, std::string_view type,
                    {"record", ToJson(rev.record, caller)}});
     previous = std::move(body);
   }
+  tx.reset();
+  KUZOT_RETURN_IF_ERROR(AuditReads(caller, {&current}, "history"));
   return Json{{"id", std::string(id)}, {"type", spec->name}, {"revisions", std::move(out)}};
 }
 
@@ -699,26 +797,39 @@ Result<Json> RecordService::Links(const Caller& caller, std::string_view type,
                                   std::string_view id) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
-  KUZOT_RETURN_IF_ERROR(Load(*tx, *spec, id, caller).status());
+  KUZOT_ASSIGN_OR_RETURN(auto self, Load(*tx, *spec, id, caller));
   // Links the caller may not see are left out entirely.
   auto sensitive_field = [&](const std::string& type, const std::string& field) {
     const TypeSpec* t = FindType(type);
     const FieldSpec* f = t ? FindField(t->fields, field) : nullptr;
     return f && f->sensitive && !caller.sees_sensitive;
   };
+  std::vector<storage::StoredRecord> shown;
+  shown.push_back(self);
   auto describe = [&](const std::string& target, const std::string& field) -> Result<Json> {
     KUZOT_ASSIGN_OR_RETURN(auto r, tx->Get(target));
     if (!r || !caller.MaySee(r->confidentiality)) return Json();
     Json full = ToJson(*r, caller);
-    return Json{{"id", target},
-                {"type", r->type},
-                {"field", field},
-                {"title", DisplayTitle(r->type, full)},
-                {"confidentiality", r->confidentiality},
-                {"deleted", r->deleted}};
+    Json item{{"id", target},
+              {"type", r->type},
+              {"field", field},
+              {"title", DisplayTitle(r->type, full)},
+              {"confidentiality", r->confidentiality},
+              {"deleted", r->deleted}};
+    shown.push_back(std::move(*r));
+    return item;
   };
+  // Forward: from the body itself, since references from secret records
+  // and sensitive fields are stored only in blind form.
   Json references = Json::array();
-  KUZOT_ASSIGN_OR_RETURN(auto forward, tx->ReferencesFrom(id));
+  auto valid = ValidateBody(*spec, Json::parse(self.body),
+                            [](const std::string&, const std::string&) { return true; });
+  std::vector<storage::Reference> forward;
+  if (valid.ok()) {
+    for (const auto& ref : valid->references) forward.push_back({ref.field, ref.target_id});
+  } else {
+    KUZOT_ASSIGN_OR_RETURN(forward, tx->ReferencesFrom(id));
+  }
   for (const auto& ref : forward) {
     if (sensitive_field(spec->name, ref.field)) continue;
     KUZOT_ASSIGN_OR_RETURN(Json item, describe(ref.target_id, ref.field));
@@ -726,11 +837,23 @@ Result<Json> RecordService::Links(const Caller& caller, std::string_view type,
   }
   Json referenced_by = Json::array();
   KUZOT_ASSIGN_OR_RETURN(auto back, tx->ReferencesTo(id, false));
+  if (codec_) {
+    KUZOT_ASSIGN_OR_RETURN(auto blind,
+                           tx->ReferencesTo(BlindReference(*codec_, std::string(id)), false));
+    back.insert(back.end(), blind.begin(), blind.end());
+    std::sort(back.begin(), back.end(), [](const storage::Backlink& a, const storage::Backlink& b) {
+      return std::tie(a.from_id, a.field) < std::tie(b.from_id, b.field);
+    });
+  }
   for (const auto& link : back) {
     if (sensitive_field(link.from_type, link.field)) continue;
     KUZOT_ASSIGN_OR_RETURN(Json item, describe(link.from_id, link.field));
     if (!item.is_null()) referenced_by.push_back(std::move(item));
   }
+  tx.reset();
+  std::vector<const storage::StoredRecord*> audited;
+  for (const auto& r : shown) audited.push_back(&r);
+  KUZOT_RETURN_IF_ERROR(AuditReads(caller, audited, "links"));
   return Json{{"references", std::move(references)}, {"referenced_by", std::move(referenced_by)}};
 }
 
@@ -745,22 +868,61 @@ Result<Json> RecordService::Search(const Caller& caller, std::string_view query,
     q.types.push_back(spec->name);
   }
   KUZOT_ASSIGN_OR_RETURN(q.match, search::BuildMatchExpression(query));
-  q.limit = limit;
-  q.offset = offset;
+  // Every source is asked for everything up to the end of the page; the
+  // page is cut from their merge.
+  q.limit = offset + limit;
+  q.offset = 0;
   q.confidentiality_in = VisibleLevels(caller);
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
-  KUZOT_ASSIGN_OR_RETURN(auto hits, tx->Search(q));
+  std::vector<storage::SearchHit> hits;
+  if (codec_) {
+    // Exact matches on sensitive values first, then words of secret records
+    // (both through their blind forms), then the full-text index.
+    storage::BlindQuery blind;
+    blind.types = q.types;
+    blind.confidentiality_in = q.confidentiality_in;
+    blind.limit = q.limit;
+    if (caller.sees_sensitive) {
+      std::string value = BlindValue(*codec_, query);
+      if (!value.empty()) {
+        blind.words = {{value}};
+        blind.kinds = {kSensitiveValue};
+        KUZOT_ASSIGN_OR_RETURN(auto found, tx->BlindSearch(blind));
+        hits.insert(hits.end(), found.begin(), found.end());
+      }
+    }
+    if (caller.MaySee(Confidentiality::kSecret)) {
+      blind.words = BlindWords(*codec_, query);
+      blind.kinds = {kSecretWords};
+      blind.confidentiality_in = {"secret"};
+      KUZOT_ASSIGN_OR_RETURN(auto found, tx->BlindSearch(blind));
+      hits.insert(hits.end(), found.begin(), found.end());
+    }
+  }
+  KUZOT_ASSIGN_OR_RETURN(auto text_hits, tx->Search(q));
+  hits.insert(hits.end(), text_hits.begin(), text_hits.end());
   Json items = Json::array();
+  std::set<std::string> seen;
+  std::vector<storage::StoredRecord> shown;
+  int skipped = 0;
   for (const auto& hit : hits) {
+    if (static_cast<int>(items.size()) >= limit) break;
+    if (!seen.insert(hit.id).second) continue;
     KUZOT_ASSIGN_OR_RETURN(auto r, tx->Get(hit.id));
     if (!r || !caller.MaySee(r->confidentiality)) continue;
+    if (skipped++ < offset) continue;
     items.push_back({{"id", hit.id},
                      {"type", hit.type},
                      {"title", DisplayTitle(hit.type, ToJson(*r, caller))},
                      {"snippet", hit.snippet},
                      {"confidentiality", r->confidentiality},
                      {"score", -hit.rank}});
+    shown.push_back(std::move(*r));
   }
+  tx.reset();
+  std::vector<const storage::StoredRecord*> audited;
+  for (const auto& r : shown) audited.push_back(&r);
+  KUZOT_RETURN_IF_ERROR(AuditReads(caller, audited, "search"));
   return Json{{"query", std::string(query)}, {"items", std::move(items)}};
 }
 

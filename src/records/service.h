@@ -22,6 +22,7 @@
 
 #include "common/caller.h"
 #include "common/status.h"
+#include "crypto/crypto.h"
 #include "records/schema.h"
 #include "storage/store.h"
 
@@ -47,6 +48,25 @@ struct ListParams {
 // Called during long work with (done, total); total may be 0 when unknown.
 using Progress = std::function<void(int64_t done, int64_t total)>;
 
+// How a database is opened.
+struct OpenOptions {
+  // Seals sensitive fields and secret records at rest with this keyring
+  // (see doc/security.md, "Encryption at rest"). The first open with a
+  // keyring binds the database to it, encrypting what was stored before.
+  // Without one everything is stored in the clear (tests of other
+  // modules), and a database bound to a keyring is refused.
+  std::shared_ptr<const crypto::Keyring> keyring;
+};
+
+// What Reencrypt did.
+struct ReencryptReport {
+  uint32_t from_generation = 0;
+  uint32_t to_generation = 0;
+  int64_t bodies = 0;   // stored bodies (records and revisions) rewritten
+  int64_t records = 0;  // records whose references and blind terms were re-keyed
+  int64_t audit_entries = 0;
+};
+
 struct ImportReport {
   int64_t records = 0;
   int64_t revisions = 0;
@@ -54,12 +74,26 @@ struct ImportReport {
   int64_t vocabulary_terms = 0;
 };
 
+class RecordCodec;  // sealing.h
+
 class RecordService {
  public:
   // Opens (creating when missing) the database file at `path` with the
   // search tokenizer, and seeds missing vocabulary terms.
   static Result<std::unique_ptr<RecordService>> Open(const std::string& path);
+  static Result<std::unique_ptr<RecordService>> Open(const std::string& path,
+                                                     const OpenOptions& options);
   ~RecordService();
+
+  // Re-encrypts every sealed body, blind reference and blind term under
+  // `generation` of the keyring (added with Keyring::AddGeneration), and
+  // re-keys the audit chain after checking it, all in one transaction;
+  // then rewrites the file so that nothing sealed under the old key stays
+  // in it. Conflict when the audit chain is broken (nothing is changed).
+  // Run it alone (kuzot rekey): not while serving.
+  Result<ReencryptReport> Reencrypt(uint32_t generation, const Caller& caller);
+  // The key generation the database uses; 0 without a keyring.
+  uint32_t key_generation() const;
 
   Result<Json> Create(const Caller& caller, std::string_view type, const Json& body);
   // NotFound when there is no such record of that type; deleted records are
@@ -93,6 +127,9 @@ class RecordService {
   // Writes the whole database (records, their full history, vocabularies)
   // as one JSON document.
   Status ExportBundle(std::ostream& out, const Progress& progress = nullptr);
+  // Logs in the audit log that the database was exported (`detail`: how
+  // and where): the command line calls it after writing an export.
+  Status AuditExport(const Caller& caller, const Json& detail);
   // Reads a bundle written by ExportBundle, or a hand-written one whose
   // records carry "key" instead of "id" and refer to each other as "@key".
   // All or nothing: on any error nothing is imported.
@@ -124,6 +161,7 @@ class RecordService {
     RecordService& service_;
     storage::Transaction& tx_;
     const Caller& caller_;
+    bool compact_ = false;  // a record became secret: compact after commit
   };
   // Runs `fn`, whose writes are one transaction: when it fails, none of
   // them is kept. Returns what `fn` returns.
@@ -133,17 +171,34 @@ class RecordService {
   storage::Store& store() { return *store_; }
 
  private:
-  explicit RecordService(std::unique_ptr<storage::Store> store);
+  RecordService(std::unique_ptr<storage::Store> store, std::shared_ptr<RecordCodec> codec);
   Status LoadVocabularies();
   bool KnownCode(const std::string& vocabulary, const std::string& code);
   Result<Json> Write(const Caller& caller, const TypeSpec& type, std::string_view id,
                      const Json& body, bool create);
+  // One write inside `tx` (no commit). Sets *compact when the record
+  // became secret, so that the caller compacts the store once committed.
   Result<Json> WriteIn(storage::Transaction& tx, const Caller& caller, const TypeSpec& type,
-                       std::string_view id, const Json& body, bool create, bool by_server);
+                       std::string_view id, const Json& body, bool create, bool by_server,
+                       bool* compact);
   Result<Json> PatchIn(storage::Transaction& tx, const Caller& caller, const TypeSpec& type,
-                       std::string_view id, const Json& patch, bool by_server);
+                       std::string_view id, const Json& patch, bool by_server, bool* compact);
+  Result<Json> SetDeleted(const Caller& caller, const TypeSpec& spec, std::string_view id,
+                          bool deleted);
+
+  // Binds the store to the codec's keyring on open (encrypting a database
+  // written before encryption); service_keys.cc.
+  Status BindKeyring();
+  // Re-puts every record that has blind forms (secret, or with sensitive
+  // values or references) under the codec's current generation.
+  Result<int64_t> ReindexSealed(storage::Transaction& tx);
+  // Appends record.read entries for the restricted and secret records in
+  // `shown` (one transaction for all of them).
+  Status AuditReads(const Caller& caller, const std::vector<const storage::StoredRecord*>& shown,
+                    const char* via);
 
   std::unique_ptr<storage::Store> store_;
+  std::shared_ptr<RecordCodec> codec_;  // null without a keyring
   std::mutex vocab_mutex_;
   std::map<std::string, std::set<std::string>> vocab_codes_;
 };

@@ -15,6 +15,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 
@@ -32,6 +33,11 @@ Status RegisterTokenizer(sqlite3* db);
 // "quoted words" match as a phrase. InvalidArgument when nothing searchable
 // is left.
 Result<std::string> BuildMatchExpression(std::string_view user_query);
+
+// The forms the "kuzot" tokenizer indexes for each word of `utf8`, one
+// list per word (the word, its Latin form, spelling key, stem): what the
+// blind index of encrypted text stores, keyed. Thread-safe.
+std::vector<std::vector<std::string>> WordForms(std::string_view utf8);
 
 // Case-folded Latin transliteration of UTF-8 text (Cyrillic, including the
 // Kyrgyz, Kazakh, Uzbek and Tajik letters, after BGN/PCGN); other scripts

@@ -158,7 +158,22 @@ fts5_api* GetFts5Api(sqlite3* db) {
   return api;
 }
 
+int CollectForm(void* ctx, int flags, const char* token, int length, int, int) {
+  auto* words = static_cast<std::vector<std::vector<std::string>>*>(ctx);
+  if (!(flags & FTS5_TOKEN_COLOCATED) || words->empty()) words->emplace_back();
+  words->back().emplace_back(token, length);
+  return SQLITE_OK;
+}
+
 }  // namespace
+
+std::vector<std::vector<std::string>> WordForms(std::string_view utf8) {
+  thread_local Tokenizer tokenizer;
+  std::vector<std::vector<std::string>> words;
+  Tokenize(reinterpret_cast<Fts5Tokenizer*>(&tokenizer), &words, FTS5_TOKENIZE_DOCUMENT,
+           utf8.data(), static_cast<int>(utf8.size()), CollectForm);
+  return words;
+}
 
 Status RegisterTokenizer(sqlite3* db) {
   fts5_api* api = GetFts5Api(db);

@@ -95,6 +95,21 @@ CREATE INDEX audit_target ON audit_log(target, seq);
 )sql";
 }
 
+// Version 2: encryption at rest. Blind terms stand for words of secret
+// records and values of sensitive fields, which are stored sealed; secret
+// records get their own small index, because SQL reads their fields only
+// through kuzot_body().
+constexpr char kSchemaV2[] = R"sql(
+CREATE TABLE blind_terms(
+  term TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  record_seq INTEGER NOT NULL,
+  PRIMARY KEY(term, kind, record_seq)
+) WITHOUT ROWID;
+CREATE INDEX blind_terms_record ON blind_terms(record_seq);
+CREATE INDEX records_secret ON records(type, id) WHERE confidentiality='secret';
+)sql";
+
 }  // namespace
 
 Status Migrate(sqlite3* db, const std::string& fts_tokenizer) {
@@ -118,6 +133,10 @@ Status Migrate(sqlite3* db, const std::string& fts_tokenizer) {
   }
   if (version < 1) {
     s = Exec(db, SchemaV1(fts_tokenizer));
+    if (!s.ok()) return rollback(s);
+  }
+  if (version < 2) {
+    s = Exec(db, kSchemaV2);
     if (!s.ok()) return rollback(s);
   }
   s = Exec(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '" +

@@ -10,7 +10,7 @@
 namespace kuzot::storage {
 
 // The schema version this build writes.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Brings the database to kSchemaVersion in one transaction. Refuses a
 // database written by a newer Kuzot rather than damaging it.

@@ -165,6 +165,26 @@ Result<std::vector<AuditEntry>> SqliteTransaction::ListAudit(const AuditQuery& q
   return out;
 }
 
+Status SqliteTransaction::RechainAudit(const std::string& key) {
+  if (!write_) return Status::Internal("audit write in a read transaction");
+  std::vector<AuditEntry> entries;
+  {
+    Statement s(db(), std::string("SELECT ") + kAuditColumns + " FROM audit_log ORDER BY seq");
+    while (s.Step()) entries.push_back(ReadAudit(s));
+    KUZOT_RETURN_IF_ERROR(s.status());
+  }
+  std::string prev;
+  for (AuditEntry& e : entries) {
+    e.prev_hash = prev;
+    e.hash = ChainHash(e, prev, key);
+    Statement& u = Prepared("UPDATE audit_log SET prev_hash=?, hash=? WHERE seq=?");
+    u.Bind(1, e.prev_hash).Bind(2, e.hash).Bind(3, e.seq);
+    KUZOT_RETURN_IF_ERROR(u.Run());
+    prev = e.hash;
+  }
+  return Status::Ok();
+}
+
 Result<AuditVerdict> SqliteTransaction::VerifyAudit() {
   AuditVerdict verdict;
   // In the order the rows are stored (rowid = seq), so a reordering shows.

@@ -41,8 +41,14 @@ bool IsIdentifier(std::string_view s) {
   return true;
 }
 
-std::string FieldExpr(const std::string& field) {
-  return "ifnull(json_extract(r.body,'$." + field + "'),'')";
+// The body as SQL sees it: secret records' bodies are sealed as a whole,
+// so their arm of a query reads them through kuzot_body() (the codec).
+const char* BodyExpr(bool sealed) {
+  return sealed ? "kuzot_body(r.id,r.type,r.confidentiality,r.body)" : "r.body";
+}
+
+std::string FieldExpr(const std::string& field, bool sealed = false) {
+  return std::string("ifnull(json_extract(") + BodyExpr(sealed) + ",'$." + field + "'),'')";
 }
 
 Result<std::unique_ptr<Connection>> OpenConnection(const StoreOptions& options) {
@@ -56,8 +62,11 @@ Result<std::unique_ptr<Connection>> OpenConnection(const StoreOptions& options) 
   KUZOT_RETURN_IF_ERROR(Exec(db,
                              "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                              "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; "
-                             "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
+                             "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
+                             // Deleted content is overwritten, not left in free pages.
+                             "PRAGMA secure_delete=ON;"));
   if (options.on_connection) KUZOT_RETURN_IF_ERROR(options.on_connection(db));
+  if (options.codec) KUZOT_RETURN_IF_ERROR(RegisterBodyFunction(db, options.codec.get()));
   return connection;
 }
 
@@ -116,6 +125,18 @@ class SqliteStore : public Store {
 
   const std::string& path() const override { return options_.path; }
   const std::string& audit_key() const { return options_.audit_key; }
+  const BodyCodec* codec() const { return options_.codec.get(); }
+  void SetAuditKey(std::string key) override { options_.audit_key = std::move(key); }
+
+  Status Compact(bool vacuum) override {
+    std::unique_lock<std::timed_mutex> lock(write_mutex_);
+    {
+      std::lock_guard<std::mutex> pool(pool_mutex_);
+      readers_.clear();  // idle readers hold no snapshot, but may hold the WAL open
+    }
+    if (vacuum) KUZOT_RETURN_IF_ERROR(Exec(writer_->db(), "VACUUM"));
+    return Exec(writer_->db(), "PRAGMA wal_checkpoint(TRUNCATE)");
+  }
 
   void Return(std::unique_ptr<Connection> connection, bool write) {
     if (write) {
@@ -137,6 +158,19 @@ class SqliteStore : public Store {
 };
 
 const std::string& SqliteTransaction::audit_key() const { return store_->audit_key(); }
+const BodyCodec* SqliteTransaction::codec() const { return store_->codec(); }
+
+Result<StoredRecord> SqliteTransaction::Decoded(StoredRecord record) const {
+  if (codec()) {
+    KUZOT_ASSIGN_OR_RETURN(record.body, codec()->Open(record));
+  }
+  return record;
+}
+
+Result<std::string> SqliteTransaction::Encoded(const StoredRecord& record) const {
+  if (codec()) return codec()->Seal(record);
+  return record.body;
+}
 
 SqliteTransaction::~SqliteTransaction() {
   connection_->ResetAll();
@@ -156,17 +190,21 @@ Status SqliteTransaction::Commit() {
 Result<std::optional<StoredRecord>> SqliteTransaction::Get(std::string_view id) {
   Statement& s = Prepared(std::string("SELECT ") + kRecordColumns + " FROM records r WHERE r.id=?");
   s.Bind(1, id);
-  if (s.Step()) return std::optional<StoredRecord>(ReadRecord(s));
+  if (s.Step()) {
+    KUZOT_ASSIGN_OR_RETURN(auto record, Decoded(ReadRecord(s)));
+    return std::optional<StoredRecord>(std::move(record));
+  }
   KUZOT_RETURN_IF_ERROR(s.status());
   return std::optional<StoredRecord>();
 }
 
-Status SqliteTransaction::InsertRevision(const StoredRecord& r, std::string_view op) {
+Status SqliteTransaction::InsertRevision(const StoredRecord& r, std::string_view op,
+                                         const std::string& body) {
   Statement& s = Prepared(
       "INSERT INTO revisions(record_id, revision, op, type, confidentiality, body, created_at, "
       "created_by, updated_at, updated_by, deleted) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
   s.Bind(1, r.id).Bind(2, r.revision).Bind(3, op).Bind(4, r.type).Bind(5, r.confidentiality);
-  s.Bind(6, r.body).Bind(7, r.created_at).Bind(8, r.created_by).Bind(9, r.updated_at);
+  s.Bind(6, body).Bind(7, r.created_at).Bind(8, r.created_by).Bind(9, r.updated_at);
   s.Bind(10, r.updated_by).Bind(11, static_cast<int64_t>(r.deleted));
   return s.Run();
 }
@@ -175,6 +213,7 @@ Status SqliteTransaction::Put(const StoredRecord& r, std::string_view op,
                               const std::vector<Reference>& references,
                               std::string_view search_text) {
   if (!write_) return Status::Internal("write in a read transaction");
+  KUZOT_ASSIGN_OR_RETURN(std::string body, Encoded(r));
   int64_t seq = 0;
   {
     Statement& s = Prepared("SELECT seq FROM records WHERE id=?");
@@ -187,7 +226,7 @@ Status SqliteTransaction::Put(const StoredRecord& r, std::string_view op,
         "INSERT INTO records(id, type, revision, confidentiality, body, created_at, created_by, "
         "updated_at, updated_by, deleted) VALUES(?,?,?,?,?,?,?,?,?,?)");
     s.Bind(1, r.id).Bind(2, r.type).Bind(3, r.revision).Bind(4, r.confidentiality);
-    s.Bind(5, r.body).Bind(6, r.created_at).Bind(7, r.created_by).Bind(8, r.updated_at);
+    s.Bind(5, body).Bind(6, r.created_at).Bind(7, r.created_by).Bind(8, r.updated_at);
     s.Bind(9, r.updated_by).Bind(10, static_cast<int64_t>(r.deleted));
     KUZOT_RETURN_IF_ERROR(s.Run());
     seq = sqlite3_last_insert_rowid(db());
@@ -195,7 +234,7 @@ Status SqliteTransaction::Put(const StoredRecord& r, std::string_view op,
     Statement& s = Prepared(
         "UPDATE records SET type=?, revision=?, confidentiality=?, body=?, created_at=?, "
         "created_by=?, updated_at=?, updated_by=?, deleted=? WHERE seq=?");
-    s.Bind(1, r.type).Bind(2, r.revision).Bind(3, r.confidentiality).Bind(4, r.body);
+    s.Bind(1, r.type).Bind(2, r.revision).Bind(3, r.confidentiality).Bind(4, body);
     s.Bind(5, r.created_at).Bind(6, r.created_by).Bind(7, r.updated_at).Bind(8, r.updated_by);
     s.Bind(9, static_cast<int64_t>(r.deleted)).Bind(10, seq);
     KUZOT_RETURN_IF_ERROR(s.Run());
@@ -213,7 +252,7 @@ Status SqliteTransaction::Put(const StoredRecord& r, std::string_view op,
     }
     KUZOT_RETURN_IF_ERROR(old.status());
   }
-  if (!op.empty()) KUZOT_RETURN_IF_ERROR(InsertRevision(r, op));
+  if (!op.empty()) KUZOT_RETURN_IF_ERROR(InsertRevision(r, op, body));
   for (const Reference& ref : references) {
     Statement& s = Prepared("INSERT OR IGNORE INTO refs(from_id, field, to_id) VALUES(?,?,?)");
     s.Bind(1, r.id).Bind(2, ref.field).Bind(3, ref.target_id);
@@ -231,9 +270,19 @@ Status SqliteTransaction::Put(const StoredRecord& r, std::string_view op,
   return Status::Ok();
 }
 
-Result<std::string> SqliteTransaction::WhereClause(const ListQuery& q, bool with_cursor,
+Result<std::string> SqliteTransaction::WhereClause(const ListQuery& q, bool with_cursor, Arm arm,
                                                    Binds* binds, std::string* order_key) {
   auto text = [&](std::string v) { binds->emplace_back(std::move(v)); };
+  // to_id=? or, with blind forms, to_id IN (?,...).
+  auto ref_target = [&](const char* column, const Filter& f) {
+    text(f.value);
+    for (const auto& alt : f.alternatives) text(alt);
+    if (f.alternatives.empty()) return std::string(column) + "=?";
+    std::string in = std::string(column) + " IN (?";
+    for (size_t i = 0; i < f.alternatives.size(); ++i) in += ",?";
+    return in + ")";
+  };
+  bool sealed = arm == Arm::kSealed;
   if (!IsIdentifier(q.type)) return Status::InvalidArgument("bad record type");
   if (!q.sort_field.empty() && !IsIdentifier(q.sort_field)) {
     return Status::InvalidArgument("cannot sort by '" + q.sort_field + "'", "sort");
@@ -253,8 +302,8 @@ Result<std::string> SqliteTransaction::WhereClause(const ListQuery& q, bool with
   std::string where;
   if (driver) {
     from = " FROM refs f0 JOIN records r ON r.id=f0.from_id";
-    where = " WHERE f0.to_id=? AND f0.field=? AND r.type='" + q.type + "'";
-    text(driver->value);
+    where =
+        " WHERE " + ref_target("f0.to_id", *driver) + " AND f0.field=? AND r.type='" + q.type + "'";
     text(driver->field);
     *order_key = "f0.from_id";
   } else {
@@ -262,9 +311,12 @@ Result<std::string> SqliteTransaction::WhereClause(const ListQuery& q, bool with
     // type's partial field indexes apply.
     from = " FROM records r";
     where = " WHERE r.type='" + q.type + "'";
-    *order_key = q.sort_field.empty() ? "r.id" : FieldExpr(q.sort_field);
+    *order_key = q.sort_field.empty() ? "r.id" : FieldExpr(q.sort_field, sealed);
   }
   if (!q.include_deleted) where += " AND r.deleted=0";
+  if (arm == Arm::kOpen) where += " AND r.confidentiality<>'secret'";
+  // A literal, so that the partial index of secret records applies.
+  if (arm == Arm::kSealed) where += " AND r.confidentiality='secret'";
   if (!q.confidentiality_in.empty()) {
     where += " AND r.confidentiality IN (";
     for (size_t i = 0; i < q.confidentiality_in.size(); ++i) {
@@ -278,10 +330,11 @@ Result<std::string> SqliteTransaction::WhereClause(const ListQuery& q, bool with
     if (!IsIdentifier(f.field)) {
       return Status::InvalidArgument("unknown filter field '" + f.field + "'", f.field);
     }
+    std::string body = BodyExpr(sealed);
     switch (f.op) {
       case FilterOp::kRef:
-        where += " AND r.id IN (SELECT from_id FROM refs WHERE to_id=? AND field=?)";
-        text(f.value);
+        where += " AND r.id IN (SELECT from_id FROM refs WHERE " + ref_target("to_id", f) +
+                 " AND field=?)";
         text(f.field);
         break;
       case FilterOp::kContains:
@@ -291,17 +344,17 @@ Result<std::string> SqliteTransaction::WhereClause(const ListQuery& q, bool with
         break;
       case FilterOp::kEq:
         if (f.numeric) {
-          where += " AND json_extract(r.body,'$." + f.field + "')=?";
+          where += " AND json_extract(" + body + ",'$." + f.field + "')=?";
           binds->emplace_back(std::strtod(f.value.c_str(), nullptr));
         } else {
-          where += " AND " + FieldExpr(f.field) + "=?";
+          where += " AND " + FieldExpr(f.field, sealed) + "=?";
           text(f.value);
         }
         break;
       case FilterOp::kGe:
       case FilterOp::kLe: {
         const char* op = f.op == FilterOp::kGe ? ">=" : "<=";
-        where += " AND json_extract(r.body,'$." + f.field + "')" + op + "?";
+        where += " AND json_extract(" + body + ",'$." + f.field + "')" + op + "?";
         if (f.numeric) {
           binds->emplace_back(std::strtod(f.value.c_str(), nullptr));
         } else {
@@ -339,19 +392,48 @@ void BindAll(Statement& s, const Binds& binds) {
 
 }  // namespace
 
+bool SqliteTransaction::SplitsSealed(const ListQuery& q) const {
+  if (!codec() || !codec()->SealsWholeBody("secret")) return false;
+  bool secret_visible = q.confidentiality_in.empty();
+  for (const auto& level : q.confidentiality_in) secret_visible |= level == "secret";
+  if (!secret_visible) return false;
+  // Only a query that reads body fields needs the sealed arm.
+  if (!q.sort_field.empty()) return true;
+  for (const auto& f : q.filters) {
+    if (f.op != FilterOp::kRef) return true;
+  }
+  return false;
+}
+
 Result<std::vector<StoredRecord>> SqliteTransaction::List(const ListQuery& q) {
   Binds binds;
   std::string order_key;
-  KUZOT_ASSIGN_OR_RETURN(std::string clause, WhereClause(q, true, &binds, &order_key));
   const char* dir = q.descending ? " DESC" : "";
-  std::string sql = std::string("SELECT ") + kRecordColumns + clause + " ORDER BY " + order_key +
-                    dir + (q.sort_field.empty() ? "" : std::string(", r.id") + dir) + " LIMIT ?";
+  std::string sql;
+  if (!SplitsSealed(q)) {
+    KUZOT_ASSIGN_OR_RETURN(std::string clause, WhereClause(q, true, Arm::kAll, &binds, &order_key));
+    sql = std::string("SELECT ") + kRecordColumns + clause + " ORDER BY " + order_key + dir +
+          (q.sort_field.empty() ? "" : std::string(", r.id") + dir) + " LIMIT ?";
+  } else {
+    // Secret records in their own arm, merged in order: the open arm keeps
+    // its indexes, the sealed one reads bodies through the codec.
+    std::string open_key, sealed_key;
+    KUZOT_ASSIGN_OR_RETURN(std::string open, WhereClause(q, true, Arm::kOpen, &binds, &open_key));
+    KUZOT_ASSIGN_OR_RETURN(std::string sealed,
+                           WhereClause(q, true, Arm::kSealed, &binds, &sealed_key));
+    sql = std::string("SELECT ") + kRecordColumns + ", " + open_key + " AS k" + open +
+          " UNION ALL SELECT " + kRecordColumns + ", " + sealed_key + " AS k" + sealed +
+          " ORDER BY 11" + dir + ", 1" + dir + " LIMIT ?";
+  }
   Statement& s = Prepared(sql);
   KUZOT_RETURN_IF_ERROR(s.prepare_status());
   BindAll(s, binds);
   s.Bind(static_cast<int>(binds.size()) + 1, static_cast<int64_t>(q.limit));
   std::vector<StoredRecord> out;
-  while (s.Step()) out.push_back(ReadRecord(s));
+  while (s.Step()) {
+    KUZOT_ASSIGN_OR_RETURN(auto record, Decoded(ReadRecord(s)));
+    out.push_back(std::move(record));
+  }
   KUZOT_RETURN_IF_ERROR(s.status());
   return out;
 }
@@ -359,8 +441,18 @@ Result<std::vector<StoredRecord>> SqliteTransaction::List(const ListQuery& q) {
 Result<int64_t> SqliteTransaction::Count(const ListQuery& q) {
   Binds binds;
   std::string order_key;
-  KUZOT_ASSIGN_OR_RETURN(std::string clause, WhereClause(q, false, &binds, &order_key));
-  Statement& s = Prepared("SELECT count(*)" + clause);
+  std::string sql;
+  if (!SplitsSealed(q)) {
+    KUZOT_ASSIGN_OR_RETURN(std::string clause,
+                           WhereClause(q, false, Arm::kAll, &binds, &order_key));
+    sql = "SELECT count(*)" + clause;
+  } else {
+    KUZOT_ASSIGN_OR_RETURN(std::string open, WhereClause(q, false, Arm::kOpen, &binds, &order_key));
+    KUZOT_ASSIGN_OR_RETURN(std::string sealed,
+                           WhereClause(q, false, Arm::kSealed, &binds, &order_key));
+    sql = "SELECT (SELECT count(*)" + open + ") + (SELECT count(*)" + sealed + ")";
+  }
+  Statement& s = Prepared(sql);
   KUZOT_RETURN_IF_ERROR(s.prepare_status());
   BindAll(s, binds);
   int64_t n = s.Step() ? s.Int(0) : 0;
@@ -386,7 +478,11 @@ Result<std::vector<Revision>> SqliteTransaction::History(std::string_view id) {
                           " FROM revisions WHERE record_id=? ORDER BY revision");
   s.Bind(1, id);
   std::vector<Revision> out;
-  while (s.Step()) out.push_back(ReadRevision(s));
+  while (s.Step()) {
+    Revision rev = ReadRevision(s);
+    KUZOT_ASSIGN_OR_RETURN(rev.record, Decoded(std::move(rev.record)));
+    out.push_back(std::move(rev));
+  }
   KUZOT_RETURN_IF_ERROR(s.status());
   return out;
 }
@@ -397,7 +493,10 @@ Result<std::optional<StoredRecord>> SqliteTransaction::AsOf(std::string_view id,
                           " FROM revisions WHERE record_id=? AND updated_at<=? "
                           "ORDER BY revision DESC LIMIT 1");
   s.Bind(1, id).Bind(2, at);
-  if (s.Step()) return std::optional<StoredRecord>(ReadRevision(s).record);
+  if (s.Step()) {
+    KUZOT_ASSIGN_OR_RETURN(auto record, Decoded(ReadRevision(s).record));
+    return std::optional<StoredRecord>(std::move(record));
+  }
   KUZOT_RETURN_IF_ERROR(s.status());
   return std::optional<StoredRecord>();
 }
@@ -517,7 +616,8 @@ Status SqliteTransaction::SetBulkMode(bool on) {
 Result<std::optional<Backlink>> SqliteTransaction::FindDanglingReference(std::string* target_id) {
   Statement s(db(),
               "SELECT f.from_id, f.field, f.to_id FROM refs f LEFT JOIN records r ON r.id=f.to_id "
-              "WHERE r.id IS NULL LIMIT 1");
+              // Blind references ("~...") stand for ids checked before they were blinded.
+              "WHERE r.id IS NULL AND f.to_id NOT LIKE '~%' LIMIT 1");
   if (s.Step()) {
     *target_id = s.Text(2);
     return std::optional<Backlink>(Backlink{s.Text(0), "", s.Text(1)});
@@ -528,20 +628,28 @@ Result<std::optional<Backlink>> SqliteTransaction::FindDanglingReference(std::st
 
 Status SqliteTransaction::ForEachRecord(const std::function<Status(const StoredRecord&)>& fn) {
   Statement s(db(), std::string("SELECT ") + kRecordColumns + " FROM records r ORDER BY r.id");
-  while (s.Step()) KUZOT_RETURN_IF_ERROR(fn(ReadRecord(s)));
+  while (s.Step()) {
+    KUZOT_ASSIGN_OR_RETURN(auto record, Decoded(ReadRecord(s)));
+    KUZOT_RETURN_IF_ERROR(fn(record));
+  }
   return s.status();
 }
 
 Status SqliteTransaction::ForEachRevision(const std::function<Status(const Revision&)>& fn) {
   Statement s(db(), std::string("SELECT ") + kRevisionColumns +
                         " FROM revisions ORDER BY record_id, revision");
-  while (s.Step()) KUZOT_RETURN_IF_ERROR(fn(ReadRevision(s)));
+  while (s.Step()) {
+    Revision rev = ReadRevision(s);
+    KUZOT_ASSIGN_OR_RETURN(rev.record, Decoded(std::move(rev.record)));
+    KUZOT_RETURN_IF_ERROR(fn(rev));
+  }
   return s.status();
 }
 
 Status SqliteTransaction::PutRevision(const Revision& revision) {
   if (!write_) return Status::Internal("write in a read transaction");
-  return InsertRevision(revision.record, revision.op);
+  KUZOT_ASSIGN_OR_RETURN(std::string body, Encoded(revision.record));
+  return InsertRevision(revision.record, revision.op, body);
 }
 
 Result<std::vector<VocabularyTerm>> SqliteTransaction::Vocabulary(std::string_view vocabulary) {

@@ -16,6 +16,10 @@ namespace kuzot::storage {
 
 using Binds = std::vector<std::variant<std::string, double>>;
 
+// Registers kuzot_body(id, type, confidentiality, body) on `db`: the
+// plaintext body of a stored row, opened by `codec` (sqlite_sealed.cc).
+Status RegisterBodyFunction(sqlite3* db, const BodyCodec* codec);
+
 // A connection with its cache of prepared statements.
 class Connection {
  public:
@@ -88,17 +92,35 @@ class SqliteTransaction : public Transaction {
   Status AppendAudit(AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) override;
   Result<AuditVerdict> VerifyAudit() override;
+  Status PutBlindTerms(std::string_view id, const std::vector<BlindTerm>& terms) override;
+  Result<std::vector<SearchHit>> BlindSearch(const BlindQuery& query) override;
+  Result<std::optional<std::string>> GetMeta(std::string_view key) override;
+  Status SetMeta(std::string_view key, std::string_view value) override;
+  Result<int64_t> ResealBodies() override;
+  Status ResealHistory(std::string_view id) override;
+  Status RechainAudit(const std::string& key) override;
+  Status OptimizeSearchIndex() override;
   Status Commit() override;
 
  private:
   sqlite3* db() const { return connection_->db(); }
   Statement& Prepared(const std::string& sql) { return connection_->Prepared(sql); }
-  Status InsertRevision(const StoredRecord& record, std::string_view op);
+  // Appends a revision whose stored (sealed) body is `body`.
+  Status InsertRevision(const StoredRecord& record, std::string_view op, const std::string& body);
+  // Which records a part of a list query covers: all of them, or (when
+  // secret records are sealed whole and the query reads body fields) the
+  // open ones and the sealed ones in two arms of a UNION ALL.
+  enum class Arm { kAll, kOpen, kSealed };
+  bool SplitsSealed(const ListQuery& query) const;
   // Builds "FROM ... WHERE ..." for a list query and the values to bind.
-  Result<std::string> WhereClause(const ListQuery& query, bool with_cursor, Binds* binds,
+  Result<std::string> WhereClause(const ListQuery& query, bool with_cursor, Arm arm, Binds* binds,
                                   std::string* order_key);
+  // The record with its body opened / the body to store, through the codec.
+  Result<StoredRecord> Decoded(StoredRecord record) const;
+  Result<std::string> Encoded(const StoredRecord& record) const;
 
   const std::string& audit_key() const;
+  const BodyCodec* codec() const;
 
   SqliteStore* store_;
   std::unique_ptr<Connection> connection_;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,9 @@ struct StoredRecord {
   std::string updated_at;
   std::string updated_by;
   bool deleted = false;
+  // Not stored: asks the codec to seal the whole body whatever the level
+  // (the history of a record that became secret).
+  bool seal_whole = false;
 };
 
 // One kept version of a record: the envelope and body as they were after
@@ -70,6 +74,9 @@ struct Filter {
   FilterOp op = FilterOp::kEq;
   std::string value;
   bool numeric = false;  // compare as a number, not as text
+  // kRef only: the reference may also be stored as one of these (the blind
+  // forms of `value`, see BodyCodec).
+  std::vector<std::string> alternatives;
 };
 
 struct ListQuery {
@@ -92,6 +99,24 @@ struct SearchQuery {
   int limit = 20;
   int offset = 0;
   std::vector<std::string> confidentiality_in;  // empty: any
+};
+
+// A keyed hash standing for a word or a value that is stored encrypted
+// (see doc/security.md, "Searching encrypted data"). `kind` says what it
+// indexes, so that a search consults only what the caller may see.
+struct BlindTerm {
+  std::string term;
+  int kind = 0;
+};
+
+// Records having, for every entry of `words`, at least one of its terms
+// (of one of `kinds`).
+struct BlindQuery {
+  std::vector<std::vector<std::string>> words;
+  std::vector<int> kinds;
+  std::vector<std::string> types;               // empty: all
+  std::vector<std::string> confidentiality_in;  // empty: any
+  int limit = 20;
 };
 
 struct SearchHit {
@@ -165,6 +190,27 @@ struct AuditVerdict {
   std::string problem;
 };
 
+// Turns a record's body into what is stored, and back: encryption at rest.
+// Implemented above storage (the records module seals sensitive fields and
+// secret records with the keyring); the store calls Seal on every record
+// and revision it writes and Open on every one it reads, so that nothing
+// above sees a sealed body and nothing below sees a plaintext one.
+// Implementations must be thread-safe.
+class BodyCodec {
+ public:
+  virtual ~BodyCodec() = default;
+  // What to store for `record`, whose body is plaintext JSON.
+  virtual Result<std::string> Seal(const StoredRecord& record) const = 0;
+  // The plaintext body of `stored`, whose body is what Seal returned (or a
+  // body stored before encryption, returned unchanged).
+  virtual Result<std::string> Open(const StoredRecord& stored) const = 0;
+  // Whether Seal hides the whole body of records at `confidentiality`
+  // (secret records): then SQL cannot read their fields directly.
+  virtual bool SealsWholeBody(std::string_view confidentiality) const = 0;
+  // Whether a stored body was sealed whole.
+  virtual bool IsWholeSealed(std::string_view stored_body) const = 0;
+};
+
 class Transaction {
  public:
   virtual ~Transaction() = default;  // rolls back unless committed
@@ -223,6 +269,30 @@ class Transaction {
   // Recomputes the whole chain.
   virtual Result<AuditVerdict> VerifyAudit() = 0;
 
+  // Blind terms of a record (replacing those it had).
+  virtual Status PutBlindTerms(std::string_view id, const std::vector<BlindTerm>& terms) = 0;
+  // Live records matching a blind query, ordered by id.
+  virtual Result<std::vector<SearchHit>> BlindSearch(const BlindQuery& query) = 0;
+
+  // Small named values of the database itself (the keyring it belongs to,
+  // the key generation in use).
+  virtual Result<std::optional<std::string>> GetMeta(std::string_view key) = 0;
+  virtual Status SetMeta(std::string_view key, std::string_view value) = 0;
+  // Rewrites the stored body of every record and revision through the
+  // codec (Open, then Seal), when that changes it: after a new key
+  // generation, or to encrypt a database written before encryption.
+  // Returns how many rows were rewritten.
+  virtual Result<int64_t> ResealBodies() = 0;
+  // Rewrites every revision of record `id` sealed whole (seal_whole): when
+  // a record becomes secret, its past is hidden as well as its present.
+  virtual Status ResealHistory(std::string_view id) = 0;
+  // Recomputes every hash of the audit log's chain under `key`. Call only
+  // after VerifyAudit found it intact under the current key.
+  virtual Status RechainAudit(const std::string& key) = 0;
+  // Merges the full-text index into one segment, so that the text of
+  // entries deleted from it is gone from the file too.
+  virtual Status OptimizeSearchIndex() = 0;
+
   virtual Status Commit() = 0;
 };
 
@@ -237,6 +307,8 @@ struct StoreOptions {
   // Key of the audit log's hash chain (BLAKE2b keyed); without it anyone
   // who can write the file could rebuild the chain after an edit.
   std::string audit_key;
+  // Seals bodies at rest; none: bodies are stored as given.
+  std::shared_ptr<const BodyCodec> codec;
 };
 
 class Store {
@@ -252,6 +324,18 @@ class Store {
   // `field` of records of `type`.
   virtual Status EnsureFieldIndex(std::string_view type, std::string_view field) = 0;
   virtual const std::string& path() const = 0;
+  // Replaces the audit chain's key (once the keyring is known). Not
+  // thread-safe: call before serving.
+  virtual void SetAuditKey(std::string key) = 0;
+  // Empties the write-ahead log into the database and truncates it, and
+  // with `vacuum` also rewrites the file without free pages, so that no
+  // deleted content lingers in either. Waits for the writer.
+  virtual Status Compact(bool vacuum) = 0;
 };
+
+// The meta values of the database file at `path`, read without changing
+// anything (no lock, no journal, nothing created): NotFound when there is no
+// database there.
+Result<std::map<std::string, std::string>> ReadMetaOnly(const std::string& path);
 
 }  // namespace kuzot::storage

@@ -1,5 +1,6 @@
 #include "kuzot_process.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <thread>
 
 namespace kuzot::testing {
@@ -25,8 +27,72 @@ std::filesystem::path TestDir(const std::string& name) {
   return dir;
 }
 
+std::filesystem::path KeyFileFor(const std::filesystem::path& data_dir) {
+  std::filesystem::path dir = data_dir;
+  if (!dir.has_filename()) dir = dir.parent_path();
+  return dir.string() + ".key";
+}
+
+namespace {
+
+std::string StderrPath(const std::filesystem::path& data_dir) {
+  return KeyFileFor(data_dir).string() + ".stderr";
+}
+
+// In the child: the environment a test asked for.
+void ApplyEnv(const std::map<std::string, std::string>& env) {
+  for (const auto& [name, value] : env) {
+    if (value.empty()) {
+      unsetenv(name.c_str());
+    } else {
+      setenv(name.c_str(), value.c_str(), 1);
+    }
+  }
+}
+
+}  // namespace
+
+int RunKuzot(const std::vector<std::string>& args, const std::filesystem::path& data_dir,
+             std::string* output, const std::map<std::string, std::string>& env) {
+  std::map<std::string, std::string> all = {{"KUZOT_KEY_FILE", KeyFileFor(data_dir).string()}};
+  for (const auto& [k, v] : env) all[k] = v;
+  std::string out_path = KeyFileFor(data_dir).string() + ".out";
+  pid_t pid = fork();
+  if (pid == 0) {
+    FILE* f = fopen(out_path.c_str(), "w");
+    if (f) {
+      dup2(fileno(f), STDOUT_FILENO);
+      dup2(fileno(f), STDERR_FILENO);
+    }
+    int null = open("/dev/null", O_RDONLY);
+    dup2(null, STDIN_FILENO);
+    ApplyEnv(all);
+    std::vector<std::string> full = {KUZOT_BINARY};
+    full.insert(full.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : full) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(KUZOT_BINARY, argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (output) {
+    std::ifstream in(out_path);
+    *output = std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 KuzotProcess::KuzotProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args)
-    : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)) {}
+    : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)) {
+  env_["KUZOT_KEY_FILE"] = KeyFileFor(data_dir_).string();
+}
+
+std::string KuzotProcess::stderr_text() const {
+  std::ifstream in(StderrPath(data_dir_));
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
 
 KuzotProcess::~KuzotProcess() { Stop(); }
 
@@ -34,12 +100,17 @@ bool KuzotProcess::Start() {
   int out[2];
   if (pipe(out) != 0) return false;
   pid_ = fork();
+  std::string stderr_path = StderrPath(data_dir_);
   if (pid_ == 0) {
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);
-    std::vector<std::string> args = {KUZOT_BINARY, "serve", "--port", "0", "--data",
-                                     data_dir_.string()};
+    if (FILE* err = fopen(stderr_path.c_str(), "w")) dup2(fileno(err), STDERR_FILENO);
+    int null = open("/dev/null", O_RDONLY);
+    dup2(null, STDIN_FILENO);  // never a terminal: no passphrase prompt
+    ApplyEnv(env_);
+    std::vector<std::string> args = {KUZOT_BINARY, "serve",  "--port",
+                                     "0",          "--data", data_dir_.string()};
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -70,7 +141,19 @@ bool KuzotProcess::Start() {
     fclose(f);
   }).detach();
   if (!found) {
-    Kill();
+    // It may have exited on its own (a refused key): collect its status.
+    int status = 0;
+    pid_t reaped = 0;
+    for (int i = 0; i < 100 && reaped == 0; ++i) {
+      reaped = waitpid(pid_, &status, WNOHANG);
+      if (reaped == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (reaped == 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+    }
+    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    pid_ = -1;
     return false;
   }
   identities_.clear();
@@ -121,6 +204,7 @@ void KuzotProcess::Stop() {
   kill(pid_, SIGTERM);
   int status = 0;
   waitpid(pid_, &status, 0);
+  exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   pid_ = -1;
 }
 

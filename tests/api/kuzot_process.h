@@ -58,6 +58,16 @@ class KuzotProcess {
   // Sends raw bytes and returns what came back (for malformed HTTP).
   std::string RawExchange(const std::string& bytes);
 
+  // Environment of the server process, set before Start(). By default the
+  // data is unlocked by the key file KeyFileFor(data_dir) (created on the
+  // first start); SetEnv("KUZOT_KEY_FILE", "") starts without one.
+  void SetEnv(const std::string& name, const std::string& value) { env_[name] = value; }
+  // What the server printed on its standard error, after Stop()/Kill() or
+  // a failed Start().
+  std::string stderr_text() const;
+  // The exit status of the last stopped server (waitpid's), -1 if none.
+  int exit_status() const { return exit_status_; }
+
  private:
   std::filesystem::path data_dir_;
   std::vector<std::string> extra_args_;
@@ -65,7 +75,17 @@ class KuzotProcess {
   int port_ = 0;
   std::map<std::string, Identity> identities_;
   std::string acting_as_ = "nobody";
+  std::map<std::string, std::string> env_;
+  int exit_status_ = -1;
 };
+
+// The key file the test servers of `data_dir` use: beside it, never in it.
+std::filesystem::path KeyFileFor(const std::filesystem::path& data_dir);
+// Runs the kuzot binary with `args` (and the key file of `data_dir` in
+// KUZOT_KEY_FILE, unless `env` sets it) and returns its exit status; its
+// standard output and error go to *output when given.
+int RunKuzot(const std::vector<std::string>& args, const std::filesystem::path& data_dir,
+             std::string* output = nullptr, const std::map<std::string, std::string>& env = {});
 
 // A fresh temporary folder named after the running test.
 std::filesystem::path TestDir(const std::string& name);
