@@ -27,25 +27,6 @@ Result<Json> ActionBody(const Request& request) {
   return body;
 }
 
-Result<int> IntQuery(const Request& request, const char* name, int fallback) {
-  auto value = request.Query(name);
-  if (!value) return fallback;
-  char* end = nullptr;
-  long n = std::strtol(value->c_str(), &end, 10);
-  if (value->empty() || *end || n < -100000 || n > 100000) {
-    return Status::InvalidArgument("must be a whole number", name);
-  }
-  return static_cast<int>(n);
-}
-
-Result<bool> BoolQuery(const Request& request, const char* name, bool fallback) {
-  auto value = request.Query(name);
-  if (!value) return fallback;
-  if (*value == "true" || *value == "1") return true;
-  if (*value == "false" || *value == "0") return false;
-  return Status::InvalidArgument("must be true or false", name);
-}
-
 // Lets through only the query parameters a route knows.
 Status KnownQuery(const Request& request, std::initializer_list<const char*> names) {
   for (const auto& [key, value] : request.query) {
@@ -61,10 +42,10 @@ Response Deadlines(CaseworkService& casework, Request& r) {
   if (!known.ok()) return ErrorResponse(known);
   casework::DeadlineQuery q;
   q.as_of = r.Query("as_of").value_or("");
-  auto days = IntQuery(r, "days", 30);
+  auto days = r.IntQuery("days", 30);
   if (!days.ok()) return ErrorResponse(days.status());
   q.days = days.value();
-  auto overdue = BoolQuery(r, "include_overdue", true);
+  auto overdue = r.BoolQuery("include_overdue", true);
   if (!overdue.ok()) return ErrorResponse(overdue.status());
   q.include_overdue = overdue.value();
   q.lawyer_id = r.Query("lawyer_id").value_or("");
@@ -86,7 +67,7 @@ Response Dashboard(CaseworkService& casework, Request& r) {
   casework::DashboardQuery q;
   for (const auto& [key, value] : r.query) {
     if (key == "sdg_targets") {
-      auto targets = BoolQuery(r, "sdg_targets", false);
+      auto targets = r.BoolQuery("sdg_targets", false);
       if (!targets.ok()) return ErrorResponse(targets.status());
       q.sdg_targets = targets.value();
     } else {
@@ -108,7 +89,7 @@ Response Import(CaseworkService& casework, Request& r) {
   }
   if (r.body.empty()) return ErrorResponse(Status::InvalidArgument("the request body is empty"));
   casework::ImportOptions options;
-  auto dry = BoolQuery(r, "dry_run", false);
+  auto dry = r.BoolQuery("dry_run", false);
   if (!dry.ok()) return ErrorResponse(dry.status());
   options.dry_run = dry.value();
   for (const auto& [key, value] : r.query) {

@@ -32,17 +32,15 @@ struct Request {
   std::string csrf_token;
   std::string session_token;
 
-  static Caller Anonymous() {
-    Caller c;
-    c.user = "";
-    c.role = "";
-    c.clearance = Confidentiality::kPublic;
-    c.sees_sensitive = false;
-    return c;
-  }
+  static Caller Anonymous() { return Caller::Anonymous(); }
 
   // The first value of query parameter `name`.
   std::optional<std::string> Query(std::string_view name) const;
+  // Query parameter `name` as a whole number within +-1,000,000, or
+  // `fallback` when absent; InvalidArgument naming it otherwise.
+  Result<int> IntQuery(std::string_view name, int fallback) const;
+  // Query parameter `name` as true/1 or false/0, or `fallback` when absent.
+  Result<bool> BoolQuery(std::string_view name, bool fallback) const;
   std::string Header(std::string_view lower_name) const;
 };
 

@@ -1,40 +1,30 @@
-// A fresh database file and casework service for each test, with callers of
-// the roles the tests need.
+// The records tests' fresh database, with a casework service over it and
+// callers of the roles the tests need.
 #pragma once
 
-#include <gtest/gtest.h>
-
-#include <filesystem>
-#include <string>
-
+#include "../records/test_db.h"
 #include "casework/casework.h"
-#include "records/service.h"
 
 namespace kuzot::casework {
 
-class CaseworkTest : public ::testing::Test {
+using records::DatabaseTest;
+
+class CaseworkTest : public DatabaseTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kuzot-casework-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto opened = records::RecordService::Open((dir_ / "kuzot.db").string());
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    records_ = std::move(opened).value();
+    DatabaseTest::SetUp();
+    records_ = service_.get();
     casework_ = std::make_unique<CaseworkService>(*records_);
+    lawyer_ = Caller::System("lawyer1");
     lawyer_.role = "lawyer";
     lawyer_.clearance = Confidentiality::kRestricted;
+    viewer_ = Caller::Anonymous();
     viewer_.user = "viewer1";
     viewer_.role = "viewer";
-    viewer_.clearance = Confidentiality::kPublic;
-    viewer_.sees_sensitive = false;
   }
   void TearDown() override {
     casework_.reset();
-    records_.reset();
-    std::filesystem::remove_all(dir_);
+    DatabaseTest::TearDown();
   }
 
   // Creates a record as the lawyer; fails the test when refused.
@@ -51,10 +41,9 @@ class CaseworkTest : public ::testing::Test {
     return records_->Create(lawyer_, type, body).status();
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<records::RecordService> records_;
+  records::RecordService* records_ = nullptr;
   std::unique_ptr<CaseworkService> casework_;
-  Caller lawyer_ = Caller::System("lawyer1");
+  Caller lawyer_;
   Caller viewer_;
 };
 
