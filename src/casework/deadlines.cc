@@ -77,17 +77,11 @@ Result<Json> CaseworkService::Deadlines(const Caller& caller, const DeadlineQuer
     }
     if (!lawyers_case) return Status::Ok();
     for (const Json& h : c.value("hearings", Json::array())) {
-      // A hearing past is history, not a deadline: only coming ones count.
-      if (window.Holds(Str(h, "date"), &days) && days >= 0) {
-        add({{"date", h["date"]},
-             {"kind", "hearing"},
-             {"description", Str(h, "next_step")},
-             {"court_id", h.value("court_id", Json())},
-             {"record", RecordRef(c, "case")}},
-            days);
-      }
-      if (Has(h, "next_date") && window.Holds(Str(h, "next_date"), &days) && days >= 0) {
-        add({{"date", h["next_date"]},
+      // A hearing past is history, not a deadline: only coming ones count,
+      // the hearing's own day and the day it set for the next one.
+      for (const char* field : {"date", "next_date"}) {
+        if (!Has(h, field) || !window.Holds(Str(h, field), &days) || days < 0) continue;
+        add({{"date", h[field]},
              {"kind", "hearing"},
              {"description", Str(h, "next_step")},
              {"court_id", h.value("court_id", Json())},
