@@ -12,10 +12,12 @@ all: build
 deps:
 	bash scripts/install-deps.sh
 
+# The C++ build runs the web build itself (src/http/CMakeLists.txt); this
+# target builds only the web application, for working on it alone.
 web: deps
 	bash scripts/build-web.sh
 
-configure: deps web
+configure: deps
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 build: configure

@@ -25,6 +25,7 @@ packages=(
   chromium
   wrk
   procps psmisc curl xxd
+  zlib1g-dev
 )
 
 missing=()

@@ -14,6 +14,7 @@
 #include "http/auth_routes.h"
 #include "http/casework_routes.h"
 #include "http/server.h"
+#include "http/web_routes.h"
 
 namespace kuzot::cli {
 
@@ -26,6 +27,7 @@ struct ServeOptions {
   http::ServerOptions server;
   bool demo = false;
   bool secure_cookies = false;
+  http::WebOptions web;
 };
 
 // Loads the demo data set into an empty database.
@@ -86,6 +88,7 @@ int Serve(const ServeOptions& options) {
   http::AddApiRoutes(router, *records.value());
   casework::CaseworkService casework(*records.value());
   http::AddCaseworkRoutes(router, casework);
+  http::AddWebRoutes(router, *records.value(), options.web);
   http::AddAssetRoutes(router);
   http::Server server(options.server, router);
   Status s = server.Listen();
@@ -132,6 +135,14 @@ void AddServeCommand(CLI::App& app) {
   cmd->add_flag("--demo", options->demo,
                 "load the demo data set (public facts, fictional victims) into an empty database")
       ->envname("KUZOT_DEMO");
+  cmd->add_option("--tile-url", options->web.tile_url,
+                  "map tile server for the web application, e.g. "
+                  "https://tiles.example.org/{z}/{x}/{y}.png; empty for no tiles")
+      ->envname("KUZOT_TILE_URL")
+      ->capture_default_str();
+  cmd->add_option("--tile-attribution", options->web.tile_attribution,
+                  "credit line the map shows for its tiles")
+      ->envname("KUZOT_TILE_ATTRIBUTION");
   cmd->callback([options] {
     int rc = Serve(*options);
     if (rc != 0) throw CLI::RuntimeError(rc);

@@ -12,6 +12,8 @@ using records::TypeSpec;
 
 constexpr char kVersion[] = "0.1.0";
 
+}  // namespace
+
 Result<Json> ParseJsonBody(const Request& request) {
   std::string type = request.Header("content-type");
   if (type.find("application/json") == std::string::npos) {
@@ -32,12 +34,22 @@ Result<Json> ParseJsonBody(const Request& request) {
   }
 }
 
+namespace {
+
 const Caller& CallerOf(const Request& r) { return r.caller; }
 
 Response Reply(const Result<Json>& result, int success = 200) {
   if (!result.ok()) return ErrorResponse(result.status());
   return Response::JsonBody(success, result.value());
 }
+
+}  // namespace
+
+Result<int> IntParam(const Request& request, const char* name, int fallback) {
+  return request.IntQuery(name, fallback);
+}
+
+namespace {
 
 Result<records::ListParams> ListParamsOf(const Request& request) {
   records::ListParams params;

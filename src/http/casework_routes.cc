@@ -2,6 +2,7 @@
 // casework service, map the result.
 #include "http/casework_routes.h"
 
+#include "http/api.h"
 #include "http/error_mapping.h"
 
 namespace kuzot::http {
@@ -17,13 +18,8 @@ Response Reply(const Result<Json>& result) {
 // The JSON object body of an action; an empty body is an empty object.
 Result<Json> ActionBody(const Request& request) {
   if (request.body.empty()) return Json::object();
-  if (request.Header("content-type").find("application/json") == std::string::npos) {
-    return Status::InvalidArgument("send the body as application/json", "content-type");
-  }
-  Json body = Json::parse(request.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    return Status::InvalidArgument("the body must be a JSON object");
-  }
+  KUZOT_ASSIGN_OR_RETURN(Json body, ParseJsonBody(request));
+  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
   return body;
 }
 

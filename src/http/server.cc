@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/compress.h"
 #include "http/error_mapping.h"
 
 namespace kuzot::http {
@@ -64,6 +65,23 @@ bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool
   return res;
 }
 
+// JSON answers of a few kilobytes go gzip-compressed to clients that
+// accept it (slow links). Session answers carry the CSRF token and are left
+// alone, so no compression side channel can reach it.
+void CompressJson(const Request& request, Response& response) {
+  constexpr size_t kWorthIt = 1024;
+  if (response.body.size() < kWorthIt || response.content_type != "application/json" ||
+      request.path.rfind("/api/v1/auth/", 0) == 0 ||
+      !AcceptsGzip(request.Header("accept-encoding"))) {
+    return;
+  }
+  std::string packed = Gzip(response.body);
+  if (packed.empty()) return;
+  response.body = std::move(packed);
+  response.headers.emplace_back("Content-Encoding", "gzip");
+  response.headers.emplace_back("Vary", "Accept-Encoding");
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -111,6 +129,7 @@ struct Server::Impl {
       bool head = req.method() == bhttp::verb::head;
       if (head) request.method = "GET";
       Response response = router.Dispatch(request);
+      CompressJson(request, response);
       auto res = ToBeast(std::move(response), req.version(), req.keep_alive(), head);
       stream.expires_after(std::chrono::seconds(60));
       auto [wec, written] = co_await bhttp::async_write(stream, res, kTuple);

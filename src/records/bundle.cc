@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "common/clock.h"
+#include "records/keys.h"
 #include "records/sealing.h"
 #include "records/service.h"
 #include "records/validate.h"
@@ -23,7 +24,8 @@ Json RecordJson(const storage::StoredRecord& r) {
   return out;
 }
 
-// Replaces "@key" strings by the ids the keys were given.
+}  // namespace
+
 Status ResolveKeys(Json& value, const std::map<std::string, std::string>& ids,
                    const std::string& path) {
   if (value.is_string()) {
@@ -46,6 +48,8 @@ Status ResolveKeys(Json& value, const std::map<std::string, std::string>& ids,
   }
   return Status::Ok();
 }
+
+namespace {
 
 Result<std::string> RequiredString(const Json& j, const char* field, const std::string& path) {
   if (!j.contains(field) || !j[field].is_string()) {

@@ -212,12 +212,14 @@ Result<storage::StoredRecord> Load(storage::Transaction& tx, const TypeSpec& typ
 }
 
 // Checks that every reference points at a live record of an allowed type,
-// and that parent links make no cycle. A reference the record already had
-// (`kept`) may point at a record deleted since: it was valid when written,
-// and it must not block unrelated edits (a sent submission cannot drop what
-// it contained).
+// and that parent links make no cycle. `batch` (id -> type) holds records
+// the same transaction writes later (an intake): they count as existing. A
+// reference the record already had (`kept`) may point at a record deleted
+// since: it was valid when written, and it must not block unrelated edits
+// (a sent submission cannot drop what it contained).
 Status CheckReferences(storage::Transaction& tx, const std::string& self_id,
                        const std::vector<PendingRef>& refs, const Caller& caller,
+                       const std::map<std::string, std::string>& batch,
                        const std::set<std::string>& kept = {}) {
   for (const PendingRef& ref : refs) {
     if (ref.target_id == self_id) {
@@ -225,13 +227,22 @@ Status CheckReferences(storage::Transaction& tx, const std::string& self_id,
     }
   }
   std::vector<std::string> ids;
-  for (const PendingRef& ref : refs) ids.push_back(ref.target_id);
+  for (const PendingRef& ref : refs) {
+    auto later = batch.find(ref.target_id);
+    if (later == batch.end()) {
+      ids.push_back(ref.target_id);
+    } else if (std::find(ref.types->begin(), ref.types->end(), later->second) == ref.types->end()) {
+      return Status::InvalidArgument(
+          "refers to a " + later->second + "; it must be a " + ref.types->front(), ref.path);
+    }
+  }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   if (ids.empty()) return Status::Ok();
   KUZOT_ASSIGN_OR_RETURN(auto existing, tx.ExistingIds(ids, {}));
   std::set<std::string> live(existing.begin(), existing.end());
   for (const PendingRef& ref : refs) {
+    if (batch.count(ref.target_id)) continue;
     KUZOT_ASSIGN_OR_RETURN(auto target, tx.Get(ref.target_id));
     bool kept_deleted = target && target->deleted && kept.count(ref.target_id);
     if (!live.count(ref.target_id) && !kept_deleted) {
@@ -352,26 +363,27 @@ std::set<std::string> ReferencedIds(const TypeSpec& type, const Json& body) {
   return out;
 }
 
-void MergePatch(Json& target, const Json& patch) {
-  if (!patch.is_object()) {
-    target = patch;
-    return;
-  }
-  if (!target.is_object()) target = Json::object();
-  for (const auto& [key, value] : patch.items()) {
-    if (value.is_null()) {
-      target.erase(key);
-    } else {
-      MergePatch(target[key], value);
-    }
-  }
-}
-
 }  // namespace
 
-Result<Json> RecordService::WriteIn(storage::Transaction& tx, const Caller& caller,
-                                    const TypeSpec& type, std::string_view id, const Json& body,
-                                    bool create, bool by_server, bool* compact) {
+Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, std::string_view id,
+                                  const Json& body, bool create) {
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
+  bool became_secret = false;
+  KUZOT_ASSIGN_OR_RETURN(storage::StoredRecord record,
+                         WriteIn(*tx, caller, type, id, body, create, {}, &became_secret));
+  KUZOT_RETURN_IF_ERROR(tx->Commit());
+  if (became_secret) {
+    tx.reset();
+    // Best effort: the old text may also sit in the write-ahead log.
+    (void)store_->Compact(false);
+  }
+  return ToJson(record, caller);
+}
+
+Result<storage::StoredRecord> RecordService::WriteIn(
+    storage::Transaction& tx, const Caller& caller, const TypeSpec& type, std::string_view id,
+    const Json& body, bool create, const std::map<std::string, std::string>& batch,
+    bool* became_secret, bool by_server) {
   auto known = [this](const std::string& v, const std::string& c) { return KnownCode(v, c); };
   if (!caller.sees_sensitive && body.is_object()) {
     // Whether a field is sensitive is public (the schema); whether a record
@@ -399,7 +411,7 @@ Result<Json> RecordService::WriteIn(storage::Transaction& tx, const Caller& call
   bool was_secret = false;
   Json before;  // the stored body; null on create
   if (create) {
-    record.id = NewId();
+    record.id = id.empty() ? NewId() : std::string(id);
     record.type = type.name;
     record.revision = 1;
     record.created_at = now;
@@ -439,8 +451,8 @@ Result<Json> RecordService::WriteIn(storage::Transaction& tx, const Caller& call
     KUZOT_ASSIGN_OR_RETURN(valid, ValidateBody(type, merged, known));
   }
   if (type.rules.guard) KUZOT_RETURN_IF_ERROR(type.rules.guard(before, valid.body, by_server));
-  KUZOT_RETURN_IF_ERROR(
-      CheckReferences(tx, record.id, valid.references, caller, ReferencedIds(type, before)));
+  KUZOT_RETURN_IF_ERROR(CheckReferences(tx, record.id, valid.references, caller, batch,
+                                        ReferencedIds(type, before)));
   record.confidentiality = valid.confidentiality;
   record.body = valid.body.dump();
   record.updated_at = now;
@@ -449,57 +461,18 @@ Result<Json> RecordService::WriteIn(storage::Transaction& tx, const Caller& call
   KUZOT_RETURN_IF_ERROR(
       tx.Put(record, create ? "create" : "update", index.references, index.search_text));
   if (codec_) KUZOT_RETURN_IF_ERROR(tx.PutBlindTerms(record.id, index.blind_terms));
-  bool became_secret =
+  bool now_secret =
       codec_ && !create && !was_secret && codec_->SealsWholeBody(record.confidentiality);
-  if (became_secret) {
+  if (now_secret) {
     // Its past is hidden with its present, and its words leave the
     // full-text index's file, not just its lookups.
     KUZOT_RETURN_IF_ERROR(tx.ResealHistory(record.id));
     KUZOT_RETURN_IF_ERROR(tx.OptimizeSearchIndex());
-    *compact = true;
   }
+  if (became_secret) *became_secret = now_secret;
   KUZOT_RETURN_IF_ERROR(
       AuditRecord(tx, caller, create ? "record.create" : "record.update", record));
-  return ToJson(record, caller);
-}
-
-Result<Json> RecordService::PatchIn(storage::Transaction& tx, const Caller& caller,
-                                    const TypeSpec& type, std::string_view id, const Json& patch,
-                                    bool by_server, bool* compact) {
-  if (!patch.is_object()) return Status::InvalidArgument("the body must be a JSON object");
-  KUZOT_ASSIGN_OR_RETURN(auto record, Load(tx, type, id, caller));
-  for (const auto& f : type.fields) {
-    if (!by_server && f.written_by == FieldSpec::Writer::kServer && patch.contains(f.name) &&
-        patch[f.name].is_null()) {
-      return Status::InvalidArgument("is set by the server (" + f.description + "); it stays",
-                                     f.name);
-    }
-  }
-  Json body = Json::parse(record.body);
-  // What the caller cannot see is not theirs to send back; WriteIn keeps it.
-  Redact(body, type.name, caller);
-  DropServerWritten(type, body);
-  // Without an explicit revision, the patch applies to what was read here.
-  body["revision"] = record.revision;
-  Json envelope_free = patch;
-  if (patch.contains("revision")) body["revision"] = patch["revision"];
-  envelope_free.erase("revision");
-  MergePatch(body, envelope_free);
-  return WriteIn(tx, caller, type, id, body, false, by_server, compact);
-}
-
-Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, std::string_view id,
-                                  const Json& body, bool create) {
-  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
-  bool compact = false;
-  KUZOT_ASSIGN_OR_RETURN(Json out, WriteIn(*tx, caller, type, id, body, create, false, &compact));
-  KUZOT_RETURN_IF_ERROR(tx->Commit());
-  if (compact) {
-    tx.reset();
-    // Best effort: the old text may also sit in the write-ahead log.
-    (void)store_->Compact(false);
-  }
-  return out;
+  return record;
 }
 
 Result<Json> RecordService::Create(const Caller& caller, std::string_view type, const Json& body) {
@@ -524,6 +497,52 @@ Result<Json> RecordService::Replace(const Caller& caller, std::string_view type,
   return Write(caller, *spec, id, body, false);
 }
 
+namespace {
+void MergePatch(Json& target, const Json& patch) {
+  if (!patch.is_object()) {
+    target = patch;
+    return;
+  }
+  if (!target.is_object()) target = Json::object();
+  for (const auto& [key, value] : patch.items()) {
+    if (value.is_null()) {
+      target.erase(key);
+    } else {
+      MergePatch(target[key], value);
+    }
+  }
+}
+}  // namespace
+
+Result<Json> RecordService::PatchIn(storage::Transaction& tx, const Caller& caller,
+                                    const TypeSpec& type, std::string_view id, const Json& patch,
+                                    bool by_server, bool* compact) {
+  if (!patch.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+  KUZOT_ASSIGN_OR_RETURN(auto record, Load(tx, type, id, caller));
+  for (const auto& f : type.fields) {
+    if (!by_server && f.written_by == FieldSpec::Writer::kServer && patch.contains(f.name) &&
+        patch[f.name].is_null()) {
+      return Status::InvalidArgument("is set by the server (" + f.description + "); it stays",
+                                     f.name);
+    }
+  }
+  Json body = Json::parse(record.body);
+  // What the caller cannot see is not theirs to send back; WriteIn keeps it.
+  Redact(body, type.name, caller);
+  DropServerWritten(type, body);
+  // Without an explicit revision, the patch applies to what was read here.
+  body["revision"] = record.revision;
+  Json envelope_free = patch;
+  if (patch.contains("revision")) body["revision"] = patch["revision"];
+  envelope_free.erase("revision");
+  MergePatch(body, envelope_free);
+  bool became_secret = false;
+  KUZOT_ASSIGN_OR_RETURN(storage::StoredRecord written,
+                         WriteIn(tx, caller, type, id, body, false, {}, &became_secret, by_server));
+  *compact |= became_secret;
+  return ToJson(written, caller);
+}
+
 Result<Json> RecordService::Patch(const Caller& caller, std::string_view type,
                                   std::string_view id, const Json& patch) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
@@ -533,6 +552,7 @@ Result<Json> RecordService::Patch(const Caller& caller, std::string_view type,
   KUZOT_RETURN_IF_ERROR(tx->Commit());
   if (compact) {
     tx.reset();
+    // Best effort: the old text may also sit in the write-ahead log.
     (void)store_->Compact(false);
   }
   return out;
@@ -540,7 +560,10 @@ Result<Json> RecordService::Patch(const Caller& caller, std::string_view type,
 
 Result<Json> RecordService::Batch::Create(std::string_view type, const Json& body) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
-  return service_.WriteIn(tx_, caller_, *spec, "", body, true, false, &compact_);
+  bool became_secret = false;
+  KUZOT_ASSIGN_OR_RETURN(storage::StoredRecord written,
+                         service_.WriteIn(tx_, caller_, *spec, "", body, true, {}, &became_secret));
+  return ToJson(written, caller_);
 }
 
 Result<Json> RecordService::Batch::Patch(std::string_view type, std::string_view id,

@@ -139,6 +139,37 @@ class RecordService {
   // Number of live records of `type`.
   Result<int64_t> CountRecords(std::string_view type);
 
+  // Creates several new records in one transaction (records/intake.cc):
+  // `items` is a list of {"key"?, "type", "body"}; a body refers to any
+  // item of the list as "@key" (earlier or later). All are written or none;
+  // an error names the field as "records[i].body.<field>". Answers
+  // {"records": [{"key", "id", "type", "title"}]} in the order given.
+  Result<Json> CreateMany(const Caller& caller, const Json& items);
+
+  // What the web application's dashboard shows (records/overview.cc), all
+  // limited to what `caller` may see: {"counts": {type: n}, "victims": n
+  // (distinct persons who are the victim of an act), "acts_by_type":
+  // {code: n}, "recent": [{"id", "type", "title", "revision", "op", "at",
+  // "by", "confidentiality", "deleted"}], "claim_events": [{"id", "title",
+  // "claims"}] (events that claims are about, most claims first)}.
+  Result<Json> Overview(const Caller& caller, int recent_limit);
+  // An event's claims side by side with what is documented for it and the
+  // events under it: {"event": {...}, "claims": [{..., "source": {"id",
+  // "title", "kind", "date"}}], "documented": {"acts": n, "victims": n,
+  // "acts_by_type": {code: n}, "victims_by_act_type": {code: n},
+  // "objects": {kind: n}}}. NotFound like Get.
+  Result<Json> EventFigures(const Caller& caller, std::string_view event_id);
+  // Display titles of the records among `ids` that `caller` may see:
+  // {"items": [{"id", "type", "title", "confidentiality", "deleted"}]};
+  // the others are left out, as if they did not exist.
+  Result<Json> Titles(const Caller& caller, const std::vector<std::string>& ids);
+  // Places with coordinates and the events and acts there, for a map:
+  // {"places": [{"id", "name", "level", "latitude", "longitude", "events":
+  // n, "acts": n, "items": [{"id", "type", "title", "confidentiality"}]}]}
+  // (at most `per_place` items each). A place without coordinates lends
+  // its records to its nearest ancestor that has them.
+  Result<Json> MapPoints(const Caller& caller, int per_place);
+
   // Writes made inside one transaction (see InOneTransaction). Each call
   // checks what the same call of the service checks.
   class Batch {
@@ -176,11 +207,26 @@ class RecordService {
   bool KnownCode(const std::string& vocabulary, const std::string& code);
   Result<Json> Write(const Caller& caller, const TypeSpec& type, std::string_view id,
                      const Json& body, bool create);
-  // One write inside `tx` (no commit). Sets *compact when the record
-  // became secret, so that the caller compacts the store once committed.
-  Result<Json> WriteIn(storage::Transaction& tx, const Caller& caller, const TypeSpec& type,
-                       std::string_view id, const Json& body, bool create, bool by_server,
-                       bool* compact);
+  // Overview helpers (records/overview.cc): a reference filter that also
+  // matches the blind form of `id`; the distinct victims of acts at `levels`.
+  storage::Filter RefFilter(const std::string& field, const std::string& id) const;
+  Result<int64_t> CountVictims(storage::Transaction& tx, const Caller& caller,
+                               const std::vector<std::string>& levels);
+
+  // Write's work inside the caller's transaction; the caller commits. A
+  // create with a non-empty `id` uses it. References to ids in `batch`
+  // (id -> type: records the transaction writes later) are taken as valid.
+  // `became_secret` (when given) tells whether an update made the record
+  // secret: the caller then compacts the store after committing.
+  // `by_server` marks the server's own actions, which may set the fields
+  // marked FieldSpec::Writer::kServer.
+  Result<storage::StoredRecord> WriteIn(storage::Transaction& tx, const Caller& caller,
+                                        const TypeSpec& type, std::string_view id, const Json& body,
+                                        bool create,
+                                        const std::map<std::string, std::string>& batch,
+                                        bool* became_secret = nullptr, bool by_server = false);
+  // A JSON merge patch inside `tx` (no commit); sets *compact when the
+  // record became secret.
   Result<Json> PatchIn(storage::Transaction& tx, const Caller& caller, const TypeSpec& type,
                        std::string_view id, const Json& patch, bool by_server, bool* compact);
   Result<Json> SetDeleted(const Caller& caller, const TypeSpec& spec, std::string_view id,

@@ -378,7 +378,6 @@ Result<std::string> SqliteTransaction::WhereClause(const ListQuery& q, bool with
   return from + where;
 }
 
-namespace {
 void BindAll(Statement& s, const Binds& binds) {
   int index = 1;
   for (const auto& b : binds) {
@@ -389,8 +388,6 @@ void BindAll(Statement& s, const Binds& binds) {
     }
   }
 }
-
-}  // namespace
 
 bool SqliteTransaction::SplitsSealed(const ListQuery& q) const {
   if (!codec() || !codec()->SealsWholeBody("secret")) return false;

@@ -20,6 +20,9 @@ using Binds = std::vector<std::variant<std::string, double>>;
 // plaintext body of a stored row, opened by `codec` (sqlite_sealed.cc).
 Status RegisterBodyFunction(sqlite3* db, const BodyCodec* codec);
 
+// Binds `binds` to the statement's parameters 1, 2, ... in order.
+void BindAll(Statement& s, const Binds& binds);
+
 // A connection with its cache of prepared statements.
 class Connection {
  public:
@@ -100,6 +103,10 @@ class SqliteTransaction : public Transaction {
   Status ResealHistory(std::string_view id) override;
   Status RechainAudit(const std::string& key) override;
   Status OptimizeSearchIndex() override;
+  Result<std::vector<RecentChange>> RecentChanges(
+      int limit, const std::vector<std::string>& confidentiality_in) override;
+  Result<int64_t> CountDistinctReferenced(const ListQuery& query, std::string_view field,
+                                          const std::vector<std::string>& target_levels) override;
   Status Commit() override;
 
  private:

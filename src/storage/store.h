@@ -126,6 +126,20 @@ struct SearchHit {
   std::string snippet;
 };
 
+// One recent change of a record, for overviews: the revision's who, when
+// and what, with the record's current type, level, state and body.
+struct RecentChange {
+  std::string id;
+  std::string type;
+  int64_t revision = 0;
+  std::string op;  // "create", "update", "delete", "restore"
+  std::string at;
+  std::string by;
+  std::string confidentiality;  // the record's current level
+  bool deleted = false;         // the record's current state
+  std::string body;             // the record's current body
+};
+
 struct VocabularyTerm {
   std::string vocabulary;
   std::string code;
@@ -292,6 +306,19 @@ class Transaction {
   // Merges the full-text index into one segment, so that the text of
   // entries deleted from it is gone from the file too.
   virtual Status OptimizeSearchIndex() = 0;
+
+  // Overviews (the web application's dashboard).
+  // The `limit` latest revisions, newest first, of records whose current
+  // level and whose level at that revision are both in `confidentiality_in`.
+  virtual Result<std::vector<RecentChange>> RecentChanges(
+      int limit, const std::vector<std::string>& confidentiality_in) = 0;
+  // How many distinct records the records matching `query` refer to through
+  // `field`, counting only live targets at a level in `target_levels`.
+  // References stored in blind form (from secret records) are not counted:
+  // the caller adds those from the opened bodies.
+  virtual Result<int64_t> CountDistinctReferenced(
+      const ListQuery& query, std::string_view field,
+      const std::vector<std::string>& target_levels) = 0;
 
   virtual Status Commit() = 0;
 };
