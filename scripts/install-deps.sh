@@ -19,6 +19,7 @@ packages=(
   libxlsxwriter-dev
   libzip-dev libexpat1-dev libcsv-dev
   libexiv2-dev libmagic-dev libavformat-dev libavutil-dev
+  libavcodec-dev libswscale-dev libssl-dev ffmpeg
   libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-noto-core
   libpqxx-dev postgresql
   clang libclang-rt-14-dev

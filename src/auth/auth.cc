@@ -29,6 +29,18 @@ const std::map<std::string, std::vector<std::string>>& Table() {
   return table;
 }
 
+// Evidence files (src/evidence), kept apart so that each part of the
+// product adds its own rows: who may upload and download (and preview) them.
+const std::map<std::string, std::vector<std::string>>& EvidenceTable() {
+  static const std::map<std::string, std::vector<std::string>> table = {
+      {"admin", {"evidence:upload", "evidence:download"}},
+      {"coordinator", {"evidence:upload", "evidence:download"}},
+      {"documenter", {"evidence:upload", "evidence:download"}},
+      {"lawyer", {"evidence:upload", "evidence:download"}},
+  };
+  return table;
+}
+
 std::string Sha256Hex(const std::string& data) {
   unsigned char out[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(data.data()), data.size());
@@ -84,7 +96,8 @@ bool IsRole(std::string_view role) {
 const std::vector<std::string>& Permissions() {
   static const std::vector<std::string> permissions = {
       "public",       "authenticated", "records:read", "records:write", "records:delete",
-      "vocabularies:write", "users:manage", "audit:read", "tokens:own", "statements:publish"};
+      "vocabularies:write", "users:manage", "audit:read", "tokens:own",
+      "evidence:upload", "evidence:download", "statements:publish"};
   return permissions;
 }
 
@@ -93,6 +106,10 @@ bool RoleHas(std::string_view role, std::string_view permission) {
   auto it = Table().find(std::string(role));
   if (it == Table().end()) return false;
   if (permission == "authenticated") return true;
+  if (auto e = EvidenceTable().find(std::string(role)); e != EvidenceTable().end() &&
+      std::find(e->second.begin(), e->second.end(), permission) != e->second.end()) {
+    return true;
+  }
   return std::find(it->second.begin(), it->second.end(), permission) != it->second.end();
 }
 

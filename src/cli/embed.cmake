@@ -1,7 +1,7 @@
 # Turns files into a C++ source defining `const std::vector<std::string_view> NAME`,
 # one entry per file, in the order given.
-# Usage: cmake -DINPUTS="a|b" -DOUTPUT=... -DNAME=... -P embed.cmake
-string(REPLACE "|" ";" INPUTS "${INPUTS}")  # joined by "|" on the command line
+# Usage: cmake -DINPUTS="a,b" -DOUTPUT=... -DNAME=... -P embed.cmake
+string(REPLACE "," ";" INPUTS "${INPUTS}")
 set(body "// Generated; do not edit.\n#include <string_view>\n#include <vector>\nnamespace kuzot::cli {\n")
 set(views "")
 set(index 0)

@@ -13,6 +13,8 @@
 #include "http/assets.h"
 #include "http/auth_routes.h"
 #include "http/casework_routes.h"
+#include "http/evidence_routes.h"
+#include "cli/evidence_setup.h"
 #include "http/server.h"
 #include "http/web_routes.h"
 
@@ -27,6 +29,7 @@ struct ServeOptions {
   http::ServerOptions server;
   bool demo = false;
   bool secure_cookies = false;
+  uint64_t max_file_bytes = 20ull << 30;     // largest evidence file
   http::WebOptions web;
 };
 
@@ -58,19 +61,20 @@ Status LoadDemo(records::RecordService& records) {
 }
 
 int Serve(const ServeOptions& options) {
-  auto records = OpenDataDir(options.data_dir);
-  if (!records.ok()) {
-    std::cerr << "kuzot serve: " << records.status().message() << "\n";
+  auto data = OpenDataDirWithKeyring(options.data_dir);
+  if (!data.ok()) {
+    std::cerr << "kuzot serve: " << data.status().message() << "\n";
     return 1;
   }
+  auto& records = data.value().records;
   if (options.demo) {
-    Status s = LoadDemo(*records.value());
+    Status s = LoadDemo(*records);
     if (!s.ok()) {
       std::cerr << "kuzot serve: cannot load the demo data: " << s.ToString() << "\n";
       return 1;
     }
   }
-  auth::AuthService auth(records.value()->store());
+  auth::AuthService auth(records->store());
   const char* admin_password = std::getenv("KUZOT_ADMIN_PASSWORD");
   auto created = auth.EnsureAdmin(admin_password ? admin_password : "");
   if (!created.ok()) {
@@ -84,11 +88,31 @@ int Serve(const ServeOptions& options) {
               << *created.value() << "\n(change it after signing in)" << std::endl;
   }
   http::Router router;
-  http::AddAuthRoutes(router, auth, records.value()->store(), {options.secure_cookies});
-  http::AddApiRoutes(router, *records.value());
-  casework::CaseworkService casework(*records.value());
+  http::AddAuthRoutes(router, auth, records->store(), {options.secure_cookies});
+  http::AddApiRoutes(router, *records);
+  std::unique_ptr<evidence::EvidenceService> evidence;
+  if (!data.value().keyring) {
+    spdlog::warn("evidence files are off: the data directory has no keyring");
+  } else {
+    auto opened =
+        OpenEvidence(options.data_dir, data.value().keyring, *records, options.max_file_bytes);
+    if (!opened.ok()) {
+      std::cerr << "kuzot serve: " << opened.status().message() << "\n";
+      return 1;
+    }
+    evidence = std::move(opened).value();
+    if (options.demo) {
+      Status s = LoadDemoEvidence(kDemoBundles, *records, *evidence);
+      if (!s.ok()) {
+        std::cerr << "kuzot serve: cannot load the demo evidence files: " << s.ToString() << "\n";
+        return 1;
+      }
+    }
+  }
+  http::AddEvidenceRoutes(router, evidence.get());
+  casework::CaseworkService casework(*records);
   http::AddCaseworkRoutes(router, casework);
-  http::AddWebRoutes(router, *records.value(), options.web);
+  http::AddWebRoutes(router, *records, options.web);
   http::AddAssetRoutes(router);
   http::Server server(options.server, router);
   Status s = server.Listen();
@@ -127,6 +151,10 @@ void AddServeCommand(CLI::App& app) {
   cmd->add_option("--max-body", options->server.max_body_bytes,
                   "largest JSON request body in bytes")
       ->envname("KUZOT_MAX_BODY")
+      ->capture_default_str();
+  cmd->add_option("--max-file-size", options->max_file_bytes,
+                  "largest evidence file in bytes; larger uploads are refused before they start")
+      ->envname("KUZOT_MAX_FILE_SIZE")
       ->capture_default_str();
   cmd->add_flag("--secure-cookies", options->secure_cookies,
                 "mark the session cookie Secure: set it when a TLS proxy serves Kuzot")

@@ -122,12 +122,16 @@ void AddUserCommands(CLI::App& app) {
     if (!tx.ok()) throw CLI::RuntimeError(Fail("verify", tx.status()));
     auto verdict = tx.value()->VerifyAudit();
     if (!verdict.ok()) throw CLI::RuntimeError(Fail("verify", verdict.status()));
-    if (!verdict->intact) {
+    bool broken = !verdict->intact;
+    if (broken) {
       std::cout << "audit log: BROKEN at entry " << verdict->broken_seq << ": " << verdict->problem
                 << "\n";
-      throw CLI::RuntimeError(2);
+    } else {
+      std::cout << "audit log: intact, " << verdict->entries << " entries\n";
     }
-    std::cout << "audit log: intact, " << verdict->entries << " entries\n";
+    tx.value().reset();
+    if (VerifyEvidenceFiles(*verify_dir, *records.value()) != 0) broken = true;
+    if (broken) throw CLI::RuntimeError(2);
   });
 }
 

@@ -13,6 +13,11 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kTooLarge: return "too_large";
     case StatusCode::kUnavailable: return "unavailable";
     case StatusCode::kInternal: return "internal";
+    case StatusCode::kChecksumMismatch: return "checksum_mismatch";
+    case StatusCode::kPreconditionFailed: return "precondition_failed";
+    case StatusCode::kUnsupportedMediaType: return "unsupported_media_type";
+    case StatusCode::kRangeNotSatisfiable: return "range_not_satisfiable";
+    case StatusCode::kCorrupt: return "corrupt";
   }
   return "internal";
 }

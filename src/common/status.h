@@ -23,6 +23,12 @@ enum class StatusCode {
   kTooLarge,         // body or file over a configured limit
   kUnavailable,      // temporary: busy database, shutting down
   kInternal,         // a bug or an environment failure; logged in full
+  // Evidence files and their resumable uploads (tus):
+  kChecksumMismatch,      // a piece's checksum does not match what was sent
+  kPreconditionFailed,    // a protocol version or precondition the server lacks
+  kUnsupportedMediaType,  // the body's Content-Type is not the one required
+  kRangeNotSatisfiable,   // a byte range outside the file
+  kCorrupt,               // stored data failed its integrity check; never served
 };
 
 // Returns a stable lower-case name for the code ("invalid_argument", ...),
@@ -57,6 +63,21 @@ class [[nodiscard]] Status {
   }
   static Status Internal(std::string message) {
     return Status(StatusCode::kInternal, std::move(message));
+  }
+  static Status ChecksumMismatch(std::string message) {
+    return Status(StatusCode::kChecksumMismatch, std::move(message));
+  }
+  static Status PreconditionFailed(std::string message) {
+    return Status(StatusCode::kPreconditionFailed, std::move(message));
+  }
+  static Status UnsupportedMediaType(std::string message) {
+    return Status(StatusCode::kUnsupportedMediaType, std::move(message));
+  }
+  static Status RangeNotSatisfiable(std::string message) {
+    return Status(StatusCode::kRangeNotSatisfiable, std::move(message));
+  }
+  static Status Corrupt(std::string message) {
+    return Status(StatusCode::kCorrupt, std::move(message));
   }
 
   bool ok() const { return code_ == StatusCode::kOk; }

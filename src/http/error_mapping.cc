@@ -15,6 +15,11 @@ int HttpStatusFor(StatusCode code) {
     case StatusCode::kTooLarge: return 413;
     case StatusCode::kUnavailable: return 503;
     case StatusCode::kInternal: return 500;
+    case StatusCode::kChecksumMismatch: return 460;  // tus checksum extension
+    case StatusCode::kPreconditionFailed: return 412;
+    case StatusCode::kUnsupportedMediaType: return 415;
+    case StatusCode::kRangeNotSatisfiable: return 416;
+    case StatusCode::kCorrupt: return 500;  // the server's data, not the request, is at fault
   }
   return 500;
 }

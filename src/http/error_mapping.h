@@ -9,7 +9,9 @@ namespace kuzot::http {
 
 // HTTP status for a Status code (InvalidArgument 400, Unauthorized 401,
 // Forbidden 403, NotFound 404, Conflict 409, TooLarge 413, Unavailable 503,
-// Internal 500).
+// Internal 500; for evidence files: ChecksumMismatch 460 (tus), PreconditionFailed
+// 412, UnsupportedMediaType 415, RangeNotSatisfiable 416, Corrupt 500 with its
+// message shown).
 int HttpStatusFor(StatusCode code);
 
 // The JSON error response; `http_status` overrides the mapping when not 0.

@@ -124,6 +124,41 @@ std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view que
 
 void Router::Add(Route route) { routes_.push_back(std::move(route)); }
 
+bool Router::StreamsBody(const std::string& method, const std::string& path) const {
+  for (const Route& route : routes_) {
+    std::map<std::string, std::string> params;
+    if (route.method == method && Match(route.pattern, path, &params)) {
+      return static_cast<bool>(route.stream_handler);
+    }
+  }
+  return false;
+}
+
+StreamStart Router::DispatchStream(Request& request) const {
+  StreamStart start;
+  for (const Route& route : routes_) {
+    std::map<std::string, std::string> params;
+    if (route.method != request.method || !Match(route.pattern, request.path, &params)) continue;
+    request.params = std::move(params);
+    try {
+      if (authenticator_) {
+        Status allowed = authenticator_(request, route.permission);
+        if (!allowed.ok()) {
+          start.response = ErrorResponse(allowed);
+          return start;
+        }
+      }
+      return route.stream_handler(request);
+    } catch (const std::exception& e) {
+      spdlog::error("{} {}: unhandled exception: {}", request.method, request.path, e.what());
+      start.response = ErrorResponse(Status::Internal("the server failed on this request; it is logged"));
+      return start;
+    }
+  }
+  start.response = ErrorResponse(Status::NotFound("no such path: " + request.path.substr(0, 200)));
+  return start;
+}
+
 Response Router::Dispatch(Request& request) const {
   std::vector<std::string> allowed;
   for (const Route& route : routes_) {

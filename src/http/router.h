@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -18,8 +19,8 @@ namespace kuzot::http {
 using Json = nlohmann::ordered_json;
 
 struct Request {
-  std::string method;  // "GET", ...
-  std::string path;    // decoded path without the query
+  std::string method;                                      // "GET", ...
+  std::string path;                                        // decoded path without the query
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::map<std::string, std::string> headers;              // lower-case names
   std::string body;
@@ -44,16 +45,49 @@ struct Request {
   std::string Header(std::string_view lower_name) const;
 };
 
+// An answer too large to hold in memory (evidence downloads): the server
+// sends `size()` bytes read from it in pieces.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  virtual uint64_t size() const = 0;  // goes into Content-Length
+  // Up to `n` bytes; 0 at the end. An error cuts the connection, so that a
+  // partial answer is never taken for a whole one.
+  virtual Result<size_t> Read(char* out, size_t n) = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  std::shared_ptr<BodySource> source;  // when set, the body comes from it
 
   static Response JsonBody(int status, const Json& body);
 };
 
 using Handler = std::function<Response(Request&)>;
+
+// Routes that take large bodies (evidence uploads) read them in pieces,
+// with flat memory: the handler sees the request without its body and
+// returns a sink for it, or an answer straight away (a refusal happens
+// before any byte of the body is read).
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  // Each piece of the body, in order; an error stops the reading.
+  virtual Status Write(std::string_view piece) = 0;
+  // Called once: OK when the whole body arrived, else why not (the client
+  // went away, or Write's error). Returns the answer.
+  virtual Response Finish(const Status& body) = 0;
+};
+
+struct StreamStart {
+  Response response;  // the answer when `sink` is null
+  std::unique_ptr<BodySink> sink;
+};
+
+using StreamHandler = std::function<StreamStart(Request&)>;
 
 // Decides who a request comes from and whether it may use a route: fills
 // request.caller and returns OK, or the Status to answer with.
@@ -68,6 +102,7 @@ struct Route {
   // Query parameters the route reads, name -> description, for the OpenAPI
   // document (record lists and search document theirs from the schema).
   std::vector<std::pair<std::string, std::string>> query = {};
+  StreamHandler stream_handler = nullptr;  // set instead of `handler` for streamed bodies
 };
 
 class Router {
@@ -81,6 +116,11 @@ class Router {
   // Unknown paths give 404 and known paths with another method 405, both
   // as JSON errors. A handler that throws gives a 500; the server goes on.
   Response Dispatch(Request& request) const;
+  // Whether the route for this method and path streams its request body.
+  bool StreamsBody(const std::string& method, const std::string& path) const;
+  // Dispatch for streaming routes: authenticates, then calls the route's
+  // stream handler (errors come back as a response without a sink).
+  StreamStart DispatchStream(Request& request) const;
   const std::vector<Route>& routes() const { return routes_; }
 
  private:

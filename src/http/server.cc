@@ -24,7 +24,7 @@ namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-void AddCommonHeaders(bhttp::response<bhttp::string_body>& res) {
+void AddCommonHeaders(bhttp::fields& res) {
   res.set(bhttp::field::server, "kuzot");
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Referrer-Policy", "no-referrer");
@@ -35,7 +35,8 @@ void AddCommonHeaders(bhttp::response<bhttp::string_body>& res) {
   res.set(bhttp::field::cache_control, "no-store");
 }
 
-Request ToRequest(const bhttp::request<bhttp::string_body>& req, const std::string& remote) {
+template <class Body>
+Request ToRequest(const bhttp::request<Body>& req, const std::string& remote) {
   Request out;
   out.method = std::string(req.method_string());
   std::string_view target = req.target();
@@ -47,7 +48,7 @@ Request ToRequest(const bhttp::request<bhttp::string_body>& req, const std::stri
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     out.headers[name] = std::string(field.value());
   }
-  out.body = req.body();
+  if constexpr (std::is_same_v<Body, bhttp::string_body>) out.body = req.body();
   out.remote_address = remote;
   return out;
 }
@@ -63,6 +64,132 @@ bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool
   res.prepare_payload();
   if (head) res.body().clear();
   return res;
+}
+
+// The Status for a failed read of a request.
+Status ReadError(const boost::system::error_code& ec, size_t max_body_bytes) {
+  if (ec == bhttp::error::body_limit) {
+    return Status::TooLarge("the request body is over the limit of " +
+                            std::to_string(max_body_bytes) + " bytes");
+  }
+  if (ec == bhttp::error::header_limit)
+    return Status::TooLarge("the request headers are too large");
+  return Status::InvalidArgument("malformed HTTP request: " + ec.message());
+}
+
+// --- Streamed bodies (evidence uploads and downloads): memory stays flat
+// whatever the size. Templates on the stream so that TLS streams fit too.
+
+constexpr size_t kPieceBytes = 1 << 20;
+
+// Reads the body of a request whose header is parsed into `header`, piece by
+// piece, into the route's sink. Returns the answer and whether the
+// connection may be kept (only when the body was read whole).
+template <class Stream>
+asio::awaitable<std::pair<Response, bool>> ReadIntoSink(
+    Stream& stream, beast::flat_buffer& buffer, bhttp::request_parser<bhttp::empty_body>& header,
+    const Router& router, Request& request, int idle_seconds) {
+  StreamStart start = router.DispatchStream(request);
+  const auto& req = header.get();
+  if (!start.sink) {
+    // Refused before the body: a small body is read and dropped so that the
+    // connection stays usable; a large one is not read (the connection closes).
+    auto length = header.content_length();
+    bool chunked = header.chunked();
+    if (!chunked && (!length || *length <= (1u << 20))) {
+      bhttp::request_parser<bhttp::string_body> rest(std::move(header));
+      rest.body_limit(1u << 20);
+      auto [ec, n] = co_await bhttp::async_read(stream, buffer, rest, kTuple);
+      co_return std::pair<Response, bool>{std::move(start.response), !ec && req.keep_alive()};
+    }
+    co_return std::pair<Response, bool>{std::move(start.response), false};
+  }
+  if (bhttp::token_list(req[bhttp::field::expect]).exists("100-continue")) {
+    static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+    co_await asio::async_write(stream, asio::buffer(kContinue, sizeof kContinue - 1), kTuple);
+  }
+  std::vector<char> piece(kPieceBytes);
+  Status body;
+  bool whole = false;
+  if (auto length = header.content_length(); length && !header.chunked()) {
+    // The common case (tus PATCH, curl -T): read straight from the socket
+    // into the piece, a megabyte at a time, after what is already buffered.
+    uint64_t left = *length;
+    size_t buffered = std::min<uint64_t>(left, buffer.size());
+    if (buffered > 0) {
+      body = start.sink->Write(
+          std::string_view(static_cast<const char*>(buffer.data().data()), buffered));
+      buffer.consume(buffered);
+      left -= buffered;
+    }
+    while (body.ok() && left > 0) {
+      size_t want = static_cast<size_t>(std::min<uint64_t>(left, piece.size()));
+      stream.expires_after(std::chrono::seconds(idle_seconds));
+      auto [ec, got] = co_await asio::async_read(stream, asio::buffer(piece.data(), want), kTuple);
+      if (got > 0) body = start.sink->Write(std::string_view(piece.data(), got));
+      left -= got;
+      if (ec && body.ok()) {
+        body = Status::InvalidArgument("the request body did not arrive whole: " + ec.message());
+      }
+    }
+    whole = body.ok() && left == 0;
+  } else {
+    bhttp::request_parser<bhttp::buffer_body> parser(std::move(header));
+    parser.body_limit(boost::none);  // the sink enforces the route's own limit
+    while (!parser.is_done()) {
+      parser.get().body().data = piece.data();
+      parser.get().body().size = piece.size();
+      stream.expires_after(std::chrono::seconds(idle_seconds));
+      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+      if (ec == bhttp::error::need_buffer) ec = {};
+      size_t got = piece.size() - parser.get().body().size;
+      if (got > 0) {
+        body = start.sink->Write(std::string_view(piece.data(), got));
+        if (!body.ok()) break;
+      }
+      if (ec) {
+        body = Status::InvalidArgument("the request body did not arrive whole: " + ec.message());
+        break;
+      }
+    }
+    whole = parser.is_done() && body.ok();
+  }
+  Response response = start.sink->Finish(body);
+  co_return std::pair<Response, bool>{std::move(response), whole};
+}
+
+// Sends an answer whose body comes from a BodySource. Returns false when the
+// connection must close (a read or write failed mid-way).
+template <class Stream>
+asio::awaitable<bool> WriteFromSource(Stream& stream, Response& r, unsigned version,
+                                      bool keep_alive, bool head) {
+  bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(r.status), version};
+  AddCommonHeaders(res);
+  res.set(bhttp::field::content_type, r.content_type);
+  for (auto& [k, v] : r.headers) res.set(k, v);
+  res.keep_alive(keep_alive);
+  res.content_length(r.source->size());
+  bhttp::response_serializer<bhttp::empty_body> serializer{res};
+  stream.expires_after(std::chrono::seconds(60));
+  auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, kTuple);
+  if (ec) co_return false;
+  if (head) co_return keep_alive;
+  std::vector<char> piece(kPieceBytes);
+  uint64_t sent = 0;
+  while (sent < r.source->size()) {
+    auto got = r.source->Read(piece.data(), piece.size());
+    if (!got.ok() || got.value() == 0) {
+      // Never let a partial answer look whole: cut the connection.
+      if (!got.ok()) spdlog::error("streamed answer stopped: {}", got.status().ToString());
+      co_return false;
+    }
+    stream.expires_after(std::chrono::seconds(60));
+    auto [wec, written] =
+        co_await asio::async_write(stream, asio::buffer(piece.data(), got.value()), kTuple);
+    if (wec) co_return false;
+    sent += got.value();
+  }
+  co_return keep_alive;
 }
 
 // JSON answers of a few kilobytes go gzip-compressed to clients that
@@ -99,38 +226,69 @@ struct Server::Impl {
     beast::flat_buffer buffer;
     bool first = true;
     for (;;) {
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.body_limit(options.max_body_bytes);
-      parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+      // The header first: routes that stream their body (uploads) take it
+      // in pieces; every other body is read whole under max_body_bytes.
+      bhttp::request_parser<bhttp::empty_body> header;
+      header.body_limit(boost::none);
+      header.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
       // The whole request (headers and body) must arrive within the timeout:
       // slow clients cannot hold connections open.
-      stream.expires_after(std::chrono::seconds(first ? options.read_timeout_seconds
-                                                      : options.keep_alive_seconds));
-      auto [ec, bytes] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+      stream.expires_after(
+          std::chrono::seconds(first ? options.read_timeout_seconds : options.keep_alive_seconds));
+      auto [ec, bytes] = co_await bhttp::async_read_header(stream, buffer, header, kTuple);
       first = false;
       if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
           ec == asio::error::connection_reset || ec == asio::error::eof) {
         break;
       }
-      if (ec) {
-        Status status = ec == bhttp::error::body_limit
-                            ? Status::TooLarge("the request body is over the limit of " +
-                                               std::to_string(options.max_body_bytes) + " bytes")
-                        : ec == bhttp::error::header_limit
-                            ? Status::TooLarge("the request headers are too large")
-                            : Status::InvalidArgument("malformed HTTP request: " + ec.message());
-        auto res = ToBeast(ErrorResponse(status), 11, false, false);
+      Status failed;
+      if (ec) failed = ReadError(ec, options.max_body_bytes);
+      Request request;
+      Response response;
+      bool head = false;
+      bool keep_alive = false;
+      unsigned version = 11;
+      if (failed.ok()) {
+        request = ToRequest(header.get(), remote);
+        head = header.get().method() == bhttp::verb::head;
+        version = header.get().version();
+        if (head) request.method = "GET";
+        if (router.StreamsBody(request.method, request.path)) {
+          auto [streamed, keep] = co_await ReadIntoSink(stream, buffer, header, router, request,
+                                                        options.read_timeout_seconds);
+          response = std::move(streamed);
+          keep_alive = keep && header.get().keep_alive();
+        } else {
+          auto length = header.content_length();
+          if (length && *length > options.max_body_bytes) {
+            failed = ReadError(bhttp::error::body_limit, options.max_body_bytes);
+          } else {
+            bhttp::request_parser<bhttp::string_body> parser(std::move(header));
+            parser.body_limit(options.max_body_bytes);
+            auto [bec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+            if (bec) {
+              failed = ReadError(bec, options.max_body_bytes);
+            } else {
+              request.body = std::move(parser.get().body());
+              keep_alive = parser.get().keep_alive();
+              response = router.Dispatch(request);
+            }
+          }
+        }
+      }
+      if (!failed.ok()) {
+        auto res = ToBeast(ErrorResponse(failed), 11, false, false);
         stream.expires_after(std::chrono::seconds(10));
         co_await bhttp::async_write(stream, res, kTuple);
         break;
       }
-      const auto& req = parser.get();
-      Request request = ToRequest(req, remote);
-      bool head = req.method() == bhttp::verb::head;
-      if (head) request.method = "GET";
-      Response response = router.Dispatch(request);
       CompressJson(request, response);
-      auto res = ToBeast(std::move(response), req.version(), req.keep_alive(), head);
+      if (response.source) {
+        bool keep = co_await WriteFromSource(stream, response, version, keep_alive, head);
+        if (!keep) break;
+        continue;
+      }
+      auto res = ToBeast(std::move(response), version, keep_alive, head);
       stream.expires_after(std::chrono::seconds(60));
       auto [wec, written] = co_await bhttp::async_write(stream, res, kTuple);
       if (wec || !res.keep_alive()) break;

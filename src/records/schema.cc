@@ -87,6 +87,10 @@ FieldSpec Filterable(FieldSpec f) {
   f.filterable = true;
   return f;
 }
+FieldSpec ServerSet(FieldSpec f) {
+  f.written_by = FieldSpec::Writer::kServer;
+  return f;
+}
 
 }  // namespace fields
 
@@ -206,6 +210,48 @@ std::vector<TypeSpec> Build() {
                     Filterable(Str("jurisdiction", "e.g. KG for the Kyrgyz Criminal Code")),
                     Date("adopted", "when the instrument was adopted"),
                     Text("description", "text or summary")}});
+
+  // Evidence: a file with its hash, capture metadata and chain of custody
+  // (src/evidence, doc/evidence.md). Created by uploading the file; the
+  // server sets what it computed from the content.
+  FieldSpec capture = Make("capture", FieldKind::kObject,
+                           "capture metadata read from the file (EXIF, container)");
+  capture.fields = {Str("taken_at", "EXIF date and time of capture, camera clock"),
+                    Str("creation_time", "creation time in the audio or video container"),
+                    Num("latitude", -90, 90, "GPS latitude in the file"),
+                    Num("longitude", -180, 180, "GPS longitude in the file"),
+                    Num("altitude", -1e5, 1e5, "GPS altitude in metres"),
+                    Str("camera_make", "camera maker"),
+                    Str("camera_model", "camera model"),
+                    Num("duration_seconds", 0, 1e9, "length of audio or video"),
+                    Int("width", 0, 1e6, "picture width in pixels"),
+                    Int("height", 0, 1e6, "picture height in pixels"),
+                    Str("kind", "the content's type as libmagic describes it"),
+                    Strings("warnings", "metadata that could not be read, and why")};
+  FieldSpec flags = Make("flags", FieldKind::kObjectList,
+                         "where the file's metadata contradicts what was entered");
+  flags.fields = {Str("field", "the entered field: captured_on or place", true),
+                  Str("entered", "what was entered"), Str("found", "what the file says"),
+                  Str("note", "how far apart they are")};
+  types.push_back(
+      {"evidence", "evidence",
+       "a file (photo, video, audio, document) with its hash, capture metadata and chain of "
+       "custody; created by uploading the file",
+       {Searchable(Str("title", "short title", true)),
+        Text("description", "what the file shows"),
+        ServerSet(Filterable(Str("sha256", "SHA-256 of the file, hex (set from the upload)", true))),
+        ServerSet(Int("size", 0, 1e15, "size in bytes (set from the upload)")),
+        ServerSet(Filterable(Str("media_type", "type detected from the content, e.g. image/jpeg"))),
+        Str("file_name", "the name it was uploaded under (never used to decide its type)"),
+        ServerSet(capture),
+        ServerSet(flags),
+        Date("captured_on", "when it was recorded, as the uploader says"),
+        Ref("place_id", {"place"}, "where it was recorded, as the uploader says"),
+        Num("latitude", -90, 90, "where it was recorded (WGS84), as the uploader says"),
+        Num("longitude", -180, 180, "where it was recorded (WGS84), as the uploader says"),
+        Refs("event_ids", {"event"}, "events it documents"),
+        Refs("act_ids", {"act"}, "acts it documents"),
+        Refs("person_ids", {"person"}, "persons it shows or concerns")}});
 
   AppendCaseworkTypes(types);
 

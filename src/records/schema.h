@@ -46,8 +46,9 @@ struct FieldSpec {
   bool sensitive = false;
   // Who writes the field. kDerived: computed from the record's other fields
   // on every write (a client may omit it or send the value the server would
-  // compute). kServer: set only by the server's own actions (sending a
-  // submission); client writes keep the stored value and refuse another.
+  // compute). kServer: set only by the server from what it computed (an
+  // evidence file's hash, size and metadata; a sent submission's frozen
+  // package); client writes keep the stored value and refuse another.
   enum class Writer { kClient, kDerived, kServer };
   Writer written_by = Writer::kClient;
 };

@@ -28,10 +28,6 @@ FieldSpec Derived(FieldSpec f) {
   f.written_by = Writer::kDerived;
   return f;
 }
-FieldSpec ServerSet(FieldSpec f) {
-  f.written_by = Writer::kServer;
-  return f;
-}
 FieldSpec ObjectList(std::string name, std::string description, std::vector<FieldSpec> fields) {
   FieldSpec f = Make(std::move(name), FieldKind::kObjectList, std::move(description));
   f.fields = std::move(fields);

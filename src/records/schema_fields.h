@@ -30,6 +30,8 @@ FieldSpec Strings(std::string name, std::string description);
 FieldSpec Searchable(FieldSpec f);
 FieldSpec Sensitive(FieldSpec f);
 FieldSpec Filterable(FieldSpec f);
+// Written only by the server (FieldSpec::Writer::kServer).
+FieldSpec ServerSet(FieldSpec f);
 
 }  // namespace fields
 

@@ -80,7 +80,9 @@ std::optional<std::string> FromBase64Url(std::string_view in) {
 
 std::string DisplayTitle(const std::string& type, const Json& r) {
   if (auto title = CaseworkTitle(type, r)) return *title;
-  auto str = [&](const char* f) { return r.contains(f) && r[f].is_string() ? r[f].get<std::string>() : ""; };
+  auto str = [&](const char* f) {
+    return r.contains(f) && r[f].is_string() ? r[f].get<std::string>() : "";
+  };
   if (type == "person" && r.contains("names") && r["names"].is_array() && !r["names"].empty()) {
     return r["names"][0].value("value", "");
   }
@@ -254,9 +256,8 @@ Status CheckReferences(storage::Transaction& tx, const std::string& self_id,
                                      ref.path);
     }
     if (std::find(ref.types->begin(), ref.types->end(), target->type) == ref.types->end()) {
-      return Status::InvalidArgument("refers to a " + target->type + "; it must be a " +
-                                         ref.types->front(),
-                                     ref.path);
+      return Status::InvalidArgument(
+          "refers to a " + target->type + "; it must be a " + ref.types->front(), ref.path);
     }
     if (ref.field == "parent_id") {
       std::string cursor = ref.target_id;
@@ -316,14 +317,31 @@ Status RecordService::AuditReads(const Caller& caller,
   return tx->Commit();
 }
 
+void RecordService::SetTypeHooks(const std::string& type, TypeHooks hooks) {
+  hooks_[type] = std::move(hooks);
+}
+
+const TypeHooks* RecordService::HooksFor(const std::string& type) const {
+  auto it = hooks_.find(type);
+  return it == hooks_.end() ? nullptr : &it->second;
+}
+
 namespace {
 
-// Carries the stored server-set fields into a client's body (a client may
-// leave them out or send them unchanged, never change them); the server's
-// own writes may set them and keep the stored ones they do not mention.
-Status CarryServerFields(const TypeSpec& type, const Json& stored, Json& body, bool by_server) {
+// Carries the stored server-set fields into a client's body: a client may
+// leave them out or send them unchanged, never set or change them (an
+// evidence file's hash, a submission's frozen package). The server's own
+// writes may set them and keep the stored ones they do not mention.
+Status CarryServerFields(const TypeSpec& type, const Json& stored, Json& body, bool create,
+                         bool by_server) {
+  if (!body.is_object()) return Status::Ok();  // validation says what is wrong
   for (const auto& f : type.fields) {
     if (f.written_by != FieldSpec::Writer::kServer) continue;
+    if (create && !by_server && f.required) {
+      return Status::InvalidArgument("a " + type.name +
+                                     " record is created by uploading its file, not by posting "
+                                     "JSON (see the API documentation)");
+    }
     bool given = body.contains(f.name) && !body[f.name].is_null();
     bool kept = stored.is_object() && stored.contains(f.name);
     if (given && !by_server && (!kept || stored[f.name] != body[f.name])) {
@@ -366,11 +384,11 @@ std::set<std::string> ReferencedIds(const TypeSpec& type, const Json& body) {
 }  // namespace
 
 Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, std::string_view id,
-                                  const Json& body, bool create) {
+                                  const Json& body, bool create, bool trusted) {
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
   bool became_secret = false;
   KUZOT_ASSIGN_OR_RETURN(storage::StoredRecord record,
-                         WriteIn(*tx, caller, type, id, body, create, {}, &became_secret));
+                         WriteIn(*tx, caller, type, id, body, create, {}, &became_secret, trusted));
   KUZOT_RETURN_IF_ERROR(tx->Commit());
   if (became_secret) {
     tx.reset();
@@ -394,22 +412,23 @@ Result<storage::StoredRecord> RecordService::WriteIn(
       }
     }
   }
-  // Server-set fields are checked against the stored record below.
-  Json input = body;
-  if (input.is_object()) {
-    for (const auto& f : type.fields) {
-      if (f.written_by == FieldSpec::Writer::kServer) input.erase(f.name);
+  // A type with server-set fields is validated once they are carried over
+  // from the stored record (below): some are required (an evidence file's
+  // hash) and a client's body leaves them out.
+  const bool server_fields = HasServerFields(type);
+  ValidatedBody valid;
+  if (!server_fields) {
+    KUZOT_ASSIGN_OR_RETURN(valid, ValidateBody(type, body, known));
+    if (!caller.MaySee(valid.confidentiality)) {
+      return Status::Forbidden(std::string("you may not classify a record above ") +
+                               ConfidentialityName(caller.clearance));
     }
   }
-  KUZOT_ASSIGN_OR_RETURN(ValidatedBody valid, ValidateBody(type, input, known));
-  if (!caller.MaySee(valid.confidentiality)) {
-    return Status::Forbidden(std::string("you may not classify a record above ") +
-                             ConfidentialityName(caller.clearance));
-  }
   storage::StoredRecord record;
+  std::optional<storage::StoredRecord> before;
+  Json before_body;  // null on create
   std::string now = NowIso8601();
   bool was_secret = false;
-  Json before;  // the stored body; null on create
   if (create) {
     record.id = id.empty() ? NewId() : std::string(id);
     record.type = type.name;
@@ -421,6 +440,7 @@ Result<storage::StoredRecord> RecordService::WriteIn(
     if (record.deleted) {
       return Status::Conflict("the " + type.name + " is deleted; restore it before editing");
     }
+    before = record;
     if (body.contains("revision")) {
       if (!body["revision"].is_number_integer()) {
         return Status::InvalidArgument("must be a whole number", "revision");
@@ -434,29 +454,39 @@ Result<storage::StoredRecord> RecordService::WriteIn(
       }
     }
     was_secret = record.confidentiality == "secret";
-    before = Json::parse(record.body, nullptr, false);
+    before_body = Json::parse(record.body, nullptr, false);
     record.revision += 1;
   }
   bool keep_sensitive = !create && !caller.sees_sensitive;
-  if (HasServerFields(type) || keep_sensitive) {
+  if (server_fields || keep_sensitive) {
     Json merged = body;
-    KUZOT_RETURN_IF_ERROR(CarryServerFields(type, before, merged, by_server));
-    if (keep_sensitive && before.is_object()) {
+    KUZOT_RETURN_IF_ERROR(CarryServerFields(type, before_body, merged, create, by_server));
+    if (keep_sensitive && before_body.is_object()) {
       // Someone who cannot see the sensitive fields keeps them as they were:
       // an edit must not erase what its author never saw.
       for (const auto& f : type.fields) {
-        if (f.sensitive && before.contains(f.name)) merged[f.name] = before[f.name];
+        if (f.sensitive && before_body.contains(f.name)) merged[f.name] = before_body[f.name];
       }
     }
     KUZOT_ASSIGN_OR_RETURN(valid, ValidateBody(type, merged, known));
+    if (!caller.MaySee(valid.confidentiality)) {
+      return Status::Forbidden(std::string("you may not classify a record above ") +
+                               ConfidentialityName(caller.clearance));
+    }
   }
-  if (type.rules.guard) KUZOT_RETURN_IF_ERROR(type.rules.guard(before, valid.body, by_server));
+  if (type.rules.guard) {
+    KUZOT_RETURN_IF_ERROR(type.rules.guard(before_body, valid.body, by_server));
+  }
   KUZOT_RETURN_IF_ERROR(CheckReferences(tx, record.id, valid.references, caller, batch,
-                                        ReferencedIds(type, before)));
+                                        ReferencedIds(type, before_body)));
   record.confidentiality = valid.confidentiality;
   record.body = valid.body.dump();
   record.updated_at = now;
   record.updated_by = caller.user;
+  if (const TypeHooks* hooks = HooksFor(type.name); hooks && hooks->on_write) {
+    KUZOT_RETURN_IF_ERROR(
+        hooks->on_write(tx, caller, before, record, create ? "create" : "update"));
+  }
   StoredIndex index = IndexFor(type, record.confidentiality, valid, codec_.get());
   KUZOT_RETURN_IF_ERROR(
       tx.Put(record, create ? "create" : "update", index.references, index.search_text));
@@ -480,6 +510,24 @@ Result<Json> RecordService::Create(const Caller& caller, std::string_view type, 
   return Write(caller, *spec, "", body, true);
 }
 
+Status RecordService::CheckNew(const Caller& caller, std::string_view type, const Json& body) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  auto known = [this](const std::string& v, const std::string& c) { return KnownCode(v, c); };
+  KUZOT_ASSIGN_OR_RETURN(ValidatedBody valid, ValidateBody(*spec, body, known));
+  if (!caller.MaySee(valid.confidentiality)) {
+    return Status::Forbidden(std::string("you may not classify a record above ") +
+                             ConfidentialityName(caller.clearance));
+  }
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
+  return CheckReferences(*tx, "", valid.references, caller, {});
+}
+
+Result<Json> RecordService::CreateTrusted(const Caller& caller, std::string_view type,
+                                          const Json& body) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  return Write(caller, *spec, "", body, true, true);
+}
+
 Result<Json> RecordService::Get(const Caller& caller, std::string_view type, std::string_view id) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
   storage::StoredRecord record;
@@ -488,6 +536,9 @@ Result<Json> RecordService::Get(const Caller& caller, std::string_view type, std
     KUZOT_ASSIGN_OR_RETURN(record, Load(*tx, *spec, id, caller));
   }
   KUZOT_RETURN_IF_ERROR(AuditReads(caller, {&record}, "read"));
+  if (const TypeHooks* hooks = HooksFor(spec->name); hooks && hooks->on_read) {
+    KUZOT_RETURN_IF_ERROR(hooks->on_read(caller, record));
+  }
   return ToJson(record, caller);
 }
 
@@ -543,8 +594,8 @@ Result<Json> RecordService::PatchIn(storage::Transaction& tx, const Caller& call
   return ToJson(written, caller);
 }
 
-Result<Json> RecordService::Patch(const Caller& caller, std::string_view type,
-                                  std::string_view id, const Json& patch) {
+Result<Json> RecordService::Patch(const Caller& caller, std::string_view type, std::string_view id,
+                                  const Json& patch) {
   KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
   bool compact = false;
@@ -609,6 +660,7 @@ Result<Json> RecordService::SetDeleted(const Caller& caller, const TypeSpec& spe
                                        std::string_view id, bool deleted) {
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
   KUZOT_ASSIGN_OR_RETURN(auto record, Load(*tx, spec, id, caller));
+  std::optional<storage::StoredRecord> before = record;
   if (record.deleted == deleted) {
     return Status::Conflict(std::string("the ") + spec.name + " is " +
                             (deleted ? "already deleted" : "not deleted"));
@@ -617,6 +669,10 @@ Result<Json> RecordService::SetDeleted(const Caller& caller, const TypeSpec& spe
   record.revision += 1;
   record.updated_at = NowIso8601();
   record.updated_by = caller.user;
+  if (const TypeHooks* hooks = HooksFor(spec.name); hooks && hooks->on_write) {
+    KUZOT_RETURN_IF_ERROR(
+        hooks->on_write(*tx, caller, before, record, deleted ? "delete" : "restore"));
+  }
   // Rebuild what is stored beside the body, as a write would; a deleted
   // record keeps its references (history and restore need them) but
   // leaves the full-text index.
@@ -882,7 +938,8 @@ Result<Json> RecordService::Links(const Caller& caller, std::string_view type,
 
 Result<Json> RecordService::Search(const Caller& caller, std::string_view query,
                                    const std::vector<std::string>& types, int limit, int offset) {
-  if (limit < 1 || limit > 100) return Status::InvalidArgument("must be between 1 and 100", "limit");
+  if (limit < 1 || limit > 100)
+    return Status::InvalidArgument("must be between 1 and 100", "limit");
   if (offset < 0 || offset > 10000) return Status::InvalidArgument("is out of range", "offset");
   storage::SearchQuery q;
   for (const auto& t : types) {
@@ -986,7 +1043,8 @@ Result<Json> RecordService::PutVocabularyTerm(const Caller& caller, std::string_
   if (!identifier(vocabulary)) {
     return Status::InvalidArgument("a vocabulary name is letters, digits, _ and -", "vocabulary");
   }
-  if (!identifier(code)) return Status::InvalidArgument("a code is letters, digits, _ and -", "code");
+  if (!identifier(code))
+    return Status::InvalidArgument("a code is letters, digits, _ and -", "code");
   if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
   for (const auto& [key, value] : body.items()) {
     if (key != "labels" && key != "position" && key != "deprecated" && key != "code") {

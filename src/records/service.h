@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <map>
 #include <string>
@@ -76,6 +77,20 @@ struct ImportReport {
 
 class RecordCodec;  // sealing.h
 
+// Lets another module take part in the writes and reads of one record type
+// (the evidence module keeps its chain of custody this way).
+struct TypeHooks {
+  // Runs inside every write's transaction (op "create", "update", "delete",
+  // "restore") before the record is stored; may change `after.body`. An
+  // error aborts the write. `before` is empty on create.
+  std::function<Status(storage::Transaction& tx, const Caller& caller,
+                       const std::optional<storage::StoredRecord>& before,
+                       storage::StoredRecord& after, std::string_view op)>
+      on_write;
+  // Runs after a successful Get of a record of the type.
+  std::function<Status(const Caller& caller, const storage::StoredRecord& record)> on_read;
+};
+
 class RecordService {
  public:
   // Opens (creating when missing) the database file at `path` with the
@@ -96,6 +111,14 @@ class RecordService {
   uint32_t key_generation() const;
 
   Result<Json> Create(const Caller& caller, std::string_view type, const Json& body);
+  // Create for a module that computed the server-set fields itself
+  // (FieldSpec::Writer::kServer); Create refuses them from clients.
+  Result<Json> CreateTrusted(const Caller& caller, std::string_view type, const Json& body);
+  // Checks `body` as CreateTrusted would (fields, vocabularies, references,
+  // confidentiality) without writing anything.
+  Status CheckNew(const Caller& caller, std::string_view type, const Json& body);
+  // Installs hooks for `type`; call before serving (not synchronised).
+  void SetTypeHooks(const std::string& type, TypeHooks hooks);
   // NotFound when there is no such record of that type; deleted records are
   // returned with "deleted": true.
   Result<Json> Get(const Caller& caller, std::string_view type, std::string_view id);
@@ -206,7 +229,9 @@ class RecordService {
   Status LoadVocabularies();
   bool KnownCode(const std::string& vocabulary, const std::string& code);
   Result<Json> Write(const Caller& caller, const TypeSpec& type, std::string_view id,
-                     const Json& body, bool create);
+                     const Json& body, bool create, bool trusted = false);
+  // Refuses client values of server-set fields; on updates, keeps the stored ones.
+  const TypeHooks* HooksFor(const std::string& type) const;
   // Overview helpers (records/overview.cc): a reference filter that also
   // matches the blind form of `id`; the distinct victims of acts at `levels`.
   storage::Filter RefFilter(const std::string& field, const std::string& id) const;
@@ -218,15 +243,15 @@ class RecordService {
   // (id -> type: records the transaction writes later) are taken as valid.
   // `became_secret` (when given) tells whether an update made the record
   // secret: the caller then compacts the store after committing.
-  // `by_server` marks the server's own actions, which may set the fields
-  // marked FieldSpec::Writer::kServer.
+  // `by_server` marks the server's own writes (an upload, an action), which
+  // may set the fields marked FieldSpec::Writer::kServer.
   Result<storage::StoredRecord> WriteIn(storage::Transaction& tx, const Caller& caller,
                                         const TypeSpec& type, std::string_view id, const Json& body,
                                         bool create,
                                         const std::map<std::string, std::string>& batch,
                                         bool* became_secret = nullptr, bool by_server = false);
   // A JSON merge patch inside `tx` (no commit); sets *compact when the
-  // record became secret.
+  // record became secret. `by_server`: the server's own action.
   Result<Json> PatchIn(storage::Transaction& tx, const Caller& caller, const TypeSpec& type,
                        std::string_view id, const Json& patch, bool by_server, bool* compact);
   Result<Json> SetDeleted(const Caller& caller, const TypeSpec& spec, std::string_view id,
@@ -247,6 +272,7 @@ class RecordService {
   std::shared_ptr<RecordCodec> codec_;  // null without a keyring
   std::mutex vocab_mutex_;
   std::map<std::string, std::set<std::string>> vocab_codes_;
+  std::map<std::string, TypeHooks> hooks_;
 };
 
 // A record's display title ("Batken armed conflict", "Абдыкадырова Айзада").

@@ -139,6 +139,8 @@ Status Migrate(sqlite3* db, const std::string& fts_tokenizer) {
     s = Exec(db, kSchemaV2);
     if (!s.ok()) return rollback(s);
   }
+  s = Exec(db, EvidenceSchema());
+  if (!s.ok()) return rollback(s);
   s = Exec(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '" +
                    std::to_string(kSchemaVersion) + "')");
   if (!s.ok()) return rollback(s);

@@ -16,4 +16,8 @@ inline constexpr int kSchemaVersion = 2;
 // database written by a newer Kuzot rather than damaging it.
 Status Migrate(sqlite3* db, const std::string& fts_tokenizer);
 
+// The evidence tables (blobs, custody), created when missing; part of
+// Migrate's transaction (sqlite_evidence.cc).
+std::string EvidenceSchema();
+
 }  // namespace kuzot::storage

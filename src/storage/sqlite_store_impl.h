@@ -95,6 +95,12 @@ class SqliteTransaction : public Transaction {
   Status AppendAudit(AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) override;
   Result<AuditVerdict> VerifyAudit() override;
+  Result<std::optional<BlobRow>> GetBlob(std::string_view name) override;
+  Status PutBlob(const BlobRow& blob) override;
+  Status ForEachBlob(const std::function<Status(const BlobRow&)>& fn) override;
+  Status AppendCustody(CustodyEntry& entry) override;
+  Result<std::vector<CustodyEntry>> ListCustody(std::string_view evidence_id) override;
+  Result<CustodyVerdict> VerifyCustody() override;
   Status PutBlindTerms(std::string_view id, const std::vector<BlindTerm>& terms) override;
   Result<std::vector<SearchHit>> BlindSearch(const BlindQuery& query) override;
   Result<std::optional<std::string>> GetMeta(std::string_view key) override;

@@ -204,6 +204,48 @@ struct AuditVerdict {
   std::string problem;
 };
 
+// One stored evidence content (src/evidence): the blob file's name and what
+// it must decrypt to. See doc/evidence.md.
+struct BlobRow {
+  std::string name;    // keyed hash of the content's SHA-256
+  std::string sha256;  // of the plaintext, hex
+  int64_t size = 0;    // plaintext bytes
+  std::string media_type;
+  std::string created_at;
+  std::string status = "ok";  // the last check's verdict: "ok", "corrupt" or "missing"
+  std::string checked_at;
+  std::string problem;  // what the last check found wrong
+};
+
+// One chain-of-custody entry of one evidence record: who did what with the
+// file, when, from where, and the file's hash at that moment. Entries of one
+// record form a SHA-256 chain anyone can recompute (doc/evidence.md).
+struct CustodyEntry {
+  int64_t seq = 0;  // assigned on append, across all records
+  std::string evidence_id;
+  std::string at;
+  std::string actor;
+  std::string action;  // "upload", "view", "download", "export", "link", ...
+  std::string remote;
+  std::string sha256;
+  std::string detail;     // JSON object text
+  std::string prev_hash;  // assigned on append: the record's previous entry's hash
+  std::string hash;       // assigned on append
+};
+
+struct CustodyVerdict {
+  int64_t entries = 0;
+  bool intact = true;
+  int64_t broken_seq = 0;
+  std::string evidence_id;
+  std::string problem;
+};
+
+// The hash of a custody entry: SHA-256 over prev_hash, evidence_id, at,
+// actor, action, remote, sha256 and detail, each as an 8-byte little-endian
+// length and its bytes; lower-case hex.
+std::string CustodyHash(const CustodyEntry& entry);
+
 // Turns a record's body into what is stored, and back: encryption at rest.
 // Implemented above storage (the records module seals sensitive fields and
 // secret records with the keyring); the store calls Seal on every record
@@ -283,6 +325,16 @@ class Transaction {
   // Recomputes the whole chain.
   virtual Result<AuditVerdict> VerifyAudit() = 0;
 
+  // Evidence files (src/evidence).
+  virtual Result<std::optional<BlobRow>> GetBlob(std::string_view name) = 0;
+  // Inserts or replaces by name.
+  virtual Status PutBlob(const BlobRow& blob) = 0;
+  virtual Status ForEachBlob(const std::function<Status(const BlobRow&)>& fn) = 0;
+  // Appends to the record's custody chain; fills seq, prev_hash and hash.
+  virtual Status AppendCustody(CustodyEntry& entry) = 0;
+  virtual Result<std::vector<CustodyEntry>> ListCustody(std::string_view evidence_id) = 0;
+  // Recomputes every record's chain; the first broken entry when any.
+  virtual Result<CustodyVerdict> VerifyCustody() = 0;
   // Blind terms of a record (replacing those it had).
   virtual Status PutBlindTerms(std::string_view id, const std::vector<BlindTerm>& terms) = 0;
   // Live records matching a blind query, ordered by id.

@@ -31,8 +31,10 @@ function initialLang(): Lang {
 }
 
 export async function setLang(lang: Lang) {
-  dict = await loaders[lang]();
+  // Remember the choice at once: a page change while the dictionary loads
+  // must not lose it.
   localStorage.setItem(STORAGE_KEY, lang);
+  dict = await loaders[lang]();
   document.documentElement.lang = lang;
   langStore.set(lang);
 }

@@ -1,0 +1,428 @@
+#include "evidence/blob_format.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <future>
+
+namespace kuzot::evidence {
+namespace {
+
+constexpr char kMagic[8] = {'K', 'Z', 'B', 'L', 'O', 'B', '1', '\0'};
+constexpr uint64_t kTagBytes = crypto_secretstream_xchacha20poly1305_ABYTES;  // 17
+constexpr uint64_t kStreamHeaderBytes = crypto_secretstream_xchacha20poly1305_HEADERBYTES;
+constexpr uint64_t kSegmentBytes =
+    kStreamHeaderBytes + kChunksPerSegment * (kChunkBytes + kTagBytes);
+constexpr size_t kFlushBytes = 1 << 20;
+constexpr size_t kParallelHashBytes = 256 << 10;
+
+uint64_t SegmentStart(uint64_t segment) { return kBlobHeaderBytes + segment * kSegmentBytes; }
+
+uint64_t ChunkOffset(uint64_t chunk) {
+  return SegmentStart(chunk / kChunksPerSegment) + kStreamHeaderBytes +
+         (chunk % kChunksPerSegment) * (kChunkBytes + kTagBytes);
+}
+
+// Where the file ends after `chunks` complete chunks (no header for a
+// segment that has no chunk yet).
+uint64_t EndAfterChunks(uint64_t chunks) {
+  return chunks % kChunksPerSegment == 0 ? SegmentStart(chunks / kChunksPerSegment)
+                                         : ChunkOffset(chunks);
+}
+
+void AdditionalData(const unsigned char file_id[16], uint64_t segment, unsigned char out[24]) {
+  std::memcpy(out, file_id, 16);
+  for (int i = 0; i < 8; ++i) out[16 + i] = static_cast<unsigned char>(segment >> (8 * i));
+}
+
+void PutU32(unsigned char* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
+}
+uint32_t GetU32(const unsigned char* p) {
+  return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24);
+}
+
+Status Errno(const std::string& what) {
+  return Status::Internal(what + ": " + std::strerror(errno));
+}
+
+Status WriteAll(int fd, const char* data, size_t size) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Errno("writing an evidence blob");
+    }
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return Status::Ok();
+}
+
+// Reads exactly `size` bytes at `offset`; Corrupt when the file is shorter.
+Status ReadAt(int fd, uint64_t offset, char* out, size_t size) {
+  while (size > 0) {
+    ssize_t n = ::pread(fd, out, size, static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Errno("reading an evidence blob");
+    }
+    if (n == 0) return Status::Corrupt("the stored file is shorter than its record says");
+    out += n;
+    size -= static_cast<size_t>(n);
+    offset += static_cast<uint64_t>(n);
+  }
+  return Status::Ok();
+}
+
+Result<uint64_t> FileSize(int fd) {
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return Errno("stat of an evidence blob");
+  return static_cast<uint64_t>(st.st_size);
+}
+
+Status ReadHeader(int fd, unsigned char file_id[16], uint32_t* generation) {
+  unsigned char header[kBlobHeaderBytes];
+  KUZOT_RETURN_IF_ERROR(ReadAt(fd, 0, reinterpret_cast<char*>(header), sizeof header));
+  if (std::memcmp(header, kMagic, sizeof kMagic) != 0) {
+    return Status::Corrupt("the stored file is not a Kuzot blob (bad magic)");
+  }
+  if (GetU32(header + 24) != kChunkBytes || GetU32(header + 28) != kChunksPerSegment) {
+    return Status::Corrupt("the stored file has an unknown chunk layout");
+  }
+  std::memcpy(file_id, header + 8, 16);
+  *generation = GetU32(header + 32);
+  return Status::Ok();
+}
+
+// The plaintext of the first `count` complete chunks of `segment` (an
+// unfinished blob's: none of them is the final chunk).
+Result<std::string> DecryptSegmentPrefix(int fd, const DataKey& key,
+                                         const unsigned char file_id[16], uint64_t segment,
+                                         uint64_t count) {
+  std::string cipher(kStreamHeaderBytes + count * (kChunkBytes + kTagBytes), '\0');
+  KUZOT_RETURN_IF_ERROR(ReadAt(fd, SegmentStart(segment), cipher.data(), cipher.size()));
+  crypto_secretstream_xchacha20poly1305_state pull;
+  if (crypto_secretstream_xchacha20poly1305_init_pull(
+          &pull, reinterpret_cast<unsigned char*>(cipher.data()), key.bytes.data()) != 0) {
+    return Status::Corrupt("a segment header of the upload is damaged");
+  }
+  unsigned char ad[24];
+  AdditionalData(file_id, segment, ad);
+  std::string plain(count * kChunkBytes, '\0');
+  for (uint64_t i = 0; i < count; ++i) {
+    unsigned char tag = 0;
+    const auto* c = reinterpret_cast<const unsigned char*>(cipher.data()) + kStreamHeaderBytes +
+                    i * (kChunkBytes + kTagBytes);
+    if (crypto_secretstream_xchacha20poly1305_pull(
+            &pull, reinterpret_cast<unsigned char*>(plain.data() + i * kChunkBytes), nullptr, &tag,
+            c, kChunkBytes + kTagBytes, ad, sizeof ad) != 0 ||
+        tag != crypto_secretstream_xchacha20poly1305_TAG_MESSAGE) {
+      sodium_memzero(plain.data(), plain.size());
+      return Status::Corrupt("a chunk of the upload fails authentication");
+    }
+  }
+  sodium_memzero(&pull, sizeof pull);
+  return plain;
+}
+
+}  // namespace
+
+uint64_t CipherSize(uint64_t plain_size) {
+  uint64_t last = plain_size / kChunkBytes;  // index of the final chunk
+  return ChunkOffset(last) + plain_size % kChunkBytes + kTagBytes;
+}
+
+// ---------------------------------------------------------------- writer
+
+BlobWriter::BlobWriter(int fd) : fd_(fd) { tail_.reserve(kChunkBytes); }
+
+BlobWriter::~BlobWriter() {
+  if (fd_ >= 0) ::close(fd_);
+  sodium_memzero(&state_, sizeof state_);
+}
+
+Result<std::unique_ptr<BlobWriter>> BlobWriter::Create(const std::filesystem::path& path,
+                                                       const DataKey& key, uint32_t generation) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Errno("creating " + path.string());
+  std::unique_ptr<BlobWriter> w(new BlobWriter(fd));
+  w->key_ = key;
+  randombytes_buf(w->file_id_, sizeof w->file_id_);
+  unsigned char header[kBlobHeaderBytes];
+  std::memcpy(header, kMagic, sizeof kMagic);
+  std::memcpy(header + 8, w->file_id_, 16);
+  PutU32(header + 24, kChunkBytes);
+  PutU32(header + 28, kChunksPerSegment);
+  PutU32(header + 32, generation);
+  PutU32(header + 36, 0);
+  w->staging_.assign(reinterpret_cast<char*>(header), sizeof header);
+  return w;
+}
+
+Result<std::unique_ptr<BlobWriter>> BlobWriter::Resume(const std::filesystem::path& path,
+                                                       const KeyLookup& keys, uint64_t plain_offset,
+                                                       std::string tail) {
+  if (tail.size() >= kChunkBytes || tail.size() > plain_offset) {
+    return Status::Corrupt("the saved state of the upload is inconsistent");
+  }
+  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return Errno("opening " + path.string());
+  std::unique_ptr<BlobWriter> w(new BlobWriter(fd));
+  uint32_t generation = 0;
+  KUZOT_RETURN_IF_ERROR(ReadHeader(fd, w->file_id_, &generation));
+  KUZOT_ASSIGN_OR_RETURN(w->key_, keys(generation));
+  const DataKey& key = w->key_;
+  uint64_t chunks = (plain_offset - tail.size()) / kChunkBytes;
+  KUZOT_ASSIGN_OR_RETURN(uint64_t size, FileSize(fd));
+  if (size < EndAfterChunks(chunks)) {
+    return Status::Corrupt("the partial upload file is shorter than its saved state");
+  }
+  // Rebuild the hash from every complete segment; RestartAt hashes nothing,
+  // so the chunks of the last segment are hashed here too.
+  for (uint64_t segment = 0; segment * kChunksPerSegment < chunks; ++segment) {
+    uint64_t count = std::min<uint64_t>(kChunksPerSegment, chunks - segment * kChunksPerSegment);
+    KUZOT_ASSIGN_OR_RETURN(std::string plain,
+                           DecryptSegmentPrefix(fd, key, w->file_id_, segment, count));
+    w->hash_.Update(plain);
+    sodium_memzero(plain.data(), plain.size());
+  }
+  KUZOT_RETURN_IF_ERROR(w->RestartAt(chunks));
+  w->offset_ = chunks * kChunkBytes;
+  w->hash_.Update(tail);
+  w->offset_ += tail.size();
+  w->tail_ = std::move(tail);
+  return w;
+}
+
+Status BlobWriter::EncryptChunk(const unsigned char* data, size_t size, unsigned char tag) {
+  uint64_t segment = chunks_ / kChunksPerSegment;
+  if (chunks_ % kChunksPerSegment == 0) {
+    unsigned char header[kStreamHeaderBytes];
+    crypto_secretstream_xchacha20poly1305_init_push(&state_, header, key_.bytes.data());
+    staging_.append(reinterpret_cast<char*>(header), sizeof header);
+  }
+  unsigned char ad[24];
+  AdditionalData(file_id_, segment, ad);
+  size_t at = staging_.size();
+  staging_.resize(at + size + kTagBytes);
+  crypto_secretstream_xchacha20poly1305_push(&state_,
+                                             reinterpret_cast<unsigned char*>(staging_.data() + at),
+                                             nullptr, data, size, ad, sizeof ad, tag);
+  ++chunks_;
+  if (staging_.size() >= kFlushBytes) return Flush();
+  return Status::Ok();
+}
+
+Status BlobWriter::Flush() {
+  if (staging_.empty()) return Status::Ok();
+  Status s = WriteAll(fd_, staging_.data(), staging_.size());
+  staging_.clear();
+  return s;
+}
+
+Status BlobWriter::Append(std::string_view data) {
+  if (finished_) return Status::Internal("append to a finished blob");
+  // Large pieces are hashed on a second thread while this one encrypts:
+  // the two are the costly parts and the machine has two cores.
+  std::future<void> hashing;
+  if (data.size() >= kParallelHashBytes) {
+    hashing = std::async(std::launch::async, [this, data] { hash_.Update(data); });
+  } else {
+    hash_.Update(data);
+  }
+  Status s = EncryptPiece(data);
+  if (hashing.valid()) hashing.get();
+  return s;
+}
+
+Status BlobWriter::EncryptPiece(std::string_view data) {
+  offset_ += data.size();
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  size_t n = data.size();
+  if (!tail_.empty()) {
+    size_t take = std::min<size_t>(n, kChunkBytes - tail_.size());
+    tail_.append(reinterpret_cast<const char*>(p), take);
+    p += take;
+    n -= take;
+    if (tail_.size() < kChunkBytes) return Status::Ok();
+    KUZOT_RETURN_IF_ERROR(EncryptChunk(reinterpret_cast<const unsigned char*>(tail_.data()),
+                                       kChunkBytes,
+                                       crypto_secretstream_xchacha20poly1305_TAG_MESSAGE));
+    tail_.clear();
+  }
+  while (n >= kChunkBytes) {
+    KUZOT_RETURN_IF_ERROR(
+        EncryptChunk(p, kChunkBytes, crypto_secretstream_xchacha20poly1305_TAG_MESSAGE));
+    p += kChunkBytes;
+    n -= kChunkBytes;
+  }
+  tail_.append(reinterpret_cast<const char*>(p), n);
+  return Status::Ok();
+}
+
+Status BlobWriter::Sync() {
+  KUZOT_RETURN_IF_ERROR(Flush());
+  if (::fdatasync(fd_) != 0) return Errno("syncing an evidence blob");
+  return Status::Ok();
+}
+
+BlobWriter::Mark BlobWriter::MarkHere() const { return Mark{offset_, tail_, hash_}; }
+
+Status BlobWriter::RestartAt(uint64_t chunks) {
+  KUZOT_RETURN_IF_ERROR(Flush());
+  uint64_t segment = chunks / kChunksPerSegment;
+  uint64_t keep = chunks % kChunksPerSegment;  // chunks of that segment to re-encrypt
+  std::string plain;
+  if (keep > 0) {
+    KUZOT_ASSIGN_OR_RETURN(plain, DecryptSegmentPrefix(fd_, key_, file_id_, segment, keep));
+  }
+  if (::ftruncate(fd_, static_cast<off_t>(SegmentStart(segment))) != 0 ||
+      ::lseek(fd_, static_cast<off_t>(SegmentStart(segment)), SEEK_SET) < 0) {
+    return Errno("cutting back an evidence blob");
+  }
+  chunks_ = segment * kChunksPerSegment;
+  for (uint64_t i = 0; i < keep; ++i) {
+    KUZOT_RETURN_IF_ERROR(
+        EncryptChunk(reinterpret_cast<const unsigned char*>(plain.data() + i * kChunkBytes),
+                     kChunkBytes, crypto_secretstream_xchacha20poly1305_TAG_MESSAGE));
+  }
+  if (!plain.empty()) sodium_memzero(plain.data(), plain.size());
+  return Flush();
+}
+
+Status BlobWriter::RollBack(const Mark& mark) {
+  if (finished_) return Status::Internal("roll back of a finished blob");
+  if (mark.offset > offset_) return Status::Internal("roll back to a mark in the future");
+  uint64_t chunks = (mark.offset - mark.tail.size()) / kChunkBytes;
+  KUZOT_RETURN_IF_ERROR(RestartAt(chunks));
+  offset_ = mark.offset;
+  tail_ = mark.tail;
+  hash_ = mark.hash;
+  return Status::Ok();
+}
+
+Result<std::string> BlobWriter::Finish() {
+  if (finished_) return Status::Internal("blob finished twice");
+  KUZOT_RETURN_IF_ERROR(EncryptChunk(reinterpret_cast<const unsigned char*>(tail_.data()),
+                                     tail_.size(),
+                                     crypto_secretstream_xchacha20poly1305_TAG_FINAL));
+  sodium_memzero(tail_.data(), tail_.size());
+  tail_.clear();
+  KUZOT_RETURN_IF_ERROR(Sync());
+  finished_ = true;
+  return hash_.FinalHex();
+}
+
+// ---------------------------------------------------------------- reader
+
+BlobReader::BlobReader(int fd, uint64_t plain_size)
+    : fd_(fd), plain_size_(plain_size), chunk_count_(plain_size / kChunkBytes + 1) {}
+
+BlobReader::~BlobReader() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!plain_.empty()) sodium_memzero(plain_.data(), plain_.size());
+  sodium_memzero(&state_, sizeof state_);
+}
+
+Result<std::unique_ptr<BlobReader>> BlobReader::Open(const std::filesystem::path& path,
+                                                     const KeyLookup& keys, uint64_t plain_size) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::Corrupt("the stored file is missing");
+    return Errno("opening " + path.string());
+  }
+  std::unique_ptr<BlobReader> r(new BlobReader(fd, plain_size));
+  KUZOT_ASSIGN_OR_RETURN(uint64_t size, FileSize(fd));
+  if (size != CipherSize(plain_size)) {
+    return Status::Corrupt("the stored file is " + std::to_string(size) + " bytes where " +
+                           std::to_string(CipherSize(plain_size)) +
+                           " were written: it was truncated or altered");
+  }
+  uint32_t generation = 0;
+  KUZOT_RETURN_IF_ERROR(ReadHeader(fd, r->file_id_, &generation));
+  KUZOT_ASSIGN_OR_RETURN(r->key_, keys(generation));
+  r->segment_data_.reserve(kSegmentBytes);
+  r->plain_.reserve(kChunkBytes);
+  KUZOT_RETURN_IF_ERROR(r->LoadChunk(0));
+  return r;
+}
+
+Status BlobReader::LoadChunk(uint64_t chunk) {
+  uint64_t segment = chunk / kChunksPerSegment;
+  if (static_cast<int64_t>(segment) != segment_ || static_cast<int64_t>(chunk) <= chunk_) {
+    // Read the segment's ciphertext up to the file's last chunk.
+    uint64_t first = segment * kChunksPerSegment;
+    uint64_t last = std::min(first + kChunksPerSegment, chunk_count_) - 1;
+    uint64_t end = last == chunk_count_ - 1 ? CipherSize(plain_size_)
+                                            : ChunkOffset(last) + kChunkBytes + kTagBytes;
+    segment_data_.resize(end - SegmentStart(segment));
+    KUZOT_RETURN_IF_ERROR(
+        ReadAt(fd_, SegmentStart(segment), segment_data_.data(), segment_data_.size()));
+    if (crypto_secretstream_xchacha20poly1305_init_pull(
+            &state_, reinterpret_cast<unsigned char*>(segment_data_.data()), key_.bytes.data()) !=
+        0) {
+      segment_ = -1;
+      return Status::Corrupt("a segment header of the stored file is damaged");
+    }
+    segment_ = static_cast<int64_t>(segment);
+    chunk_ = static_cast<int64_t>(first) - 1;
+  }
+  unsigned char ad[24];
+  AdditionalData(file_id_, segment, ad);
+  while (chunk_ < static_cast<int64_t>(chunk)) {
+    uint64_t next = static_cast<uint64_t>(chunk_ + 1);
+    bool final = next == chunk_count_ - 1;
+    size_t plain_size = final ? plain_size_ % kChunkBytes : kChunkBytes;
+    size_t at = ChunkOffset(next) - SegmentStart(segment);
+    plain_.resize(plain_size);
+    unsigned char tag = 0;
+    if (crypto_secretstream_xchacha20poly1305_pull(
+            &state_, reinterpret_cast<unsigned char*>(plain_.data()), nullptr, &tag,
+            reinterpret_cast<const unsigned char*>(segment_data_.data() + at),
+            plain_size + kTagBytes, ad, sizeof ad) != 0) {
+      segment_ = -1;
+      chunk_ = -1;
+      return Status::Corrupt("the stored file fails authentication at byte " +
+                             std::to_string(next * kChunkBytes) + ": it was altered");
+    }
+    bool tagged_final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+    if (tagged_final != final) {
+      segment_ = -1;
+      chunk_ = -1;
+      return Status::Corrupt("the stored file's end marker is misplaced: it was altered");
+    }
+    chunk_ = static_cast<int64_t>(next);
+  }
+  in_chunk_ = 0;
+  return Status::Ok();
+}
+
+Status BlobReader::Seek(uint64_t offset) {
+  if (offset > plain_size_) return Status::RangeNotSatisfiable("seek past the end of the file");
+  uint64_t chunk = std::min(offset / kChunkBytes, chunk_count_ - 1);
+  if (static_cast<int64_t>(chunk) != chunk_) KUZOT_RETURN_IF_ERROR(LoadChunk(chunk));
+  in_chunk_ = offset - chunk * kChunkBytes;
+  position_ = offset;
+  return Status::Ok();
+}
+
+Result<size_t> BlobReader::Read(char* out, size_t n) {
+  size_t done = 0;
+  while (done < n && position_ < plain_size_) {
+    if (in_chunk_ == plain_.size()) {
+      KUZOT_RETURN_IF_ERROR(LoadChunk(static_cast<uint64_t>(chunk_ + 1)));
+    }
+    size_t take = std::min(n - done, plain_.size() - in_chunk_);
+    std::memcpy(out + done, plain_.data() + in_chunk_, take);
+    in_chunk_ += take;
+    done += take;
+    position_ += take;
+  }
+  return done;
+}
+
+}  // namespace kuzot::evidence

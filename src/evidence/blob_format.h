@@ -1,0 +1,140 @@
+// The encrypted blob file format: a plaintext cut into 64 KiB chunks, each
+// sealed with libsodium's secretstream (XChaCha20-Poly1305); every 16 chunks
+// (1 MiB) start a new secretstream segment with its own header, so that a
+// reader can seek to any offset by decrypting at most one segment (HTTP
+// Range, video seeking) and a writer can restart a segment instead of ever
+// reusing a nonce. Layout (doc/evidence.md):
+//
+//   header  "KZBLOB1\0" | file id (16 random bytes) | chunk size u32 LE | chunks per segment u32 LE
+//           | key generation u32 LE | reserved u32
+//   segment i: secretstream header (24 bytes) | up to 16 chunks of (plaintext + 17 bytes)
+//
+// Every chunk's additional data is the file id and its segment index, so
+// segments cannot be swapped, reordered or moved to another file; the last
+// chunk (holding size % 64 KiB bytes, possibly none) carries the FINAL tag,
+// so truncation is detected. The plaintext size is kept by the caller
+// (database) and must match the file's size exactly.
+#pragma once
+
+#include <sodium.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "evidence/keys.h"
+#include "evidence/sha256.h"
+
+namespace kuzot::evidence {
+
+inline constexpr uint64_t kChunkBytes = 64 << 10;
+inline constexpr uint64_t kChunksPerSegment = 16;
+inline constexpr uint64_t kBlobHeaderBytes = 40;
+
+// The content key of a keyring generation (blobs name the generation that
+// encrypted them, so that old blobs stay readable after a new one).
+using KeyLookup = std::function<Result<DataKey>(uint32_t generation)>;
+
+// Bytes on disk of a blob holding `plain_size` bytes.
+uint64_t CipherSize(uint64_t plain_size);
+
+// Writes a blob as its plaintext streams in, hashing it (SHA-256) on the way.
+// Memory: one chunk of plaintext and about one segment of ciphertext.
+// Not thread-safe; one writer per file.
+class BlobWriter {
+ public:
+  // Starts a new blob at `path` (replacing any file there) under `key` of
+  // keyring generation `generation`, and writes its header.
+  static Result<std::unique_ptr<BlobWriter>> Create(const std::filesystem::path& path,
+                                                    const DataKey& key, uint32_t generation);
+  // Reopens a blob left unfinished: `plain_offset` bytes were accepted, of
+  // which `tail` (less than a chunk) never reached the file. Decrypts what is
+  // there to rebuild the hash, and re-encrypts the last, partial segment
+  // under a fresh header. Corrupt when the file is shorter than that.
+  static Result<std::unique_ptr<BlobWriter>> Resume(const std::filesystem::path& path,
+                                                    const KeyLookup& keys, uint64_t plain_offset,
+                                                    std::string tail);
+  ~BlobWriter();
+
+  Status Append(std::string_view data);
+  // Makes every complete chunk durable (write + fdatasync). The tail stays
+  // in memory: callers persist it themselves (sealed) when they must.
+  Status Sync();
+
+  // A point to come back to (RollBack) when a piece turns out to be bad.
+  struct Mark {
+    uint64_t offset = 0;
+    std::string tail;
+    Sha256 hash;
+  };
+  Mark MarkHere() const;
+  // Forgets everything appended since `mark` was taken.
+  Status RollBack(const Mark& mark);
+
+  // Seals the last chunk, syncs, and returns the plaintext's SHA-256 (hex).
+  // The writer is spent afterwards.
+  Result<std::string> Finish();
+
+  uint64_t size() const { return offset_; }
+  const std::string& tail() const { return tail_; }
+
+ private:
+  explicit BlobWriter(int fd);
+  Status EncryptChunk(const unsigned char* data, size_t size, unsigned char tag);
+  // Append's encryption half (the hash is updated by Append).
+  Status EncryptPiece(std::string_view data);
+  Status Flush();
+  // Cuts the file back to `chunks` complete chunks, re-encrypting the
+  // chunks of their last segment under a fresh segment header.
+  Status RestartAt(uint64_t chunks);
+
+  int fd_;
+  DataKey key_;
+  unsigned char file_id_[16];
+  crypto_secretstream_xchacha20poly1305_state state_;
+  uint64_t chunks_ = 0;  // complete chunks encrypted so far
+  uint64_t offset_ = 0;  // plaintext bytes accepted
+  std::string tail_;     // accepted bytes not yet in a chunk
+  std::string staging_;  // ciphertext not yet written
+  Sha256 hash_;
+  bool finished_ = false;
+};
+
+// Reads a blob back, decrypting and authenticating each chunk; seeks in
+// O(1 MiB). A chunk that fails authentication, a wrong size or a missing
+// FINAL tag gives a Corrupt status: nothing unauthenticated is returned.
+class BlobReader {
+ public:
+  static Result<std::unique_ptr<BlobReader>> Open(const std::filesystem::path& path,
+                                                  const KeyLookup& keys, uint64_t plain_size);
+  ~BlobReader();
+
+  Status Seek(uint64_t offset);
+  // Up to `n` bytes at the current position; 0 at the end.
+  Result<size_t> Read(char* out, size_t n);
+  uint64_t size() const { return plain_size_; }
+  uint64_t position() const { return position_; }
+
+ private:
+  BlobReader(int fd, uint64_t plain_size);
+  Status LoadChunk(uint64_t chunk);
+
+  int fd_;
+  DataKey key_;
+  uint64_t plain_size_;
+  uint64_t chunk_count_;
+  unsigned char file_id_[16];
+  crypto_secretstream_xchacha20poly1305_state state_;
+  int64_t segment_ = -1;  // segment whose ciphertext is in segment_data_
+  int64_t chunk_ = -1;    // chunk whose plaintext is in plain_
+  std::string segment_data_;
+  std::string plain_;
+  size_t in_chunk_ = 0;  // read position within plain_
+  uint64_t position_ = 0;
+};
+
+}  // namespace kuzot::evidence
