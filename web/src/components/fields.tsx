@@ -199,6 +199,30 @@ export function FieldInput({ type, field, path, value, onChange, errors, exclude
       return row(place ? <PlaceField {...picker} /> : <RefPicker {...picker} types={field.ref_types ?? []} />);
     }
     case 'string_list':
+      if (field.vocabulary) {
+        // A list of vocabulary codes (themes, groups, SDGs): one box each.
+        const chosen: string[] = Array.isArray(value) ? value : [];
+        return row(
+          <fieldset class="code-list" id={id} aria-describedby={describedBy}>
+            <legend>{label}</legend>
+            {terms(field.vocabulary).map((o) => (
+              <label key={o.code} class="check">
+                <input
+                  type="checkbox"
+                  checked={chosen.includes(o.code)}
+                  onChange={(e) => {
+                    const on = (e.target as HTMLInputElement).checked;
+                    const next = on ? [...chosen, o.code] : chosen.filter((c) => c !== o.code);
+                    onChange(next.length ? next : undefined);
+                  }}
+                />{' '}
+                {o.labels[lang()] ?? o.labels.en}
+              </label>
+            ))}
+          </fieldset>,
+          true,
+        );
+      }
       return row(
         <textarea
           {...common}
