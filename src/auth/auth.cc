@@ -17,14 +17,14 @@ const std::map<std::string, std::vector<std::string>>& Table() {
   static const std::map<std::string, std::vector<std::string>> table = {
       {"admin",
        {"records:read", "records:write", "records:delete", "vocabularies:write", "users:manage",
-        "audit:read", "tokens:own", "statements:publish"}},
+        "audit:read", "tokens:own", "stats:read", "stats:estimate", "statements:publish"}},
       {"coordinator",
        {"records:read", "records:write", "records:delete", "vocabularies:write", "tokens:own",
-        "statements:publish"}},
-      {"documenter", {"records:read", "records:write", "tokens:own"}},
-      {"lawyer", {"records:read", "records:write", "tokens:own"}},
-      {"analyst", {"records:read", "tokens:own"}},
-      {"viewer", {"records:read"}},
+        "stats:read", "stats:estimate", "statements:publish"}},
+      {"documenter", {"records:read", "records:write", "tokens:own", "stats:read"}},
+      {"lawyer", {"records:read", "records:write", "tokens:own", "stats:read"}},
+      {"analyst", {"records:read", "tokens:own", "stats:read", "stats:estimate"}},
+      {"viewer", {"records:read", "stats:read"}},
   };
   return table;
 }
@@ -97,7 +97,8 @@ const std::vector<std::string>& Permissions() {
   static const std::vector<std::string> permissions = {
       "public",       "authenticated", "records:read", "records:write", "records:delete",
       "vocabularies:write", "users:manage", "audit:read", "tokens:own",
-      "evidence:upload", "evidence:download", "statements:publish"};
+      "evidence:upload", "evidence:download",
+      "stats:read", "stats:estimate", "statements:publish"};
   return permissions;
 }
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "casework/casework.h"
@@ -16,6 +17,7 @@
 #include "http/evidence_routes.h"
 #include "cli/evidence_setup.h"
 #include "http/server.h"
+#include "http/stats_routes.h"
 #include "http/web_routes.h"
 
 namespace kuzot::cli {
@@ -41,7 +43,8 @@ Status LoadDemo(records::RecordService& records) {
     return Status::Ok();
   }
   // The parts refer to each other by key, so they are imported as one bundle.
-  records::Json merged = {{"format", "kuzot-bundle"}, {"version", 1},
+  records::Json merged = {{"format", "kuzot-bundle"},
+                          {"version", 1},
                           {"vocabularies", records::Json::array()},
                           {"records", records::Json::array()}};
   for (std::string_view part : kDemoBundles) {
@@ -84,8 +87,8 @@ int Serve(const ServeOptions& options) {
   }
   if (created.value()) {
     // Printed once; it is stored only as an Argon2id hash.
-    std::cout << "first start: created user 'admin' with the one-time password "
-              << *created.value() << "\n(change it after signing in)" << std::endl;
+    std::cout << "first start: created user 'admin' with the one-time password " << *created.value()
+              << "\n(change it after signing in)" << std::endl;
   }
   http::Router router;
   http::AddAuthRoutes(router, auth, records->store(), {options.secure_cookies});
@@ -112,11 +115,19 @@ int Serve(const ServeOptions& options) {
   http::AddEvidenceRoutes(router, evidence.get());
   casework::CaseworkService casework(*records);
   http::AddCaseworkRoutes(router, casework);
+  stats::StatsService stats(*records);
+  http::AddStatsRoutes(router, stats);
+  // Counts read every act into memory once; do it before the first request.
+  std::thread warm([&stats] {
+    Status s = stats.Warm();
+    if (!s.ok()) spdlog::warn("statistics not preloaded: {}", s.ToString());
+  });
   http::AddWebRoutes(router, *records, options.web);
   http::AddAssetRoutes(router);
   http::Server server(options.server, router);
   Status s = server.Listen();
   if (!s.ok()) {
+    warm.join();
     std::cerr << "kuzot serve: " << s.message() << "\n";
     return 1;
   }
@@ -124,6 +135,7 @@ int Serve(const ServeOptions& options) {
   std::cout << "kuzot listening on http://" << options.server.address << ":" << server.port()
             << std::endl;
   server.Run(true);
+  warm.join();
   spdlog::info("stopped");
   return 0;
 }

@@ -193,6 +193,8 @@ Result<int64_t> SqliteTransaction::ResealBodies() {
       ++rewritten;
     }
   }
+  // The statistics rows hold fields read from the stored bodies.
+  if (rewritten > 0) KUZOT_RETURN_IF_ERROR(RebuildFacts());
   return rewritten;
 }
 
@@ -243,7 +245,8 @@ Status SqliteTransaction::ResealHistory(std::string_view id) {
     u.Bind(1, body).Bind(2, stored.id).Bind(3, stored.revision);
     KUZOT_RETURN_IF_ERROR(u.Run());
   }
-  return Status::Ok();
+  // Its statistics rows too: their fields were read from the open bodies.
+  return RebuildFacts(id);
 }
 
 Status SqliteTransaction::OptimizeSearchIndex() {

@@ -78,7 +78,8 @@ class SqliteStore : public Store {
 
   Status Init() {
     KUZOT_ASSIGN_OR_RETURN(writer_, OpenConnection(options_));
-    return Migrate(writer_->db(), options_.fts_tokenizer);
+    KUZOT_RETURN_IF_ERROR(Migrate(writer_->db(), options_.fts_tokenizer));
+    return MigrateFacts(writer_->db());
   }
 
   Result<std::unique_ptr<Transaction>> BeginRead() override {
@@ -206,7 +207,8 @@ Status SqliteTransaction::InsertRevision(const StoredRecord& r, std::string_view
   s.Bind(1, r.id).Bind(2, r.revision).Bind(3, op).Bind(4, r.type).Bind(5, r.confidentiality);
   s.Bind(6, body).Bind(7, r.created_at).Bind(8, r.created_by).Bind(9, r.updated_at);
   s.Bind(10, r.updated_by).Bind(11, static_cast<int64_t>(r.deleted));
-  return s.Run();
+  KUZOT_RETURN_IF_ERROR(s.Run());
+  return InsertFact(r, body);
 }
 
 Status SqliteTransaction::Put(const StoredRecord& r, std::string_view op,

@@ -101,6 +101,11 @@ class SqliteTransaction : public Transaction {
   Status AppendCustody(CustodyEntry& entry) override;
   Result<std::vector<CustodyEntry>> ListCustody(std::string_view evidence_id) override;
   Result<CustodyVerdict> VerifyCustody() override;
+  Status ScanActFacts(const FactScan& scan,
+                      const std::function<Status(const ActFact&)>& fn) override;
+  Status ScanPersonFacts(const FactScan& scan,
+                         const std::function<Status(const PersonFact&)>& fn) override;
+  Result<FactMarks> LastFacts() override;
   Status PutBlindTerms(std::string_view id, const std::vector<BlindTerm>& terms) override;
   Result<std::vector<SearchHit>> BlindSearch(const BlindQuery& query) override;
   Result<std::optional<std::string>> GetMeta(std::string_view key) override;
@@ -125,6 +130,12 @@ class SqliteTransaction : public Transaction {
   // open ones and the sealed ones in two arms of a UNION ALL.
   enum class Arm { kAll, kOpen, kSealed };
   bool SplitsSealed(const ListQuery& query) const;
+  // Adds the statistics row of an act's or a person's revision, from its
+  // stored (sealed) body (sqlite_facts.cc).
+  Status InsertFact(const StoredRecord& record, const std::string& body);
+  // Rebuilds the statistics rows of one record, or of all records, from the
+  // stored revisions: after bodies are sealed (sqlite_facts.cc).
+  Status RebuildFacts(std::string_view id = {});
   // Builds "FROM ... WHERE ..." for a list query and the values to bind.
   Result<std::string> WhereClause(const ListQuery& query, bool with_cursor, Arm arm, Binds* binds,
                                   std::string* order_key);
@@ -144,5 +155,9 @@ class SqliteTransaction : public Transaction {
   std::unique_lock<std::timed_mutex> write_lock_;
 };
 
+
+// Creates the statistics projection when missing and fills it from the
+// revisions already kept (sqlite_facts.cc).
+Status MigrateFacts(sqlite3* db);
 
 }  // namespace kuzot::storage

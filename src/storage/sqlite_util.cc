@@ -85,6 +85,12 @@ std::string Statement::Text(int column) const {
   return std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, column));
 }
 
+std::string_view Statement::TextView(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  if (!text) return {};
+  return std::string_view(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, column));
+}
+
 int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
 double Statement::Double(int column) const { return sqlite3_column_double(stmt_, column); }
 bool Statement::IsNull(int column) const {

@@ -35,6 +35,8 @@ class Statement {
   void Reset();
 
   std::string Text(int column) const;
+  // The text without a copy, valid until the next Step or Reset; empty for NULL.
+  std::string_view TextView(int column) const;
   int64_t Int(int column) const;
   double Double(int column) const;
   bool IsNull(int column) const;

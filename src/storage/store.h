@@ -245,6 +245,53 @@ struct CustodyVerdict {
 // actor, action, remote, sha256 and detail, each as an 8-byte little-endian
 // length and its bytes; lower-case hex.
 std::string CustodyHash(const CustodyEntry& entry);
+// The statistics projection (sqlite_facts.cc): every revision of an act or
+// a person is also kept as one row of typed columns, numbered in the order
+// written, so that counts neither parse JSON nor lose history. Views are
+// valid only during the callback.
+struct ActFact {
+  int64_t seq = 0;
+  std::string_view id;
+  int64_t revision = 0;
+  std::string_view valid_from;  // the revision's updated_at
+  bool deleted = false;
+  std::string_view confidentiality;
+  std::string_view type;  // act type code
+  std::string_view event_id;
+  std::string_view place_id;
+  std::string_view date;
+  std::string_view victim_id;
+  std::string_view perpetrator_organization_id;
+  std::string_view perpetrator_person_id;
+  bool perpetrator_unknown = false;
+  std::string_view object_kind;
+  int64_t object_count = 0;  // 0 when not given
+};
+
+struct PersonFact {
+  int64_t seq = 0;
+  std::string_view id;
+  int64_t revision = 0;
+  std::string_view valid_from;
+  bool deleted = false;
+  std::string_view confidentiality;
+  std::string_view sex;
+  std::string_view birth_date;
+  int64_t age_at_event = -1;  // -1 when not given
+};
+
+struct FactScan {
+  int64_t after_seq = 0;  // only rows written after this one
+  // When not empty: only versions written at or before this ISO time (the
+  // caller keeps each record's highest revision: its state at that time).
+  std::string valid_at;
+};
+
+// The last fact row of each kind: any write of an act or a person raises it.
+struct FactMarks {
+  int64_t acts = 0;
+  int64_t persons = 0;
+};
 
 // Turns a record's body into what is stored, and back: encryption at rest.
 // Implemented above storage (the records module seals sensitive fields and
@@ -335,6 +382,12 @@ class Transaction {
   virtual Result<std::vector<CustodyEntry>> ListCustody(std::string_view evidence_id) = 0;
   // Recomputes every record's chain; the first broken entry when any.
   virtual Result<CustodyVerdict> VerifyCustody() = 0;
+  // The statistics projection, in the order written (see ActFact).
+  virtual Status ScanActFacts(const FactScan& scan,
+                              const std::function<Status(const ActFact&)>& fn) = 0;
+  virtual Status ScanPersonFacts(const FactScan& scan,
+                                 const std::function<Status(const PersonFact&)>& fn) = 0;
+  virtual Result<FactMarks> LastFacts() = 0;
   // Blind terms of a record (replacing those it had).
   virtual Status PutBlindTerms(std::string_view id, const std::vector<BlindTerm>& terms) = 0;
   // Live records matching a blind query, ordered by id.
