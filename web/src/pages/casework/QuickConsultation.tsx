@@ -12,7 +12,7 @@ import { fieldLabel, terms } from '../../lib/schema';
 import { can, seesSensitive } from '../../lib/session';
 import { recordPath, recordTitle } from '../../lib/types';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { FieldRow, type Errors } from '../../components/fields';
+import { CodeChecks, FieldRow, type Errors } from '../../components/fields';
 import { RefPicker } from '../../components/RefPicker';
 import { Empty, ErrorBox, PageTitle } from '../../components/ui';
 import { NotFound } from '../NotFound';
@@ -100,6 +100,18 @@ function QuickForm() {
     }
   };
 
+  const input = (name: string, type = 'text', short = false, focus = false) => (
+    <FieldRow id={'f-' + name} label={fieldLabel('consultation', name)} error={errors[name]} short={short}>
+      <input
+        id={'f-' + name}
+        type={type}
+        ref={focus ? first : undefined}
+        autoFocus={focus}
+        value={body[name] ?? ''}
+        onInput={(e) => set(name, (e.target as HTMLInputElement).value)}
+      />
+    </FieldRow>
+  );
   const select = (name: string, vocabulary: string, required = false) => (
     <FieldRow id={'f-' + name} label={fieldLabel('consultation', name)} required={required} error={errors[name]} short>
       <select
@@ -129,84 +141,33 @@ function QuickForm() {
       </FieldRow>
     </div>
   );
-  const groups: string[] = body.vulnerable_groups ?? [];
   return (
     <div>
       <PageTitle sub={<a href="/consultations">{t('cw.consult.all')}</a>}>{t('cw.consult.title')}</PageTitle>
       <ErrorSummary errors={errors} general={general} label={(p) => fieldLabel('consultation', p)} />
       <form class="quick-form" onSubmit={submit} noValidate>
-        <FieldRow id="f-date" label={fieldLabel('consultation', 'date')} error={errors.date} short>
-          <input
-            id="f-date"
-            type="date"
-            value={body.date ?? ''}
-            onInput={(e) => set('date', (e.target as HTMLInputElement).value)}
-          />
-        </FieldRow>
-        <FieldRow id="f-client_name" label={fieldLabel('consultation', 'client_name')} error={errors.client_name}>
-          <input
-            id="f-client_name"
-            ref={first}
-            autoFocus
-            value={body.client_name ?? ''}
-            onInput={(e) => set('client_name', (e.target as HTMLInputElement).value)}
-          />
-        </FieldRow>
+        {input('date', 'date', true)}
+        {input('client_name', 'text', false, true)}
         {select('client_sex', 'sex')}
         {select('age_group', 'age_group')}
-        {seesSensitive() && (
-          <FieldRow
-            id="f-client_contact"
-            label={fieldLabel('consultation', 'client_contact')}
-            error={errors.client_contact}
-          >
-            <input
-              id="f-client_contact"
-              value={body.client_contact ?? ''}
-              onInput={(e) => set('client_contact', (e.target as HTMLInputElement).value)}
-            />
-          </FieldRow>
-        )}
+        {seesSensitive() && input('client_contact')}
         <FieldRow id="f-place_id" label={fieldLabel('consultation', 'place_id')} error={errors.place_id}>
           <RefPicker id="f-place_id" types={['place']} value={body.place_id} onChange={(v) => set('place_id', v)} />
         </FieldRow>
         {select('problem_category', 'problem_category', true)}
         {select('channel', 'consultation_channel')}
         <div class="wide">
-          <fieldset class="code-list">
-            <legend>{fieldLabel('consultation', 'vulnerable_groups')}</legend>
-            {terms('affected_group').map((o) => (
-              <label key={o.code} class="check">
-                <input
-                  type="checkbox"
-                  checked={groups.includes(o.code)}
-                  onChange={(e) => {
-                    const on = (e.target as HTMLInputElement).checked;
-                    const next = on ? [...groups, o.code] : groups.filter((c) => c !== o.code);
-                    set('vulnerable_groups', next.length ? next : undefined);
-                  }}
-                />{' '}
-                {o.labels[lang()] ?? o.labels.en}
-              </label>
-            ))}
-          </fieldset>
+          <CodeChecks
+            legend={fieldLabel('consultation', 'vulnerable_groups')}
+            vocabulary="affected_group"
+            value={body.vulnerable_groups}
+            onChange={(v) => set('vulnerable_groups', v)}
+          />
         </div>
         {text('problem')}
         {text('advice_given')}
         {text('referral', 1)}
-        <FieldRow
-          id="f-follow_up_date"
-          label={fieldLabel('consultation', 'follow_up_date')}
-          error={errors.follow_up_date}
-          short
-        >
-          <input
-            id="f-follow_up_date"
-            type="date"
-            value={body.follow_up_date ?? ''}
-            onInput={(e) => set('follow_up_date', (e.target as HTMLInputElement).value)}
-          />
-        </FieldRow>
+        {input('follow_up_date', 'date', true)}
         <FieldRow id="f-lawyer_id" label={fieldLabel('consultation', 'lawyer_id')} error={errors.lawyer_id}>
           <RefPicker id="f-lawyer_id" types={['person']} value={body.lawyer_id} onChange={(v) => set('lawyer_id', v)} />
         </FieldRow>
