@@ -4,6 +4,8 @@ BUILD ?= build
 JOBS ?= 2
 PORT ?= 8080
 DATA ?= ./kuzot-data
+# The key that unlocks the data: created on the first run, kept outside $(DATA).
+KEY ?= ./kuzot-key
 
 .PHONY: all deps web configure build run test bench clean format
 
@@ -24,7 +26,7 @@ build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	./$(BUILD)/kuzot serve --demo --data $(DATA) --port $(PORT)
+	./$(BUILD)/kuzot serve --demo --data $(DATA) --key-file $(KEY) --port $(PORT)
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

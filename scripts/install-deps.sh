@@ -26,6 +26,7 @@ packages=(
   chromium
   wrk
   procps psmisc curl xxd
+  libssl-dev openssl
   zlib1g-dev
 )
 

@@ -94,6 +94,7 @@ Result<DataDir> OpenDataDirWithKeyring(const std::string& dir, bool exclusive) {
   KUZOT_RETURN_IF_ERROR(LockDirectory(dir, exclusive));
   std::string db_path = (fs::path(dir) / "kuzot.db").string();
   DataDir out;
+  bool created = false;
   if (crypto::Keyring::Exists(dir)) {
     crypto::KeySource source = KeySourceFromEnvironment(dir, false);
     if (source.kind == crypto::KeySource::Kind::kNone) {
@@ -105,6 +106,18 @@ Result<DataDir> OpenDataDirWithKeyring(const std::string& dir, bool exclusive) {
     out.keyring = std::move(keyring).value();
   } else {
     auto meta = storage::ReadMetaOnly(db_path);
+    if (!meta.ok() && meta.status().code() != StatusCode::kNotFound) {
+      // Never make a new keyring for a database that may be encrypted.
+      return Status::Unavailable("cannot tell whether " + db_path + " is encrypted (" +
+                                 meta.status().message() + "); nothing was changed");
+    }
+    if (meta.ok() && !meta->count("keyring_id") && fs::exists(db_path + "-wal", ec)) {
+      return Status::Unavailable(db_path +
+                                 " has a write-ahead log (it is in use, or was not closed "
+                                 "cleanly), so Kuzot cannot tell whether it is encrypted, and "
+                                 "there is no keyring.json beside it; restore keyring.json if it "
+                                 "was lost; nothing was changed");
+    }
     if (meta.ok() && meta->count("keyring_id")) {
       return Status::Unauthorized(db_path + " is encrypted but " + dir +
                                   "/keyring.json is missing: restore it from your backup (the "
@@ -125,11 +138,21 @@ Result<DataDir> OpenDataDirWithKeyring(const std::string& dir, bool exclusive) {
     if (!keyring.ok()) return keyring.status();
     std::cerr << "created the keyring " << dir << "/keyring.json, unlocked by " << source.Describe()
               << "\n";
+    created = true;
     out.keyring = std::move(keyring).value();
   }
   records::OpenOptions options;
   options.keyring = out.keyring;
-  KUZOT_ASSIGN_OR_RETURN(out.records, records::RecordService::Open(db_path, options));
+  auto records = records::RecordService::Open(db_path, options);
+  if (!records.ok()) {
+    // A keyring made a moment ago for a database that refused it seals
+    // nothing: take it away again rather than leave a wrong one behind.
+    if (created && records.status().code() == StatusCode::kUnauthorized) {
+      fs::remove(fs::path(dir) / crypto::Keyring::kFileName, ec);
+    }
+    return records.status();
+  }
+  out.records = std::move(records).value();
   return out;
 }
 

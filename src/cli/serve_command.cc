@@ -91,7 +91,9 @@ int Serve(const ServeOptions& options) {
               << "\n(change it after signing in)" << std::endl;
   }
   http::Router router;
-  http::AddAuthRoutes(router, auth, records->store(), {options.secure_cookies});
+  // Over TLS the session cookie is always Secure.
+  bool tls = !options.server.tls_cert_file.empty();
+  http::AddAuthRoutes(router, auth, records->store(), {options.secure_cookies || tls});
   http::AddApiRoutes(router, *records);
   std::unique_ptr<evidence::EvidenceService> evidence;
   if (!data.value().keyring) {
@@ -132,8 +134,8 @@ int Serve(const ServeOptions& options) {
     return 1;
   }
   // Tests and scripts read this line to find the port.
-  std::cout << "kuzot listening on http://" << options.server.address << ":" << server.port()
-            << std::endl;
+  std::cout << "kuzot listening on " << (server.tls() ? "https" : "http") << "://"
+            << options.server.address << ":" << server.port() << std::endl;
   server.Run(true);
   warm.join();
   spdlog::info("stopped");
@@ -164,12 +166,37 @@ void AddServeCommand(CLI::App& app) {
                   "largest JSON request body in bytes")
       ->envname("KUZOT_MAX_BODY")
       ->capture_default_str();
+  cmd->add_option("--tls-cert", options->server.tls_cert_file,
+                  "serve HTTPS with this certificate chain (PEM); needs --tls-key")
+      ->envname("KUZOT_TLS_CERT");
+  cmd->add_option("--tls-key", options->server.tls_key_file, "the certificate's private key (PEM)")
+      ->envname("KUZOT_TLS_KEY");
+  cmd->add_option("--header-timeout", options->server.header_timeout_seconds,
+                  "seconds a client has to send a request's headers")
+      ->envname("KUZOT_HEADER_TIMEOUT")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  cmd->add_option("--request-timeout", options->server.read_timeout_seconds,
+                  "seconds a client has to send a whole request")
+      ->envname("KUZOT_REQUEST_TIMEOUT")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  cmd->add_option("--max-connections", options->server.max_connections,
+                  "open connections at most; more are closed at once")
+      ->envname("KUZOT_MAX_CONNECTIONS")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  cmd->add_option("--max-connections-per-address", options->server.max_connections_per_address,
+                  "open connections at most from one address")
+      ->envname("KUZOT_MAX_CONNECTIONS_PER_ADDRESS")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   cmd->add_option("--max-file-size", options->max_file_bytes,
                   "largest evidence file in bytes; larger uploads are refused before they start")
       ->envname("KUZOT_MAX_FILE_SIZE")
       ->capture_default_str();
   cmd->add_flag("--secure-cookies", options->secure_cookies,
-                "mark the session cookie Secure: set it when a TLS proxy serves Kuzot")
+                "mark the session cookie Secure: set it when a TLS proxy serves Kuzot (always with --tls-cert)")
       ->envname("KUZOT_SECURE_COOKIES");
   AddKeyFileOption(cmd);
   cmd->add_flag("--demo", options->demo,

@@ -126,8 +126,11 @@ void AddUserCommands(CLI::App& app) {
     if (broken) {
       std::cout << "audit log: BROKEN at entry " << verdict->broken_seq << ": " << verdict->problem
                 << "\n";
+      std::cerr << "kuzot verify: the audit log was tampered with\n";
     } else {
-      std::cout << "audit log: intact, " << verdict->entries << " entries\n";
+      // Kept elsewhere, this line also shows a later rollback of the whole file.
+      std::cout << "audit log: intact, " << verdict->entries << " entries; last "
+                << verdict->last_hash << "\n";
     }
     tx.value().reset();
     if (VerifyEvidenceFiles(*verify_dir, *records.value()) != 0) broken = true;

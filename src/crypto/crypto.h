@@ -150,6 +150,8 @@ class Keyring {
  private:
   struct Impl;
   explicit Keyring(std::unique_ptr<Impl> impl);
+  static Result<std::unique_ptr<Keyring>> OpenFile(const std::string& data_dir,
+                                                   const KeySource& source);
   friend class StreamWriter;
   friend class StreamReader;
   std::unique_ptr<Impl> impl_;

@@ -349,6 +349,18 @@ Result<std::unique_ptr<Keyring>> Keyring::Create(const std::string& data_dir,
 
 Result<std::unique_ptr<Keyring>> Keyring::Open(const std::string& data_dir,
                                                const KeySource& source) {
+  // A hand-edited or damaged file may hold any JSON: a member of the wrong
+  // type is a damaged keyring, not a crash.
+  try {
+    return OpenFile(data_dir, source);
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument("the keyring " + KeyringPath(data_dir) +
+                                   " is damaged: " + e.what());
+  }
+}
+
+Result<std::unique_ptr<Keyring>> Keyring::OpenFile(const std::string& data_dir,
+                                                   const KeySource& source) {
   KUZOT_RETURN_IF_ERROR(Init());
   std::string path = KeyringPath(data_dir);
   std::ifstream in(path, std::ios::binary);

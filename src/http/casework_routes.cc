@@ -130,6 +130,7 @@ void AddCaseworkRoutes(Router& router, CaseworkService& casework) {
               "Open deadlines, coming hearings and follow-ups across cases, consultations and "
               "submissions, soonest first",
               [&casework](Request& r) { return Deadlines(casework, r); },
+              nullptr,  // not streamed
               {{"as_of", "the day to count from, YYYY-MM-DD (default today)"},
                {"days", "how many days ahead (default 30)"},
                {"include_overdue", "true (default) or false"},
@@ -141,6 +142,7 @@ void AddCaseworkRoutes(Router& router, CaseworkService& casework) {
               "Consultations of a period counted by problem category, region, vulnerable group, "
               "sex, age group, channel and month",
               [&casework](Request& r) { return ConsultationCounts(casework, r); },
+              nullptr,  // not streamed
               {{"from", "first day, YYYY-MM-DD"},
                {"to", "last day, YYYY-MM-DD"},
                {"region_level", "country, oblast (default), district or city"}}});
@@ -158,6 +160,7 @@ void AddCaseworkRoutes(Router& router, CaseworkService& casework) {
               "Recommendations counted by implementation status per issuing body, theme, SDG, "
               "addressee, state position and year; takes the filters of /api/v1/recommendations",
               [&casework](Request& r) { return Dashboard(casework, r); },
+              nullptr,  // not streamed
               {{"sdg_targets", "true: count SDG targets instead of goals"}}});
   router.Add({"GET",
               "/api/v1/casework/recommendation-changes",
@@ -170,6 +173,7 @@ void AddCaseworkRoutes(Router& router, CaseworkService& casework) {
                 if (!since) return ErrorResponse(Status::InvalidArgument("is required", "since"));
                 return Reply(casework.RecommendationChanges(r.caller, *since));
               },
+              nullptr,  // not streamed
               {{"since", "YYYY-MM-DD or an ISO time (required)"}}});
   router.Add(
       {"POST",
@@ -178,6 +182,7 @@ void AddCaseworkRoutes(Router& router, CaseworkService& casework) {
        "Import recommendations from a Universal Human Rights Index export: the CSV or "
        "XLSX file itself is the body; all or nothing",
        [&casework](Request& r) { return Import(casework, r); },
+       nullptr,  // not streamed
        {{"filename", "the file's name, for messages"},
         {"dry_run", "true: check everything, write nothing"},
         {"addressee_id", "an organization the recommendations are addressed to (repeatable)"},
@@ -194,6 +199,7 @@ void AddCaseworkRoutes(Router& router, CaseworkService& casework) {
               "records:read",
               "The signatory list of a statement",
               [&casework](Request& r) { return SignatoryList(casework, r); },
+              nullptr,  // not streamed
               {{"format", "json (default), csv or xlsx"}}});
   router.Add({"POST", "/api/v1/submissions/{id}/send", "records:write",
               "Send a submission, freezing what it contains: {date_sent, channel, "
@@ -222,6 +228,7 @@ void AddCaseworkRoutes(Router& router, CaseworkService& casework) {
                 return StatementPage(casework.PublicStatement(r.params["id"]),
                                      r.Query("lang").value_or(""));
               },
+              nullptr,  // not streamed
               {{"lang", "en, ru or ky: the text in that language when there is one"}}});
 }
 

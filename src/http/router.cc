@@ -122,6 +122,13 @@ std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view que
   return out;
 }
 
+void SplitTarget(std::string_view target, Request* request) {
+  size_t q = target.find('?');
+  request->path = UrlDecode(target.substr(0, q), false);
+  request->query.clear();
+  if (q != std::string_view::npos) request->query = ParseQuery(target.substr(q + 1));
+}
+
 void Router::Add(Route route) { routes_.push_back(std::move(route)); }
 
 bool Router::StreamsBody(const std::string& method, const std::string& path) const {

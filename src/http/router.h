@@ -99,10 +99,10 @@ struct Route {
   std::string permission;  // what a caller needs, see doc/security.md
   std::string summary;
   Handler handler;
+  StreamHandler stream_handler = nullptr;  // set instead of `handler` for streamed bodies
   // Query parameters the route reads, name -> description, for the OpenAPI
   // document (record lists and search document theirs from the schema).
   std::vector<std::pair<std::string, std::string>> query = {};
-  StreamHandler stream_handler = nullptr;  // set instead of `handler` for streamed bodies
 };
 
 class Router {
@@ -129,6 +129,9 @@ class Router {
   Authenticator authenticator_;
 };
 
+// Splits a request target ("/api/v1/events?limit=5") into request->path
+// (percent-decoded) and request->query (decoded pairs).
+void SplitTarget(std::string_view target, Request* request);
 // Splits "a=1&b=x%20y" into decoded pairs.
 std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query);
 // Percent-decodes; '+' becomes a space when `plus_is_space`.

@@ -6,9 +6,14 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <map>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -39,10 +44,7 @@ template <class Body>
 Request ToRequest(const bhttp::request<Body>& req, const std::string& remote) {
   Request out;
   out.method = std::string(req.method_string());
-  std::string_view target = req.target();
-  size_t q = target.find('?');
-  out.path = UrlDecode(target.substr(0, q), false);
-  if (q != std::string_view::npos) out.query = ParseQuery(target.substr(q + 1));
+  SplitTarget(req.target(), &out);
   for (const auto& field : req) {
     std::string name(field.name_string());
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -54,9 +56,11 @@ Request ToRequest(const bhttp::request<Body>& req, const std::string& remote) {
 }
 
 bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool keep_alive,
-                                            bool head) {
+                                            bool head, bool tls) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
   AddCommonHeaders(res);
+  // Browsers that saw Kuzot over TLS never again try it in the clear.
+  if (tls) res.set(bhttp::field::strict_transport_security, "max-age=31536000");
   res.set(bhttp::field::content_type, r.content_type);
   for (auto& [k, v] : r.headers) res.set(k, v);
   res.keep_alive(keep_alive);
@@ -124,7 +128,7 @@ asio::awaitable<std::pair<Response, bool>> ReadIntoSink(
     }
     while (body.ok() && left > 0) {
       size_t want = static_cast<size_t>(std::min<uint64_t>(left, piece.size()));
-      stream.expires_after(std::chrono::seconds(idle_seconds));
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(idle_seconds));
       auto [ec, got] = co_await asio::async_read(stream, asio::buffer(piece.data(), want), kTuple);
       if (got > 0) body = start.sink->Write(std::string_view(piece.data(), got));
       left -= got;
@@ -139,7 +143,7 @@ asio::awaitable<std::pair<Response, bool>> ReadIntoSink(
     while (!parser.is_done()) {
       parser.get().body().data = piece.data();
       parser.get().body().size = piece.size();
-      stream.expires_after(std::chrono::seconds(idle_seconds));
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(idle_seconds));
       auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
       if (ec == bhttp::error::need_buffer) ec = {};
       size_t got = piece.size() - parser.get().body().size;
@@ -162,15 +166,16 @@ asio::awaitable<std::pair<Response, bool>> ReadIntoSink(
 // connection must close (a read or write failed mid-way).
 template <class Stream>
 asio::awaitable<bool> WriteFromSource(Stream& stream, Response& r, unsigned version,
-                                      bool keep_alive, bool head) {
+                                      bool keep_alive, bool head, bool tls, int write_seconds) {
   bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(r.status), version};
   AddCommonHeaders(res);
+  if (tls) res.set(bhttp::field::strict_transport_security, "max-age=31536000");
   res.set(bhttp::field::content_type, r.content_type);
   for (auto& [k, v] : r.headers) res.set(k, v);
   res.keep_alive(keep_alive);
   res.content_length(r.source->size());
   bhttp::response_serializer<bhttp::empty_body> serializer{res};
-  stream.expires_after(std::chrono::seconds(60));
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(write_seconds));
   auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, kTuple);
   if (ec) co_return false;
   if (head) co_return keep_alive;
@@ -183,7 +188,7 @@ asio::awaitable<bool> WriteFromSource(Stream& stream, Response& r, unsigned vers
       if (!got.ok()) spdlog::error("streamed answer stopped: {}", got.status().ToString());
       co_return false;
     }
-    stream.expires_after(std::chrono::seconds(60));
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(write_seconds));
     auto [wec, written] =
         co_await asio::async_write(stream, asio::buffer(piece.data(), got.value()), kTuple);
     if (wec) co_return false;
@@ -213,16 +218,77 @@ void CompressJson(const Request& request, Response& response) {
 
 struct Server::Impl {
   Impl(ServerOptions o, const Router& r)
-      : options(std::move(o)), router(r), io(options.threads), acceptor(io) {}
+      : options(std::move(o)),
+        router(r),
+        ssl(asio::ssl::context::tls_server),
+        io(options.threads),
+        acceptor(io) {}
 
-  asio::awaitable<void> Session(tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
-    std::string remote;
-    {
-      boost::system::error_code ec;
-      auto endpoint = stream.socket().remote_endpoint(ec);
-      if (!ec) remote = endpoint.address().to_string();
+  // Counts a connection in while it lives; refuses it past the limits.
+  class Admission {
+   public:
+    Admission(Impl& impl, std::string address) : impl_(impl), address_(std::move(address)) {
+      std::lock_guard<std::mutex> lock(impl_.connections_mutex);
+      int& mine = impl_.per_address[address_];
+      admitted_ = impl_.connections < impl_.options.max_connections &&
+                  mine < impl_.options.max_connections_per_address;
+      if (admitted_) {
+        ++impl_.connections;
+        ++mine;
+      } else if (mine == 0) {
+        impl_.per_address.erase(address_);
+      }
     }
+    ~Admission() {
+      if (!admitted_) return;
+      std::lock_guard<std::mutex> lock(impl_.connections_mutex);
+      --impl_.connections;
+      if (--impl_.per_address[address_] == 0) impl_.per_address.erase(address_);
+    }
+    bool admitted() const { return admitted_; }
+
+   private:
+    Impl& impl_;
+    std::string address_;
+    bool admitted_ = false;
+  };
+
+  // One connection: requests read with the header and body deadlines,
+  // answered in order. `Stream` is a tcp_stream or an ssl_stream over one.
+  // A read deadline: when it passes, the socket's pending read is
+  // cancelled (the socket stays open to answer 408). Shared with the timer's
+  // handler, which may run after the connection is gone: it then does
+  // nothing, because the deadline was disarmed.
+  struct Deadline {
+    explicit Deadline(asio::any_io_executor executor) : timer(std::move(executor)) {}
+    void Arm(std::chrono::steady_clock::time_point at, beast::tcp_stream& stream) {
+      uint64_t mine = ++armed;
+      timed_out = false;
+      timer.expires_at(at);
+      timer.async_wait([self = self_ref.lock(), mine, &stream](boost::system::error_code ec) {
+        if (ec || !self || self->armed != mine) return;
+        self->timed_out = true;
+        boost::system::error_code ignored;
+        stream.socket().cancel(ignored);
+      });
+    }
+    // Stops the deadline; true when it had passed.
+    bool Disarm() {
+      ++armed;
+      timer.cancel();
+      return timed_out;
+    }
+    asio::steady_timer timer;
+    uint64_t armed = 0;
+    bool timed_out = false;
+    std::weak_ptr<Deadline> self_ref;
+  };
+
+  template <typename Stream>
+  asio::awaitable<void> Serve(Stream& stream, const std::string& remote) {
+    auto& lowest = beast::get_lowest_layer(stream);
+    auto deadline = std::make_shared<Deadline>(co_await asio::this_coro::executor);
+    deadline->self_ref = deadline;
     beast::flat_buffer buffer;
     bool first = true;
     for (;;) {
@@ -231,70 +297,131 @@ struct Server::Impl {
       bhttp::request_parser<bhttp::empty_body> header;
       header.body_limit(boost::none);
       header.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-      // The whole request (headers and body) must arrive within the timeout:
-      // slow clients cannot hold connections open.
-      stream.expires_after(
-          std::chrono::seconds(first ? options.read_timeout_seconds : options.keep_alive_seconds));
-      auto [ec, bytes] = co_await bhttp::async_read_header(stream, buffer, header, kTuple);
+      // Waiting for the next request of a kept-alive connection; then the
+      // headers have their own, shorter deadline once the request began.
+      if (!first && buffer.size() == 0) {
+        lowest.expires_after(std::chrono::seconds(options.keep_alive_seconds));
+        auto [ec, n] = co_await stream.async_read_some(
+            buffer.prepare(std::max<size_t>(1024, options.max_header_bytes / 4)), kTuple);
+        if (ec) break;
+        buffer.commit(n);
+      }
       first = false;
-      if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
-          ec == asio::error::connection_reset || ec == asio::error::eof) {
+      // The request's deadlines are a timer that cancels the read, not the
+      // stream's own expiry, which would close the socket before the 408.
+      auto started = std::chrono::steady_clock::now();
+      lowest.expires_never();
+      deadline->Arm(started + std::chrono::seconds(options.header_timeout_seconds), lowest);
+      auto [hec, hbytes] = co_await bhttp::async_read_header(stream, buffer, header, kTuple);
+      bool timed_out = deadline->Disarm();
+      boost::system::error_code ec = hec;
+      if (timed_out) ec = beast::error::timeout;
+      if (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
+          ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
         break;
       }
-      Status failed;
-      if (ec) failed = ReadError(ec, options.max_body_bytes);
       Request request;
       Response response;
       bool head = false;
       bool keep_alive = false;
       unsigned version = 11;
-      if (failed.ok()) {
+      if (!ec) {
         request = ToRequest(header.get(), remote);
         head = header.get().method() == bhttp::verb::head;
         version = header.get().version();
         if (head) request.method = "GET";
         if (router.StreamsBody(request.method, request.path)) {
+          // Uploads: an idle deadline per piece, however long the file.
           auto [streamed, keep] = co_await ReadIntoSink(stream, buffer, header, router, request,
                                                         options.read_timeout_seconds);
           response = std::move(streamed);
           keep_alive = keep && header.get().keep_alive();
+        } else if (auto length = header.content_length();
+                   length && *length > options.max_body_bytes) {
+          ec = bhttp::error::body_limit;
         } else {
-          auto length = header.content_length();
-          if (length && *length > options.max_body_bytes) {
-            failed = ReadError(bhttp::error::body_limit, options.max_body_bytes);
-          } else {
-            bhttp::request_parser<bhttp::string_body> parser(std::move(header));
-            parser.body_limit(options.max_body_bytes);
-            auto [bec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
-            if (bec) {
-              failed = ReadError(bec, options.max_body_bytes);
-            } else {
-              request.body = std::move(parser.get().body());
-              keep_alive = parser.get().keep_alive();
-              response = router.Dispatch(request);
-            }
+          bhttp::request_parser<bhttp::string_body> parser(std::move(header));
+          parser.body_limit(options.max_body_bytes);
+          if (!parser.is_done()) {
+            deadline->Arm(started + std::chrono::seconds(options.read_timeout_seconds), lowest);
+            auto [bec, bbytes] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+            ec = deadline->Disarm() ? beast::error::timeout : bec;
+          }
+          if (!ec) {
+            request.body = std::move(parser.get().body());
+            keep_alive = parser.get().keep_alive();
+            response = router.Dispatch(request);
           }
         }
       }
-      if (!failed.ok()) {
-        auto res = ToBeast(ErrorResponse(failed), 11, false, false);
-        stream.expires_after(std::chrono::seconds(10));
+      if (ec) {
+        // Too slow, too large or malformed: say so, then close.
+        Response error =
+            ec == beast::error::timeout
+                ? ErrorResponse(Status::InvalidArgument(
+                                    "the request did not arrive in time (headers within " +
+                                    std::to_string(options.header_timeout_seconds) +
+                                    " s, the whole request within " +
+                                    std::to_string(options.read_timeout_seconds) + " s)"),
+                                408)
+                : ErrorResponse(ReadError(ec, options.max_body_bytes));
+        auto res = ToBeast(std::move(error), 11, false, false, tls_enabled);
+        lowest.expires_after(std::chrono::seconds(5));
         co_await bhttp::async_write(stream, res, kTuple);
+        // A lingering close: closing with unread bytes would reset the
+        // connection and could lose the answer before the client reads it.
+        boost::system::error_code ignored;
+        lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        lowest.expires_after(std::chrono::seconds(2));
+        char sink[4096];
+        for (int i = 0; i < 256; ++i) {
+          auto [rec, n] = co_await lowest.async_read_some(asio::buffer(sink), kTuple);
+          if (rec) break;
+        }
         break;
       }
       CompressJson(request, response);
       if (response.source) {
-        bool keep = co_await WriteFromSource(stream, response, version, keep_alive, head);
+        bool keep = co_await WriteFromSource(stream, response, version, keep_alive, head,
+                                            tls_enabled, options.write_timeout_seconds);
         if (!keep) break;
         continue;
       }
-      auto res = ToBeast(std::move(response), version, keep_alive, head);
-      stream.expires_after(std::chrono::seconds(60));
+      auto res = ToBeast(std::move(response), version, keep_alive, head, tls_enabled);
+      lowest.expires_after(std::chrono::seconds(options.write_timeout_seconds));
       auto [wec, written] = co_await bhttp::async_write(stream, res, kTuple);
       if (wec || !res.keep_alive()) break;
     }
-    boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  asio::awaitable<void> Session(tcp::socket socket) {
+    std::string remote;
+    {
+      boost::system::error_code ec;
+      auto endpoint = socket.remote_endpoint(ec);
+      if (!ec) remote = endpoint.address().to_string();
+    }
+    Admission admission(*this, remote);
+    if (!admission.admitted()) {
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      co_return;
+    }
+    if (!tls_enabled) {
+      beast::tcp_stream stream(std::move(socket));
+      co_await Serve(stream, remote);
+      boost::system::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      co_return;
+    }
+    beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), ssl);
+    beast::get_lowest_layer(stream).expires_after(
+        std::chrono::seconds(options.header_timeout_seconds));
+    auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
+    if (hec) co_return;  // not TLS, or too slow: nothing to answer
+    co_await Serve(stream, remote);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+    co_await stream.async_shutdown(kTuple);
   }
 
   asio::awaitable<void> Listen() {
@@ -306,12 +433,49 @@ struct Server::Impl {
         continue;
       }
       socket.set_option(tcp::no_delay(true));
-      asio::co_spawn(acceptor.get_executor(), Session(std::move(socket)), asio::detached);
+      // Each connection on its own strand: its deadline timer and its
+      // reads never run at the same time on two threads.
+      asio::co_spawn(asio::make_strand(io), Session(std::move(socket)), asio::detached);
     }
+  }
+
+  Status LoadCertificate() {
+    if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+      return Status::InvalidArgument("give both --tls-cert and --tls-key, or neither");
+    }
+    if (options.tls_cert_file.empty()) return Status::Ok();
+    boost::system::error_code ec;
+    ssl.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                        asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use,
+                    ec);
+    ssl.use_certificate_chain_file(options.tls_cert_file, ec);
+    if (ec) {
+      return Status::InvalidArgument("cannot use the TLS certificate " + options.tls_cert_file +
+                                     ": " + ec.message());
+    }
+    ssl.use_private_key_file(options.tls_key_file, asio::ssl::context::pem, ec);
+    if (ec) {
+      return Status::InvalidArgument("cannot use the TLS key " + options.tls_key_file + ": " +
+                                     ec.message());
+    }
+    if (SSL_CTX_check_private_key(ssl.native_handle()) != 1) {
+      return Status::InvalidArgument("the TLS key " + options.tls_key_file +
+                                     " does not match the certificate " + options.tls_cert_file);
+    }
+    tls_enabled = true;
+    return Status::Ok();
   }
 
   ServerOptions options;
   const Router& router;
+  // Before `io`, so that they outlive it: connections (and TLS streams) still open when the
+  // server stops are destroyed with `io`, and their Admission counts out.
+  std::mutex connections_mutex;
+  int connections = 0;
+  std::map<std::string, int> per_address;
+  asio::ssl::context ssl;
+  bool tls_enabled = false;
   asio::io_context io;
   tcp::acceptor acceptor;
 };
@@ -321,7 +485,10 @@ Server::Server(ServerOptions options, const Router& router)
 
 Server::~Server() = default;
 
+bool Server::tls() const { return impl_->tls_enabled; }
+
 Status Server::Listen() {
+  KUZOT_RETURN_IF_ERROR(impl_->LoadCertificate());
   boost::system::error_code ec;
   auto address = asio::ip::make_address(impl_->options.address, ec);
   if (ec) return Status::InvalidArgument("'" + impl_->options.address + "' is not an IP address");

@@ -17,8 +17,22 @@ struct ServerOptions {
   int threads = 2;
   size_t max_body_bytes = 1 << 20;      // larger JSON bodies get 413
   size_t max_header_bytes = 16 << 10;
-  int read_timeout_seconds = 30;  // a client that sends nothing this long is dropped
-  int keep_alive_seconds = 75;
+  // Slow clients (slowloris and its kin) cannot hold a connection: the
+  // headers must arrive within header_timeout_seconds of the first byte of
+  // a request, and the whole request within read_timeout_seconds; late
+  // ones get 408 and are cut off.
+  int header_timeout_seconds = 10;
+  int read_timeout_seconds = 30;
+  int keep_alive_seconds = 75;  // an idle kept-alive connection is closed after this
+  int write_timeout_seconds = 60;
+  // Connections beyond these are closed at once (a flood from one address
+  // cannot starve the others).
+  int max_connections = 1024;
+  int max_connections_per_address = 64;
+  // TLS: both files (PEM) or neither. With them the server speaks only
+  // HTTPS (TLS 1.2 and 1.3) and adds Strict-Transport-Security.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class Server {
@@ -27,8 +41,11 @@ class Server {
   Server(ServerOptions options, const Router& router);
   ~Server();
 
-  // Binds the listening socket; after this port() is the real port.
+  // Loads the TLS certificate when configured and binds the listening
+  // socket; after this port() is the real port. InvalidArgument names a
+  // certificate or key that cannot be used.
   Status Listen();
+  bool tls() const;
   int port() const;
   // Serves until Stop() (or SIGINT/SIGTERM when `handle_signals`).
   void Run(bool handle_signals);

@@ -291,6 +291,7 @@ void AddStatsRoutes(Router& router, StatsService& stats) {
               "Counts of acts or victims by one or two dimensions, now or as of a date, "
               "counting only what the caller may see",
               [&stats](Request& r) { return Counts(stats, r); },
+              nullptr,  // not streamed
               With({{"rows", "dimension of the rows (see /api/v1/stats/dimensions); required"},
                     {"columns", "dimension of the columns"},
                     {"measure", "acts (default) or victims (distinct persons)"},
@@ -301,6 +302,7 @@ void AddStatsRoutes(Router& router, StatsService& stats) {
               "stats:read",
               "Every source's claim about an event beside the count documented in Kuzot",
               [&stats](Request& r) { return Claims(stats, r); },
+              nullptr,  // not streamed
               {{"event_id", "the event (and the events inside it); required"},
                {"indicator", "one indicator (killed, wounded, displaced, ...); default all"},
                {"as_of", "YYYY-MM-DD or an ISO time"},
@@ -310,6 +312,7 @@ void AddStatsRoutes(Router& router, StatsService& stats) {
               "Capture histories of victims across the sources that name them, for "
               "multiple systems estimation",
               [&stats](Request& r) { return HistoriesRoute(stats, r); },
+              nullptr,  // not streamed
               With({{"lists",
                      "source ids to use as lists (default: every source naming a "
                      "victim)"},

@@ -58,6 +58,29 @@ Result<std::string> RequiredString(const Json& j, const char* field, const std::
   return j[field].get<std::string>();
 }
 
+// Optional members of a bundle's objects: the fallback when absent, a
+// clear error naming the member when it has the wrong type.
+Result<std::string> StringOr(const Json& j, const char* field, const std::string& fallback,
+                             const std::string& path) {
+  if (!j.contains(field) || j[field].is_null()) return fallback;
+  if (!j[field].is_string()) return Status::InvalidArgument("must be a string", path + "." + field);
+  return j[field].get<std::string>();
+}
+
+Result<int64_t> IntOr(const Json& j, const char* field, int64_t fallback, const std::string& path) {
+  if (!j.contains(field) || j[field].is_null()) return fallback;
+  if (!j[field].is_number_integer()) {
+    return Status::InvalidArgument("must be a whole number", path + "." + field);
+  }
+  return j[field].get<int64_t>();
+}
+
+Result<bool> BoolOr(const Json& j, const char* field, bool fallback, const std::string& path) {
+  if (!j.contains(field) || j[field].is_null()) return fallback;
+  if (!j[field].is_boolean()) return Status::InvalidArgument("must be true or false", path + "." + field);
+  return j[field].get<bool>();
+}
+
 }  // namespace
 
 Status RecordService::ExportBundle(std::ostream& out, const Progress& progress) {
@@ -117,10 +140,10 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
   if (bundle.is_discarded()) {
     return Status::InvalidArgument("the file is not valid JSON");
   }
-  if (!bundle.is_object() || bundle.value("format", "") != kFormat) {
+  if (!bundle.is_object() || !bundle.contains("format") || bundle["format"] != kFormat) {
     return Status::InvalidArgument("is not \"kuzot-bundle\"", "format");
   }
-  if (bundle.value("version", 0) != kVersion) {
+  if (!bundle.contains("version") || bundle["version"] != kVersion) {
     return Status::InvalidArgument("this Kuzot reads bundles of version 1", "version");
   }
   for (const char* list : {"vocabularies", "records", "revisions"}) {
@@ -151,9 +174,10 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
     if (!t.contains("labels") || !t["labels"].is_object()) {
       return Status::InvalidArgument("is required", path + ".labels");
     }
-    KUZOT_RETURN_IF_ERROR(tx->PutVocabularyTerm({vocabulary, code, t["labels"].dump(),
-                                                 t.value("position", 0),
-                                                 t.value("deprecated", false)}));
+    KUZOT_ASSIGN_OR_RETURN(int64_t position, IntOr(t, "position", 0, path));
+    KUZOT_ASSIGN_OR_RETURN(bool deprecated, BoolOr(t, "deprecated", false, path));
+    KUZOT_RETURN_IF_ERROR(tx->PutVocabularyTerm(
+        {vocabulary, code, t["labels"].dump(), static_cast<int>(position), deprecated}));
     codes[vocabulary].insert(code);
     ++report.vocabulary_terms;
   }
@@ -195,6 +219,7 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
     if (!valid.ok()) return valid.status().WithFieldPrefix(path + ".body");
     storage::StoredRecord record;
     if (r.contains("key")) {
+      if (!r["key"].is_string()) return Status::InvalidArgument("must be a string", path + ".key");
       record.id = key_ids[r["key"].get<std::string>()];
     } else if (r.contains("id")) {
       KUZOT_ASSIGN_OR_RETURN(record.id, RequiredString(r, "id", path));
@@ -209,14 +234,14 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
       continue;
     }
     record.type = spec->name;
-    record.revision = r.value("revision", int64_t{1});
+    KUZOT_ASSIGN_OR_RETURN(record.revision, IntOr(r, "revision", 1, path));
     record.confidentiality = valid->confidentiality;
     record.body = valid->body.dump();
-    record.created_at = r.value("created_at", now);
-    record.created_by = r.value("created_by", caller.user);
-    record.updated_at = r.value("updated_at", record.created_at);
-    record.updated_by = r.value("updated_by", record.created_by);
-    record.deleted = r.value("deleted", false);
+    KUZOT_ASSIGN_OR_RETURN(record.created_at, StringOr(r, "created_at", now, path));
+    KUZOT_ASSIGN_OR_RETURN(record.created_by, StringOr(r, "created_by", caller.user, path));
+    KUZOT_ASSIGN_OR_RETURN(record.updated_at, StringOr(r, "updated_at", record.created_at, path));
+    KUZOT_ASSIGN_OR_RETURN(record.updated_by, StringOr(r, "updated_by", record.created_by, path));
+    KUZOT_ASSIGN_OR_RETURN(record.deleted, BoolOr(r, "deleted", false, path));
     StoredIndex index = IndexFor(*spec, record.confidentiality, valid.value(), codec_.get());
     // With a history in the bundle the revision rows come from it.
     bool has_history = bundle.contains("revisions") && !bundle["revisions"].empty();
@@ -251,15 +276,16 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
       storage::Revision rev;
       rev.record.id = id;
       KUZOT_ASSIGN_OR_RETURN(rev.record.type, RequiredString(r, "type", path));
-      rev.record.revision = r.value("revision", int64_t{0});
-      rev.record.confidentiality = r.value("confidentiality", "internal");
+      KUZOT_ASSIGN_OR_RETURN(rev.record.revision, IntOr(r, "revision", 0, path));
+      KUZOT_ASSIGN_OR_RETURN(rev.record.confidentiality,
+                             StringOr(r, "confidentiality", "internal", path));
       rev.record.body = r.contains("body") ? r["body"].dump() : "{}";
-      rev.record.created_at = r.value("created_at", "");
-      rev.record.created_by = r.value("created_by", "");
-      rev.record.updated_at = r.value("updated_at", "");
-      rev.record.updated_by = r.value("updated_by", "");
-      rev.record.deleted = r.value("deleted", false);
-      rev.op = r.value("op", "update");
+      KUZOT_ASSIGN_OR_RETURN(rev.record.created_at, StringOr(r, "created_at", "", path));
+      KUZOT_ASSIGN_OR_RETURN(rev.record.created_by, StringOr(r, "created_by", "", path));
+      KUZOT_ASSIGN_OR_RETURN(rev.record.updated_at, StringOr(r, "updated_at", "", path));
+      KUZOT_ASSIGN_OR_RETURN(rev.record.updated_by, StringOr(r, "updated_by", "", path));
+      KUZOT_ASSIGN_OR_RETURN(rev.record.deleted, BoolOr(r, "deleted", false, path));
+      KUZOT_ASSIGN_OR_RETURN(rev.op, StringOr(r, "op", "update", path));
       KUZOT_RETURN_IF_ERROR(tx->PutRevision(rev));
       ++report.revisions;
     }

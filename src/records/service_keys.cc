@@ -121,6 +121,7 @@ Status RecordService::BindKeyring() {
     store_->SetAuditKey("");
     return s;
   }
+  tx.reset();  // Compact needs the writer
   // What was written in the clear before must not linger in free pages.
   if (bodies > 0 || records > 0) KUZOT_RETURN_IF_ERROR(store_->Compact(true));
   return Status::Ok();
@@ -165,6 +166,7 @@ Result<ReencryptReport> RecordService::Reencrypt(uint32_t generation, const Call
     store_->SetAuditKey(old_audit_key);
     return result;
   }
+  tx.reset();  // Compact needs the writer
   KUZOT_RETURN_IF_ERROR(store_->Compact(true));
   return report;
 }

@@ -54,7 +54,23 @@ std::string ChainHash(const AuditEntry& e, const std::string& prev, const std::s
   return hex;
 }
 
+// The keyed seal of the log's last entry, kept in meta: cutting entries off
+// the end of the chain leaves every remaining link valid, but not this.
+std::string HeadSeal(int64_t seq, const std::string& hash, const std::string& key) {
+  AuditEntry head;
+  head.seq = seq;
+  head.action = "head";
+  return std::to_string(seq) + ":" + ChainHash(head, hash, key);
+}
+
 }  // namespace
+
+Status SqliteTransaction::WriteAuditHead(int64_t seq, const std::string& hash,
+                                         const std::string& key) {
+  Statement& s = Prepared("INSERT OR REPLACE INTO meta(key, value) VALUES('audit_head', ?)");
+  s.Bind(1, HeadSeal(seq, hash, key));
+  return s.Run();
+}
 
 Result<std::optional<UserRow>> SqliteTransaction::GetUser(std::string_view username) {
   Statement& s = Prepared(std::string("SELECT ") + kUserColumns + " FROM users WHERE username=?");
@@ -136,7 +152,8 @@ Status SqliteTransaction::AppendAudit(AuditEntry& e) {
                           ") VALUES(?,?,?,?,?,?,?,?,?)");
   s.Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.target);
   s.Bind(6, e.detail).Bind(7, e.remote).Bind(8, e.prev_hash).Bind(9, e.hash);
-  return s.Run();
+  KUZOT_RETURN_IF_ERROR(s.Run());
+  return WriteAuditHead(e.seq, e.hash, audit_key());
 }
 
 Result<std::vector<AuditEntry>> SqliteTransaction::ListAudit(const AuditQuery& q) {
@@ -182,7 +199,8 @@ Status SqliteTransaction::RechainAudit(const std::string& key) {
     KUZOT_RETURN_IF_ERROR(u.Run());
     prev = e.hash;
   }
-  return Status::Ok();
+  if (entries.empty()) return Status::Ok();
+  return WriteAuditHead(entries.back().seq, entries.back().hash, key);
 }
 
 Result<AuditVerdict> SqliteTransaction::VerifyAudit() {
@@ -213,6 +231,45 @@ Result<AuditVerdict> SqliteTransaction::VerifyAudit() {
     ++expected_seq;
   }
   KUZOT_RETURN_IF_ERROR(s.status());
+  verdict.last_hash = prev;
+  // The chain holds; does it end where it was last written?
+  std::string head;
+  {
+    Statement& h = Prepared("SELECT value FROM meta WHERE key='audit_head'");
+    if (h.Step()) head = h.Text(0);
+    KUZOT_RETURN_IF_ERROR(h.status());
+  }
+  int64_t last = expected_seq - 1;
+  if (head.empty()) {
+    // Logs written before the seal existed have none; once the database is
+    // bound to a keyring it always has one.
+    bool bound = false;
+    {
+      Statement& k = Prepared("SELECT 1 FROM meta WHERE key='keyring_id'");
+      bound = k.Step();
+      KUZOT_RETURN_IF_ERROR(k.status());
+    }
+    if (last > 0 && bound) {
+      verdict.intact = false;
+      verdict.broken_seq = last;
+      verdict.problem = "the seal of the log's last entry is missing (it was removed)";
+    }
+    return verdict;
+  }
+  int64_t sealed_seq = std::strtoll(head.c_str(), nullptr, 10);
+  if (sealed_seq != last) {
+    verdict.intact = false;
+    verdict.broken_seq = std::min(sealed_seq, last) + 1;
+    verdict.problem = sealed_seq > last
+                          ? "the log ends at entry " + std::to_string(last) +
+                                " but was last written at entry " + std::to_string(sealed_seq) +
+                                ": entries were cut off its end"
+                          : "entries were added after the last one Kuzot wrote";
+  } else if (head != HeadSeal(last, prev, audit_key())) {
+    verdict.intact = false;
+    verdict.broken_seq = last;
+    verdict.problem = "the seal of the log's last entry does not match it";
+  }
   return verdict;
 }
 

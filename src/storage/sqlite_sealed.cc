@@ -2,6 +2,8 @@
 // function, blind terms, meta values and re-sealing every stored body.
 #include <sqlite3.h>
 
+#include <filesystem>
+
 #include "storage/sqlite_store_impl.h"
 
 namespace kuzot::storage {
@@ -199,21 +201,28 @@ Result<int64_t> SqliteTransaction::ResealBodies() {
 }
 
 Result<std::map<std::string, std::string>> ReadMetaOnly(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    return Status::NotFound("there is no database at " + path);
   sqlite3* db = nullptr;
   // immutable=1: no locks, no -wal or -shm files created, nothing written.
   std::string uri = "file:" + path + "?mode=ro&immutable=1";
   int rc = sqlite3_open_v2(uri.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
   std::map<std::string, std::string> out;
+  Status status;
   if (rc != SQLITE_OK) {
-    sqlite3_close_v2(db);
-    return Status::NotFound("there is no database at " + path);
-  }
-  {
+    status = SqliteStatus(db, rc, "reading " + path);
+  } else {
     Statement s(db, "SELECT key, value FROM meta");
     while (s.Step()) out[s.Text(0)] = s.Text(1);
-    if (!s.prepare_status().ok()) out.clear();  // not a Kuzot database (yet)
+    if (!s.prepare_status().ok()) {
+      status = s.prepare_status();
+    } else if (!s.status().ok()) {
+      status = s.status();
+    }
   }
   sqlite3_close_v2(db);
+  if (!status.ok()) return status;
   return out;
 }
 

@@ -123,6 +123,8 @@ class SqliteTransaction : public Transaction {
  private:
   sqlite3* db() const { return connection_->db(); }
   Statement& Prepared(const std::string& sql) { return connection_->Prepared(sql); }
+  // Seals the audit log's last entry in meta (see sqlite_accounts.cc).
+  Status WriteAuditHead(int64_t seq, const std::string& hash, const std::string& key);
   // Appends a revision whose stored (sealed) body is `body`.
   Status InsertRevision(const StoredRecord& record, std::string_view op, const std::string& body);
   // Which records a part of a list query covers: all of them, or (when

@@ -202,6 +202,7 @@ struct AuditVerdict {
   bool intact = true;
   int64_t broken_seq = 0;
   std::string problem;
+  std::string last_hash;  // of the last entry, when intact
 };
 
 // One stored evidence content (src/evidence): the blob file's name and what
@@ -467,7 +468,7 @@ class Store {
 
 // The meta values of the database file at `path`, read without changing
 // anything (no lock, no journal, nothing created): NotFound when there is no
-// database there.
+// file there, another error when it cannot be read as a Kuzot database.
 Result<std::map<std::string, std::string>> ReadMetaOnly(const std::string& path);
 
 }  // namespace kuzot::storage

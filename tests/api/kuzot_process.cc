@@ -7,7 +7,9 @@
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -216,15 +218,36 @@ void KuzotProcess::Kill() {
   pid_ = -1;
 }
 
+namespace {
+
+// Writes `req` and reads the answer on any Beast stream.
+template <typename Stream>
+HttpResult Exchange(Stream& stream, bhttp::request<bhttp::string_body>& req) {
+  HttpResult result;
+  bhttp::write(stream, req);
+  beast::flat_buffer buffer;
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(256 * 1024 * 1024);
+  bhttp::read(stream, buffer, parser);
+  auto& res = parser.get();
+  result.status = res.result_int();
+  result.body = res.body();
+  for (const auto& field : res) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    result.headers[name] = std::string(field.value());
+  }
+  return result;
+}
+
+}  // namespace
+
 HttpResult KuzotProcess::Request(const std::string& method, const std::string& target,
                                  const std::string& body,
                                  const std::map<std::string, std::string>& headers) {
   HttpResult result;
   try {
     asio::io_context io;
-    beast::tcp_stream stream(io);
-    stream.expires_after(std::chrono::seconds(30));
-    stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
     bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
     req.set(bhttp::field::host, "127.0.0.1");
     bool has_type = false;
@@ -240,19 +263,25 @@ HttpResult KuzotProcess::Request(const std::string& method, const std::string& t
     if (!body.empty() && !has_type) req.set(bhttp::field::content_type, "application/json");
     req.body() = body;
     req.prepare_payload();
-    bhttp::write(stream, req);
-    beast::flat_buffer buffer;
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(256 * 1024 * 1024);
-    bhttp::read(stream, buffer, parser);
-    auto& res = parser.get();
-    result.status = res.result_int();
-    result.body = res.body();
-    for (const auto& field : res) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      result.headers[name] = std::string(field.value());
+    asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port_);
+    if (tls_ca_file_.empty()) {
+      beast::tcp_stream stream(io);
+      stream.expires_after(std::chrono::seconds(30));
+      stream.connect(endpoint);
+      return Exchange(stream, req);
     }
+    // HTTPS, checking the server's certificate against the test's own CA
+    // and the name "localhost".
+    asio::ssl::context ssl(asio::ssl::context::tls_client);
+    ssl.load_verify_file(tls_ca_file_);
+    ssl.set_verify_mode(asio::ssl::verify_peer);
+    beast::ssl_stream<beast::tcp_stream> stream(io, ssl);
+    stream.set_verify_callback(asio::ssl::host_name_verification("localhost"));
+    SSL_set_tlsext_host_name(stream.native_handle(), "localhost");
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
+    beast::get_lowest_layer(stream).connect(endpoint);
+    stream.handshake(asio::ssl::stream_base::client);
+    return Exchange(stream, req);
   } catch (const std::exception& e) {
     result.status = -1;
     result.body = e.what();

@@ -67,6 +67,9 @@ class KuzotProcess {
   std::string stderr_text() const;
   // The exit status of the last stopped server (waitpid's), -1 if none.
   int exit_status() const { return exit_status_; }
+  // Talk HTTPS, trusting the certificates in `ca_file` (PEM) for the name
+  // "localhost"; set before Start() for a server run with --tls-cert.
+  void UseTls(const std::string& ca_file) { tls_ca_file_ = ca_file; }
 
  private:
   std::filesystem::path data_dir_;
@@ -77,6 +80,7 @@ class KuzotProcess {
   std::string acting_as_ = "nobody";
   std::map<std::string, std::string> env_;
   int exit_status_ = -1;
+  std::string tls_ca_file_;
 };
 
 // The key file the test servers of `data_dir` use: beside it, never in it.

@@ -24,6 +24,7 @@ export const ROUTES: Route[] = [
   { path: '/search', component: SearchPage },
   { path: '/intake', component: lazy(() => import('./pages/IntakePage').then((m) => m.IntakePage)) },
   { path: '/map', component: lazy(() => import('./pages/MapPage').then((m) => m.MapPage)) },
+  { path: '/stats', component: lazy(() => import('./pages/StatsPage').then((m) => m.StatsPage)) },
   { path: '/settings', component: settings },
   { path: '/settings/:section', component: settings },
   { path: '/deadlines', component: casework.deadlines },
@@ -55,4 +56,5 @@ export const NAV: [string, string][] = [
   ['/missions', 'types.mission'],
   ['/submissions', 'types.submission'],
   ['/map', 'nav.map'],
+  ['/stats', 'nav.stats'],
 ];

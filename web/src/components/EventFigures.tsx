@@ -3,12 +3,12 @@
 // under it, as bars on one scale per indicator. The chart is a table, so
 // it reads the same to a screen reader and prints well.
 import { useEffect, useState } from 'preact/hooks';
-import { get } from '../lib/api';
+import { get, queryString } from '../lib/api';
 import { formatFuzzyDate } from '../lib/dates';
-import { formatNumber, plural, t } from '../lib/i18n';
+import { formatNumber, lang, plural, t } from '../lib/i18n';
 import { termLabel } from '../lib/schema';
 import { recordPath } from '../lib/types';
-import { ErrorBox, Loading } from './ui';
+import { Downloads, ErrorBox, Loading } from './ui';
 
 interface Claim {
   id: string;
@@ -83,16 +83,57 @@ function Bar({ min, max, scale, kind }: { min: number; max: number; scale: numbe
   );
 }
 
+// The claims as GET /api/v1/stats/claims gives them (as they stood on a
+// date), per indicator with the documented count.
+interface StatsClaims {
+  indicators: {
+    indicator: string;
+    documented: { count: number; what: string } | null;
+    claims: (Omit<Claim, 'source' | 'indicator'> & {
+      source: { id: string; title: string; kind?: string; date?: string };
+    })[];
+  }[];
+}
+
+// JSON nulls as absent fields, the way /events/{id}/figures gives them.
+function present<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null)) as T;
+}
+
 export function EventFigures({ eventId }: { eventId: string }) {
   const [figures, setFigures] = useState<Figures | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [asOf, setAsOf] = useState('');
+  const [past, setPast] = useState<StatsClaims | null>(null);
   useEffect(() => {
     get<Figures>(`/events/${eventId}/figures`).then(setFigures, setError);
   }, [eventId]);
+  useEffect(() => {
+    setPast(null);
+    if (!asOf) return;
+    get<StatsClaims>('/stats/claims', { event_id: eventId, as_of: asOf, lang: lang() }).then(setPast, setError);
+  }, [eventId, asOf]);
   if (error) return <ErrorBox error={error} />;
   if (!figures) return <Loading />;
   const d = figures.documented;
-  const indicators = [...new Set(figures.claims.map((c) => c.indicator))];
+  // As of a date: the claims and documented counts as they stood then.
+  const claimsOf: Claim[] = past
+    ? past.indicators.flatMap((i) =>
+        i.claims.map((c) => ({
+          ...present(c),
+          indicator: i.indicator,
+          // A source the user may not see has no kind: no link to it.
+          source: c.source.kind !== undefined ? present(c.source) : undefined,
+        })),
+      )
+    : figures.claims;
+  const documentedOf = (indicator: string): number | null =>
+    past
+      ? (past.indicators.find((i) => i.indicator === indicator)?.documented?.count ?? null)
+      : documentedFor(indicator, d);
+  const indicators = [...new Set(claimsOf.map((c) => c.indicator))];
+  const download = (format: string) =>
+    '/api/v1/stats/claims' + queryString({ event_id: eventId, as_of: asOf || undefined, lang: lang(), format });
   return (
     <section class="figures" aria-labelledby="figures-title">
       <h2 id="figures-title">{t('figures.title')}</h2>
@@ -101,12 +142,23 @@ export function EventFigures({ eventId }: { eventId: string }) {
         {figures.event.events_included > 1 &&
           ' ' + t('figures.including_sub', { n: figures.event.events_included - 1 })}
       </p>
+      <div class="figures-tools">
+        <label for="figures-as-of">{t('figures.as_of')}</label>{' '}
+        <input
+          id="figures-as-of"
+          type="date"
+          value={asOf}
+          onChange={(e) => setAsOf((e.target as HTMLInputElement).value)}
+        />{' '}
+        <Downloads url={download} />
+      </div>
+      {asOf && !past && <Loading />}
       {indicators.length === 0 && <p class="muted">{t('figures.no_claims')}</p>}
       {indicators.map((indicator) => {
-        const claims = figures.claims
+        const claims = claimsOf
           .filter((c) => c.indicator === indicator)
           .sort((a, b) => (a.as_of ?? '').localeCompare(b.as_of ?? ''));
-        const documented = documentedFor(indicator, d);
+        const documented = documentedOf(indicator);
         const scale = Math.max(1, documented ?? 0, ...claims.map((c) => c.value ?? c.value_max ?? c.value_min ?? 0));
         return (
           <table class="chart" key={indicator}>

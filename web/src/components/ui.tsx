@@ -114,3 +114,18 @@ export function RecordLink({ info }: { info: TitleInfo }) {
 export function Empty({ children }: { children: ComponentChildren }) {
   return <p class="empty">{children}</p>;
 }
+
+// CSV and XLSX links to the same table as the page shows; `url` gives the
+// address for a format.
+export function Downloads({ url }: { url: (format: 'csv' | 'xlsx') => string }) {
+  return (
+    <>
+      <a class="button secondary small" href={url('csv')} download>
+        {t('stats.csv')}
+      </a>{' '}
+      <a class="button secondary small" href={url('xlsx')} download>
+        {t('stats.xlsx')}
+      </a>
+    </>
+  );
+}

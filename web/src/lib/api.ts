@@ -19,6 +19,12 @@ export function setCsrfToken(token: string) {
   csrfToken = token;
 }
 
+// The session's CSRF token, for requests not made through api() (resumable
+// uploads send it on every creation, PATCH and DELETE).
+export function currentCsrfToken(): string {
+  return csrfToken;
+}
+
 // Called when a request finds the session gone (expired, or signed out
 // elsewhere): the application asks for the password again without leaving
 // the page, so nothing typed is lost.

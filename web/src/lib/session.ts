@@ -41,6 +41,9 @@ const PERMISSIONS: Record<string, string[]> = {
   'vocabularies:write': ['admin', 'coordinator'],
   'users:manage': ['admin'],
   'audit:read': ['admin'],
+  'evidence:upload': ['admin', 'coordinator', 'documenter', 'lawyer'],
+  'evidence:download': ['admin', 'coordinator', 'documenter', 'lawyer'],
+  'stats:estimate': ['admin', 'coordinator', 'analyst'],
 };
 
 export function can(permission: string): boolean {

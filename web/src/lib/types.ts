@@ -13,6 +13,8 @@ export interface TypeUi {
   first?: string[]; // fields shown first in forms and record pages
   // Fields edited elsewhere on the form (left out of the generic layout).
   hide?: string[];
+  // Records made another way than by the form (evidence: by uploading).
+  noForm?: boolean;
 }
 
 export const TYPES: TypeUi[] = [
@@ -116,6 +118,26 @@ export const TYPES: TypeUi[] = [
     columns: ['recipient_organization_id', 'status', 'date_sent'],
     sort: '-date_sent',
     first: ['title', 'recipient_organization_id', 'channel', 'status'],
+  },
+  {
+    name: 'evidence',
+    plural: 'evidence',
+    columns: ['media_type', 'captured_on', 'size'],
+    sort: '-id',
+    first: [
+      'title',
+      'description',
+      'captured_on',
+      'place_id',
+      'latitude',
+      'longitude',
+      'event_ids',
+      'act_ids',
+      'person_ids',
+    ],
+    // Set by the server from the file; shown by the evidence panel.
+    hide: ['sha256', 'size', 'media_type', 'capture', 'flags', 'file_name'],
+    noForm: true,
   },
 ];
 

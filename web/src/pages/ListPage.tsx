@@ -223,7 +223,7 @@ function ListView({ ui, spec, query }: { ui: TypeUi; spec: RecordType; query: UR
         {typeLabel(ui.name)}
       </PageTitle>
       <div class="list-actions">
-        {can('records:write') && (
+        {can('records:write') && !ui.noForm && (
           <a class="button primary" href={path + '/new'}>
             + {t('list.new', { type: typeLabel(ui.name, false).toLowerCase() })}
           </a>

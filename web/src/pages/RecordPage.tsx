@@ -13,9 +13,17 @@ import { recordPath, recordTitle, typeUi } from '../lib/types';
 import { EventFigures } from '../components/EventFigures';
 import { FieldValue } from '../components/FieldValue';
 import { History } from '../components/History';
+import { lazyPart } from '../components/Lazy';
 import { ConfBadge, ErrorBox, Loading, PageTitle, RecordLink } from '../components/ui';
 import { formFields } from './EditPage';
 import { NotFound } from './NotFound';
+
+// Evidence files: on the record pages they can be linked from, loaded with
+// the first such page (not on the first page of the application).
+const EvidencePanel = lazyPart(() => import('../components/EvidencePanel').then((m) => m.EvidencePanel));
+const EVIDENCE_ON = ['event', 'act', 'person', 'source'];
+// An evidence record's own page shows its file the same way.
+const EvidenceFile = lazyPart(() => import('../components/EvidencePanel').then((m) => m.EvidenceFile));
 
 interface Link {
   id: string;
@@ -173,6 +181,18 @@ function RecordView({ type, plural, id, saved }: { type: string; plural: string;
       {type === 'event' && <EventFigures eventId={id} />}
       {EXTRA_FIELDS[type] && (
         <Extras type={type} record={record} titles={titles} onChanged={() => setReload((n) => n + 1)} />
+      )}
+
+      {type === 'evidence' && <EvidenceFile evidence={record} />}
+
+      {EVIDENCE_ON.includes(type) && (
+        <EvidencePanel
+          type={type}
+          id={id}
+          level={level}
+          deleted={!!record.deleted}
+          linkedIds={links.referenced_by.filter((l) => l.type === 'evidence' && !l.deleted).map((l) => l.id)}
+        />
       )}
 
       <section aria-labelledby="sources-title">
