@@ -17,10 +17,10 @@ const std::map<std::string, std::vector<std::string>>& Table() {
   static const std::map<std::string, std::vector<std::string>> table = {
       {"admin",
        {"records:read", "records:write", "records:delete", "vocabularies:write", "users:manage",
-        "audit:read", "tokens:own", "stats:read", "stats:estimate"}},
+        "audit:read", "tokens:own", "stats:read", "stats:estimate", "statements:publish"}},
       {"coordinator",
        {"records:read", "records:write", "records:delete", "vocabularies:write", "tokens:own",
-        "stats:read", "stats:estimate"}},
+        "stats:read", "stats:estimate", "statements:publish"}},
       {"documenter", {"records:read", "records:write", "tokens:own", "stats:read"}},
       {"lawyer", {"records:read", "records:write", "tokens:own", "stats:read"}},
       {"analyst", {"records:read", "tokens:own", "stats:read", "stats:estimate"}},
@@ -113,7 +113,7 @@ const std::vector<std::string>& Permissions() {
       "vocabularies:write", "users:manage", "audit:read", "tokens:own",
       "evidence:upload", "evidence:download",
       "linkage:read", "linkage:review", "linkage:write",
-      "stats:read", "stats:estimate"};
+      "stats:read", "stats:estimate", "statements:publish"};
   return permissions;
 }
 

@@ -14,6 +14,7 @@ void AddUserCommands(CLI::App& app);      // user_commands.cc: user, verify
 void AddRekeyCommand(CLI::App& app);      // rekey_command.cc
 void AddReconcileCommand(CLI::App& app);  // reconcile_command.cc (src/linkage)
 void AddEstimateCommand(CLI::App& app);   // estimate_command.cc (src/stats)
+void AddCaseworkCommands(CLI::App& app);  // casework_commands.cc: recommendations, deadlines
 void AddEvidenceCommands(CLI::App& app);  // evidence_commands.cc: evidence export, verify-package
 
 }  // namespace kuzot::cli

@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   kuzot::cli::AddReconcileCommand(app);
   kuzot::cli::AddEstimateCommand(app);
   kuzot::cli::AddEvidenceCommands(app);
+  kuzot::cli::AddCaseworkCommands(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -7,11 +7,13 @@
 #include <thread>
 #include <vector>
 
+#include "casework/casework.h"
 #include "cli/commands.h"
 #include "cli/data_dir.h"
 #include "http/api.h"
 #include "http/assets.h"
 #include "http/auth_routes.h"
+#include "http/casework_routes.h"
 #include "http/evidence_routes.h"
 #include "http/linkage_routes.h"
 #include "cli/evidence_setup.h"
@@ -56,6 +58,9 @@ Status LoadDemo(records::RecordService& records) {
   std::istringstream in{merged.dump()};
   KUZOT_ASSIGN_OR_RETURN(auto report, records.ImportBundle(in, records::Caller{"demo"}));
   spdlog::info("loaded the demo data: {} records", report.records);
+  // Submissions the demo records as sent get their package frozen.
+  KUZOT_RETURN_IF_ERROR(
+      casework::CaseworkService(records).FreezeRecordedSubmissions(Caller::System("demo")).status());
   return Status::Ok();
 }
 
@@ -124,6 +129,8 @@ int Serve(const ServeOptions& options) {
     return 1;
   }
   http::AddLinkageRoutes(router, *workbench.value());
+  casework::CaseworkService casework(*records);
+  http::AddCaseworkRoutes(router, casework);
   stats::StatsService stats(*records);
   http::AddStatsRoutes(router, stats);
   // Counts read every act into memory once; do it before the first request.

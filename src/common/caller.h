@@ -34,6 +34,15 @@ struct Caller {
     c.user = std::move(name);
     return c;
   }
+  // Nobody signed in: public records only, no sensitive field.
+  static Caller Anonymous() {
+    Caller c;
+    c.user = "";
+    c.role = "";
+    c.clearance = Confidentiality::kPublic;
+    c.sees_sensitive = false;
+    return c;
+  }
 };
 
 }  // namespace kuzot

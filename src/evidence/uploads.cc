@@ -166,7 +166,7 @@ Status EvidenceService::Impl::CheckFields(const Caller& caller, const Json& fiel
     return Status::InvalidArgument("the record fields must be a JSON object");
   const records::TypeSpec* spec = records::FindType("evidence");
   for (const auto& f : spec->fields) {
-    if (f.server_set && fields.contains(f.name)) {
+    if (f.written_by == records::FieldSpec::Writer::kServer && fields.contains(f.name)) {
       return Status::InvalidArgument("is set by the server from the uploaded file", f.name);
     }
   }

@@ -46,31 +46,16 @@ Response Reply(const Result<Json>& result, int success = 200) {
 }  // namespace
 
 Result<int> IntParam(const Request& request, const char* name, int fallback) {
-  auto value = request.Query(name);
-  if (!value) return fallback;
-  char* end = nullptr;
-  long n = std::strtol(value->c_str(), &end, 10);
-  if (value->empty() || *end || n < -1000000 || n > 1000000) {
-    return Status::InvalidArgument("must be a whole number", name);
-  }
-  return static_cast<int>(n);
+  return request.IntQuery(name, fallback);
 }
 
 namespace {
 
-Result<bool> BoolParam(const Request& request, const char* name) {
-  auto value = request.Query(name);
-  if (!value) return false;
-  if (*value == "true" || *value == "1") return true;
-  if (*value == "false" || *value == "0") return false;
-  return Status::InvalidArgument("must be true or false", name);
-}
-
 Result<records::ListParams> ListParamsOf(const Request& request) {
   records::ListParams params;
-  KUZOT_ASSIGN_OR_RETURN(params.limit, IntParam(request, "limit", 50));
-  KUZOT_ASSIGN_OR_RETURN(params.include_deleted, BoolParam(request, "include_deleted"));
-  KUZOT_ASSIGN_OR_RETURN(params.with_total, BoolParam(request, "total"));
+  KUZOT_ASSIGN_OR_RETURN(params.limit, request.IntQuery("limit", 50));
+  KUZOT_ASSIGN_OR_RETURN(params.include_deleted, request.BoolQuery("include_deleted", false));
+  KUZOT_ASSIGN_OR_RETURN(params.with_total, request.BoolQuery("total", false));
   for (const auto& [k, v] : request.query) {
     if (k == "limit" || k == "include_deleted" || k == "total") continue;
     if (k == "sort") {
@@ -159,6 +144,10 @@ Json SchemaJson() {
             field["max"] = f.max;
           }
           if (!f.fields.empty()) field["fields"] = fields_json(f.fields);
+          if (f.written_by != records::FieldSpec::Writer::kClient) {
+            field["written_by"] =
+                f.written_by == records::FieldSpec::Writer::kDerived ? "derived" : "server";
+          }
           out.push_back(std::move(field));
         }
         return out;
@@ -187,9 +176,9 @@ void AddApiRoutes(Router& router, RecordService& records) {
   router.Add({"GET", "/api/v1/search", "records:read",
               "Full-text search over all records, across Cyrillic and Latin spellings",
               [&records](Request& r) {
-                auto limit = IntParam(r, "limit", 20);
+                auto limit = r.IntQuery("limit", 20);
                 if (!limit.ok()) return ErrorResponse(limit.status());
-                auto offset = IntParam(r, "offset", 0);
+                auto offset = r.IntQuery("offset", 0);
                 if (!offset.ok()) return ErrorResponse(offset.status());
                 std::vector<std::string> types;
                 for (const auto& [k, v] : r.query) {

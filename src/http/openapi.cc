@@ -40,6 +40,7 @@ Json FieldSchema(const records::FieldSpec& f) {
       break;
     case FieldKind::kStringList:
       s = {{"type", "array"}, {"items", {{"type", "string"}}}};
+      if (!f.vocabulary.empty()) s["items"]["x-vocabulary"] = f.vocabulary;
       break;
     case FieldKind::kObject:
     case FieldKind::kObjectList: {
@@ -55,6 +56,9 @@ Json FieldSchema(const records::FieldSpec& f) {
     }
   }
   if (!f.description.empty() && !s.contains("$ref")) s["description"] = f.description;
+  if (f.written_by != records::FieldSpec::Writer::kClient && !s.contains("$ref")) {
+    s["readOnly"] = true;
+  }
   if (!f.ref_types.empty()) s = {{"allOf", {s}}, {"x-ref-types", f.ref_types}};
   return s;
 }
@@ -180,9 +184,13 @@ Json OpenApiDocument(const Router& router) {
     bool has_body = method == "post" || method == "put" || method == "patch";
     bool is_restore = route.pattern.size() > 8 &&
                       route.pattern.compare(route.pattern.size() - 8, 8, "/restore") == 0;
+    // An action on a record (/records/{id}/convert, /records/import) takes
+    // and answers its own objects, not the record type's.
+    bool is_action = type && !is_collection && route.pattern != "/api/v1/" + type->plural + "/{id}";
     if (has_body && !is_restore) {
-      Json schema = type ? Json{{"$ref", "#/components/schemas/" + Capitalised(type->name) + "Input"}}
-                         : Json{{"type", "object"}};
+      Json schema = type && !is_action
+                        ? Json{{"$ref", "#/components/schemas/" + Capitalised(type->name) + "Input"}}
+                        : Json{{"type", "object"}};
       op["requestBody"] = {{"required", true},
                            {"content", {{"application/json", {{"schema", schema}}}}}};
     }
@@ -190,7 +198,7 @@ Json OpenApiDocument(const Router& router) {
     if (type && !is_collection && route.pattern == "/api/v1/" + type->plural + "/{id}") {
       ok_schema = {{"$ref", "#/components/schemas/" + Capitalised(type->name)}};
     }
-    op["responses"][method == "post" && !is_restore ? "201" : "200"] = {
+    op["responses"][method == "post" && !is_restore && !is_action ? "201" : "200"] = {
         {"description", "success"}, {"content", {{"application/json", {{"schema", ok_schema}}}}}};
     op["responses"]["4XX"] = error_response;
     paths[route.pattern][method] = op;

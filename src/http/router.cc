@@ -65,6 +65,25 @@ std::optional<std::string> Request::Query(std::string_view name) const {
   return std::nullopt;
 }
 
+Result<int> Request::IntQuery(std::string_view name, int fallback) const {
+  auto value = Query(name);
+  if (!value) return fallback;
+  char* end = nullptr;
+  long n = std::strtol(value->c_str(), &end, 10);
+  if (value->empty() || *end || n < -1000000 || n > 1000000) {
+    return Status::InvalidArgument("must be a whole number", std::string(name));
+  }
+  return static_cast<int>(n);
+}
+
+Result<bool> Request::BoolQuery(std::string_view name, bool fallback) const {
+  auto value = Query(name);
+  if (!value) return fallback;
+  if (*value == "true" || *value == "1") return true;
+  if (*value == "false" || *value == "0") return false;
+  return Status::InvalidArgument("must be true or false", std::string(name));
+}
+
 std::string Request::Header(std::string_view name) const {
   auto it = headers.find(std::string(name));
   return it == headers.end() ? std::string() : it->second;

@@ -19,8 +19,8 @@ namespace kuzot::http {
 using Json = nlohmann::ordered_json;
 
 struct Request {
-  std::string method;  // "GET", ...
-  std::string path;    // decoded path without the query
+  std::string method;                                      // "GET", ...
+  std::string path;                                        // decoded path without the query
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::map<std::string, std::string> headers;              // lower-case names
   std::string body;
@@ -33,17 +33,15 @@ struct Request {
   std::string csrf_token;
   std::string session_token;
 
-  static Caller Anonymous() {
-    Caller c;
-    c.user = "";
-    c.role = "";
-    c.clearance = Confidentiality::kPublic;
-    c.sees_sensitive = false;
-    return c;
-  }
+  static Caller Anonymous() { return Caller::Anonymous(); }
 
   // The first value of query parameter `name`.
   std::optional<std::string> Query(std::string_view name) const;
+  // Query parameter `name` as a whole number within +-1,000,000, or
+  // `fallback` when absent; InvalidArgument naming it otherwise.
+  Result<int> IntQuery(std::string_view name, int fallback) const;
+  // Query parameter `name` as true/1 or false/0, or `fallback` when absent.
+  Result<bool> BoolQuery(std::string_view name, bool fallback) const;
   std::string Header(std::string_view lower_name) const;
 };
 
@@ -102,7 +100,8 @@ struct Route {
   std::string summary;
   Handler handler;
   StreamHandler stream_handler = nullptr;  // set instead of `handler` for streamed bodies
-  // Query parameters, for the OpenAPI document: {name, description}.
+  // Query parameters the route reads, name -> description, for the OpenAPI
+  // document (record lists and search document theirs from the schema).
   std::vector<std::pair<std::string, std::string>> query = {};
 };
 

@@ -15,5 +15,7 @@ struct DefaultTerm {
 };
 
 const std::vector<DefaultTerm>& DefaultVocabularies();
+// The casework vocabularies; casework_vocabularies.cc.
+const std::vector<DefaultTerm>& CaseworkVocabularies();
 
 }  // namespace kuzot::records

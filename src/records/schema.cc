@@ -1,7 +1,9 @@
 #include "records/schema.h"
 
+#include "records/schema_fields.h"
+
 namespace kuzot::records {
-namespace {
+namespace fields {
 
 FieldSpec Make(std::string name, FieldKind kind, std::string description) {
   FieldSpec f;
@@ -11,7 +13,7 @@ FieldSpec Make(std::string name, FieldKind kind, std::string description) {
   return f;
 }
 
-FieldSpec Str(std::string name, std::string description, bool required = false) {
+FieldSpec Str(std::string name, std::string description, bool required) {
   FieldSpec f = Make(std::move(name), FieldKind::kString, std::move(description));
   f.required = required;
   return f;
@@ -22,7 +24,7 @@ FieldSpec Text(std::string name, std::string description) {
   return f;
 }
 FieldSpec Enum(std::string name, std::string vocabulary, std::string description,
-               bool required = false) {
+               bool required) {
   FieldSpec f = Make(std::move(name), FieldKind::kEnum, std::move(description));
   f.vocabulary = std::move(vocabulary);
   f.required = required;
@@ -53,7 +55,7 @@ FieldSpec Bool(std::string name, std::string description) {
   return f;
 }
 FieldSpec Ref(std::string name, std::vector<std::string> types, std::string description,
-              bool required = false) {
+              bool required) {
   FieldSpec f = Make(std::move(name), FieldKind::kRef, std::move(description));
   f.ref_types = std::move(types);
   f.required = required;
@@ -86,9 +88,14 @@ FieldSpec Filterable(FieldSpec f) {
   return f;
 }
 FieldSpec ServerSet(FieldSpec f) {
-  f.server_set = true;
+  f.written_by = FieldSpec::Writer::kServer;
   return f;
 }
+
+}  // namespace fields
+
+namespace {
+using namespace fields;
 
 std::vector<TypeSpec> Build() {
   std::vector<TypeSpec> types;
@@ -245,6 +252,8 @@ std::vector<TypeSpec> Build() {
         Refs("event_ids", {"event"}, "events it documents"),
         Refs("act_ids", {"act"}, "acts it documents"),
         Refs("person_ids", {"person"}, "persons it shows or concerns")}});
+
+  AppendCaseworkTypes(types);
 
   FieldSpec sources = Make("sources", FieldKind::kObjectList, "the sources that support this record");
   sources.fields = {Ref("source_id", {"source"}, "the source", true),

@@ -4,9 +4,13 @@
 // derived from this one table, so they cannot drift apart.
 #pragma once
 
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/status.h"
 
 namespace kuzot::records {
 
@@ -20,7 +24,7 @@ enum class FieldKind {
   kBool,
   kRef,         // the id of a record of one of `ref_types`
   kRefList,     // ids of records of `ref_types`, no repeats
-  kStringList,  // list of one-line strings
+  kStringList,  // list of one-line strings; codes of `vocabulary` when it is set
   kObject,      // nested object with `fields`
   kObjectList,  // list of nested objects with `fields`
 };
@@ -40,9 +44,27 @@ struct FieldSpec {
   // Contacts, addresses, identities of witnesses and sources: shown only to
   // callers who see sensitive fields, never put in the full-text index.
   bool sensitive = false;
-  // Set by the server from something it computed (an evidence file's hash,
-  // size, type and metadata): clients may not write it, and updates keep it.
-  bool server_set = false;
+  // Who writes the field. kDerived: computed from the record's other fields
+  // on every write (a client may omit it or send the value the server would
+  // compute). kServer: set only by the server from what it computed (an
+  // evidence file's hash, size and metadata; a sent submission's frozen
+  // package); client writes keep the stored value and refuse another.
+  enum class Writer { kClient, kDerived, kServer };
+  Writer written_by = Writer::kClient;
+};
+
+// Rules a record type adds to the checks its fields imply.
+struct TypeRules {
+  // Runs on every validated body, from the API and from bundles: checks
+  // rules that span fields and fills derived fields. InvalidArgument names
+  // the field at fault.
+  std::function<Status(nlohmann::ordered_json& body)> derive;
+  // Runs on API writes once the stored server-set fields are carried over:
+  // rules about what may change. `before` is null on create; `by_server`
+  // is true for the server's own actions.
+  std::function<Status(const nlohmann::ordered_json& before, const nlohmann::ordered_json& after,
+                       bool by_server)>
+      guard;
 };
 
 struct TypeSpec {
@@ -50,6 +72,7 @@ struct TypeSpec {
   std::string plural;  // "legal-qualifications", the API path segment
   std::string description;
   std::vector<FieldSpec> fields;  // own fields; common fields are appended
+  TypeRules rules{};
 };
 
 // Every record type, each with the common fields (confidentiality, sources)

@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "common/fuzzy_date.h"
 #include "records/audit_group.h"
+#include "records/casework_rules.h"
 #include "records/default_vocabularies.h"
 #include "records/sealing.h"
 #include "records/validate.h"
@@ -79,7 +80,10 @@ std::optional<std::string> FromBase64Url(std::string_view in) {
 }  // namespace
 
 std::string DisplayTitle(const std::string& type, const Json& r) {
-  auto str = [&](const char* f) { return r.contains(f) && r[f].is_string() ? r[f].get<std::string>() : ""; };
+  if (auto title = CaseworkTitle(type, r)) return *title;
+  auto str = [&](const char* f) {
+    return r.contains(f) && r[f].is_string() ? r[f].get<std::string>() : "";
+  };
   if (type == "person" && r.contains("names") && r["names"].is_array() && !r["names"].empty()) {
     return r["names"][0].value("value", "");
   }
@@ -155,7 +159,9 @@ Result<std::unique_ptr<RecordService>> RecordService::Open(const std::string& pa
     }
     int position = 0;
     std::string last;
-    for (const auto& d : DefaultVocabularies()) {
+    std::vector<DefaultTerm> defaults = DefaultVocabularies();
+    defaults.insert(defaults.end(), CaseworkVocabularies().begin(), CaseworkVocabularies().end());
+    for (const auto& d : defaults) {
       position = last == d.vocabulary ? position + 1 : 0;
       last = d.vocabulary;
       if (present[d.vocabulary].count(d.code)) continue;
@@ -212,10 +218,14 @@ Result<storage::StoredRecord> Load(storage::Transaction& tx, const TypeSpec& typ
 
 // Checks that every reference points at a live record of an allowed type,
 // and that parent links make no cycle. `batch` (id -> type) holds records
-// the same transaction writes later (an intake): they count as existing.
+// the same transaction writes later (an intake): they count as existing. A
+// reference the record already had (`kept`) may point at a record deleted
+// since: it was valid when written, and it must not block unrelated edits
+// (a sent submission cannot drop what it contained).
 Status CheckReferences(storage::Transaction& tx, const std::string& self_id,
                        const std::vector<PendingRef>& refs, const Caller& caller,
-                       const std::map<std::string, std::string>& batch) {
+                       const std::map<std::string, std::string>& batch,
+                       const std::set<std::string>& kept = {}) {
   for (const PendingRef& ref : refs) {
     if (ref.target_id == self_id) {
       return Status::InvalidArgument("a record cannot refer to itself", ref.path);
@@ -238,19 +248,19 @@ Status CheckReferences(storage::Transaction& tx, const std::string& self_id,
   std::set<std::string> live(existing.begin(), existing.end());
   for (const PendingRef& ref : refs) {
     if (batch.count(ref.target_id)) continue;
-    if (!live.count(ref.target_id)) {
+    KUZOT_ASSIGN_OR_RETURN(auto target, tx.Get(ref.target_id));
+    bool kept_deleted = target && target->deleted && kept.count(ref.target_id);
+    if (!live.count(ref.target_id) && !kept_deleted) {
       return Status::InvalidArgument("refers to '" + ref.target_id + "', which does not exist",
                                      ref.path);
     }
-    KUZOT_ASSIGN_OR_RETURN(auto target, tx.Get(ref.target_id));
     if (!caller.MaySee(target->confidentiality)) {
       return Status::InvalidArgument("refers to '" + ref.target_id + "', which does not exist",
                                      ref.path);
     }
     if (std::find(ref.types->begin(), ref.types->end(), target->type) == ref.types->end()) {
-      return Status::InvalidArgument("refers to a " + target->type + "; it must be a " +
-                                         ref.types->front(),
-                                     ref.path);
+      return Status::InvalidArgument(
+          "refers to a " + target->type + "; it must be a " + ref.types->front(), ref.path);
     }
     if (ref.field == "parent_id") {
       std::string cursor = ref.target_id;
@@ -320,50 +330,69 @@ const TypeHooks* RecordService::HooksFor(const std::string& type) const {
   return it == hooks_.end() ? nullptr : &it->second;
 }
 
-Status RecordService::GuardServerFields(const TypeSpec& type, std::string_view id, bool create,
-                                        Json& body) {
-  std::vector<const FieldSpec*> fields;
+namespace {
+
+// Carries the stored server-set fields into a client's body: a client may
+// leave them out or send them unchanged, never set or change them (an
+// evidence file's hash, a submission's frozen package). The server's own
+// writes may set them and keep the stored ones they do not mention.
+Status CarryServerFields(const TypeSpec& type, const Json& stored, Json& body, bool create,
+                         bool by_server) {
+  if (!body.is_object()) return Status::Ok();  // validation says what is wrong
   for (const auto& f : type.fields) {
-    if (f.server_set) fields.push_back(&f);
-  }
-  if (fields.empty() || !body.is_object()) return Status::Ok();
-  if (create) {
-    for (const FieldSpec* f : fields) {
-      if (body.contains(f->name)) {
-        return Status::InvalidArgument("is set by the server from the uploaded file", f->name);
-      }
-      if (f->required) {
-        return Status::InvalidArgument("a " + type.name +
-                                       " record is created by uploading its file, not by "
-                                       "posting JSON (see the API documentation)");
-      }
+    if (f.written_by != FieldSpec::Writer::kServer) continue;
+    if (create && !by_server && f.required) {
+      return Status::InvalidArgument("a " + type.name +
+                                     " record is created by uploading its file, not by posting "
+                                     "JSON (see the API documentation)");
     }
-    return Status::Ok();
-  }
-  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
-  KUZOT_ASSIGN_OR_RETURN(auto found, tx->Get(id));
-  if (!found) return Status::Ok();  // Write answers NotFound
-  Json stored = Json::parse(found->body, nullptr, false);
-  for (const FieldSpec* f : fields) {
-    bool had = stored.is_object() && stored.contains(f->name);
-    if (body.contains(f->name) && (!had || body[f->name] != stored[f->name])) {
-      return Status::InvalidArgument("is set by the server from the uploaded file; it cannot be "
-                                     "changed",
-                                     f->name);
+    bool given = body.contains(f.name) && !body[f.name].is_null();
+    bool kept = stored.is_object() && stored.contains(f.name);
+    if (given && !by_server && (!kept || stored[f.name] != body[f.name])) {
+      return Status::InvalidArgument("is set by the server (" + f.description + "); leave it out",
+                                     f.name);
     }
-    if (had) body[f->name] = stored[f->name];
+    if (!given && kept) body[f.name] = stored[f.name];
   }
   return Status::Ok();
 }
 
+bool HasServerFields(const TypeSpec& type) {
+  for (const auto& f : type.fields) {
+    if (f.written_by == FieldSpec::Writer::kServer) return true;
+  }
+  return false;
+}
+
+// Fields a client does not write: removed from the stored body before a
+// patch applies, so that they are derived again or carried over.
+void DropServerWritten(const TypeSpec& type, Json& body) {
+  for (const auto& f : type.fields) {
+    if (f.written_by != FieldSpec::Writer::kClient) body.erase(f.name);
+  }
+}
+
+// The targets of the references a stored body makes (read from the body:
+// secret records keep their stored references in blind form).
+std::set<std::string> ReferencedIds(const TypeSpec& type, const Json& body) {
+  std::set<std::string> out;
+  if (!body.is_object()) return out;
+  auto valid =
+      ValidateBody(type, body, [](const std::string&, const std::string&) { return true; });
+  if (valid.ok()) {
+    for (const auto& ref : valid->references) out.insert(ref.target_id);
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, std::string_view id,
-                                  const Json& input, bool create, bool trusted) {
-  Json body = input;
-  if (!trusted) KUZOT_RETURN_IF_ERROR(GuardServerFields(type, id, create, body));
+                                  const Json& body, bool create, bool trusted) {
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
   bool became_secret = false;
   KUZOT_ASSIGN_OR_RETURN(storage::StoredRecord record,
-                         WriteIn(*tx, caller, type, id, body, create, {}, &became_secret));
+                         WriteIn(*tx, caller, type, id, body, create, {}, &became_secret, trusted));
   KUZOT_RETURN_IF_ERROR(tx->Commit());
   if (became_secret) {
     tx.reset();
@@ -376,7 +405,7 @@ Result<Json> RecordService::Write(const Caller& caller, const TypeSpec& type, st
 Result<storage::StoredRecord> RecordService::WriteIn(
     storage::Transaction& tx, const Caller& caller, const TypeSpec& type, std::string_view id,
     const Json& body, bool create, const std::map<std::string, std::string>& batch,
-    bool* became_secret) {
+    bool* became_secret, bool by_server) {
   auto known = [this](const std::string& v, const std::string& c) { return KnownCode(v, c); };
   if (!caller.sees_sensitive && body.is_object()) {
     // Whether a field is sensitive is public (the schema); whether a record
@@ -387,13 +416,21 @@ Result<storage::StoredRecord> RecordService::WriteIn(
       }
     }
   }
-  KUZOT_ASSIGN_OR_RETURN(ValidatedBody valid, ValidateBody(type, body, known));
-  if (!caller.MaySee(valid.confidentiality)) {
-    return Status::Forbidden(std::string("you may not classify a record above ") +
-                             ConfidentialityName(caller.clearance));
+  // A type with server-set fields is validated once they are carried over
+  // from the stored record (below): some are required (an evidence file's
+  // hash) and a client's body leaves them out.
+  const bool server_fields = HasServerFields(type);
+  ValidatedBody valid;
+  if (!server_fields) {
+    KUZOT_ASSIGN_OR_RETURN(valid, ValidateBody(type, body, known));
+    if (!caller.MaySee(valid.confidentiality)) {
+      return Status::Forbidden(std::string("you may not classify a record above ") +
+                               ConfidentialityName(caller.clearance));
+    }
   }
   storage::StoredRecord record;
   std::optional<storage::StoredRecord> before;
+  Json before_body;  // null on create
   std::string now = NowIso8601();
   bool was_secret = false;
   if (create) {
@@ -421,26 +458,38 @@ Result<storage::StoredRecord> RecordService::WriteIn(
       }
     }
     was_secret = record.confidentiality == "secret";
-    if (!caller.sees_sensitive) {
-      // Someone who cannot see the sensitive fields keeps them as they were:
-      // an edit must not erase what its author never saw.
-      Json stored = Json::parse(record.body, nullptr, false);
-      for (const auto& f : type.fields) {
-        if (f.sensitive && stored.is_object() && stored.contains(f.name)) {
-          valid.body[f.name] = stored[f.name];
-        }
-      }
-      KUZOT_ASSIGN_OR_RETURN(valid, ValidateBody(type, valid.body, known));
-    }
+    before_body = Json::parse(record.body, nullptr, false);
     record.revision += 1;
   }
-  KUZOT_RETURN_IF_ERROR(CheckReferences(tx, record.id, valid.references, caller, batch));
+  bool keep_sensitive = !create && !caller.sees_sensitive;
+  if (server_fields || keep_sensitive) {
+    Json merged = body;
+    KUZOT_RETURN_IF_ERROR(CarryServerFields(type, before_body, merged, create, by_server));
+    if (keep_sensitive && before_body.is_object()) {
+      // Someone who cannot see the sensitive fields keeps them as they were:
+      // an edit must not erase what its author never saw.
+      for (const auto& f : type.fields) {
+        if (f.sensitive && before_body.contains(f.name)) merged[f.name] = before_body[f.name];
+      }
+    }
+    KUZOT_ASSIGN_OR_RETURN(valid, ValidateBody(type, merged, known));
+    if (!caller.MaySee(valid.confidentiality)) {
+      return Status::Forbidden(std::string("you may not classify a record above ") +
+                               ConfidentialityName(caller.clearance));
+    }
+  }
+  if (type.rules.guard) {
+    KUZOT_RETURN_IF_ERROR(type.rules.guard(before_body, valid.body, by_server));
+  }
+  KUZOT_RETURN_IF_ERROR(CheckReferences(tx, record.id, valid.references, caller, batch,
+                                        ReferencedIds(type, before_body)));
   record.confidentiality = valid.confidentiality;
   record.body = valid.body.dump();
   record.updated_at = now;
   record.updated_by = caller.user;
   if (const TypeHooks* hooks = HooksFor(type.name); hooks && hooks->on_write) {
-    KUZOT_RETURN_IF_ERROR(hooks->on_write(tx, caller, before, record, create ? "create" : "update"));
+    KUZOT_RETURN_IF_ERROR(
+        hooks->on_write(tx, caller, before, record, create ? "create" : "update"));
   }
   StoredIndex index = IndexFor(type, record.confidentiality, valid, codec_.get());
   KUZOT_RETURN_IF_ERROR(
@@ -520,26 +569,95 @@ void MergePatch(Json& target, const Json& patch) {
 }
 }  // namespace
 
-Result<Json> RecordService::Patch(const Caller& caller, std::string_view type,
-                                  std::string_view id, const Json& patch) {
-  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+Result<Json> RecordService::PatchIn(storage::Transaction& tx, const Caller& caller,
+                                    const TypeSpec& type, std::string_view id, const Json& patch,
+                                    bool by_server, bool* compact) {
   if (!patch.is_object()) return Status::InvalidArgument("the body must be a JSON object");
-  Json body;
-  {
-    KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginRead());
-    KUZOT_ASSIGN_OR_RETURN(auto record, Load(*tx, *spec, id, caller));
-    body = Json::parse(record.body);
-    // What the caller cannot see is not theirs to send back; Write keeps it.
-    Redact(body, spec->name, caller);
-    // Without an explicit revision, the patch applies to what was read here;
-    // Write re-checks it under the write lock.
-    body["revision"] = record.revision;
+  KUZOT_ASSIGN_OR_RETURN(auto record, Load(tx, type, id, caller));
+  for (const auto& f : type.fields) {
+    if (!by_server && f.written_by == FieldSpec::Writer::kServer && patch.contains(f.name) &&
+        patch[f.name].is_null()) {
+      return Status::InvalidArgument("is set by the server (" + f.description + "); it stays",
+                                     f.name);
+    }
   }
+  Json body = Json::parse(record.body);
+  // What the caller cannot see is not theirs to send back; WriteIn keeps it.
+  Redact(body, type.name, caller);
+  DropServerWritten(type, body);
+  // Without an explicit revision, the patch applies to what was read here.
+  body["revision"] = record.revision;
   Json envelope_free = patch;
   if (patch.contains("revision")) body["revision"] = patch["revision"];
   envelope_free.erase("revision");
   MergePatch(body, envelope_free);
-  return Write(caller, *spec, id, body, false);
+  bool became_secret = false;
+  KUZOT_ASSIGN_OR_RETURN(storage::StoredRecord written,
+                         WriteIn(tx, caller, type, id, body, false, {}, &became_secret, by_server));
+  *compact |= became_secret;
+  return ToJson(written, caller);
+}
+
+Result<Json> RecordService::Patch(const Caller& caller, std::string_view type, std::string_view id,
+                                  const Json& patch) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
+  bool compact = false;
+  KUZOT_ASSIGN_OR_RETURN(Json out, PatchIn(*tx, caller, *spec, id, patch, false, &compact));
+  KUZOT_RETURN_IF_ERROR(tx->Commit());
+  if (compact) {
+    tx.reset();
+    // Best effort: the old text may also sit in the write-ahead log.
+    (void)store_->Compact(false);
+  }
+  return out;
+}
+
+Result<Json> RecordService::Batch::Create(std::string_view type, const Json& body) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  bool became_secret = false;
+  KUZOT_ASSIGN_OR_RETURN(storage::StoredRecord written,
+                         service_.WriteIn(tx_, caller_, *spec, "", body, true, {}, &became_secret));
+  return ToJson(written, caller_);
+}
+
+Result<Json> RecordService::Batch::Patch(std::string_view type, std::string_view id,
+                                         const Json& patch) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  return service_.PatchIn(tx_, caller_, *spec, id, patch, false, &compact_);
+}
+
+Result<Json> RecordService::Batch::PatchAsServer(std::string_view type, std::string_view id,
+                                                 const Json& patch) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  return service_.PatchIn(tx_, caller_, *spec, id, patch, true, &compact_);
+}
+
+Result<Json> RecordService::Batch::Get(std::string_view type, std::string_view id) {
+  KUZOT_ASSIGN_OR_RETURN(const TypeSpec* spec, TypeOrError(type));
+  KUZOT_ASSIGN_OR_RETURN(auto record, Load(tx_, *spec, id, caller_));
+  return ToJson(record, caller_);
+}
+
+Result<storage::StoredRecord> RecordService::Batch::GetStored(std::string_view id) {
+  KUZOT_ASSIGN_OR_RETURN(auto found, tx_.Get(id));
+  if (!found || !caller_.MaySee(found->confidentiality)) {
+    return Status::NotFound("there is no record with id '" + std::string(id.substr(0, 40)) + "'");
+  }
+  return *found;
+}
+
+Result<Json> RecordService::InOneTransaction(const Caller& caller,
+                                             const std::function<Result<Json>(Batch&)>& fn) {
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
+  Batch batch(*this, *tx, caller);
+  KUZOT_ASSIGN_OR_RETURN(Json out, fn(batch));
+  KUZOT_RETURN_IF_ERROR(tx->Commit());
+  if (batch.compact_) {
+    tx.reset();
+    (void)store_->Compact(false);
+  }
+  return out;
 }
 
 Result<Json> RecordService::SetDeleted(const Caller& caller, const TypeSpec& spec,
@@ -640,6 +758,11 @@ Result<Json> RecordService::List(const Caller& caller, std::string_view type,
       filter.op = storage::FilterOp::kRef;
       // Secret records keep their references in blind form.
       if (codec_) filter.alternatives.push_back(BlindReference(*codec_, value));
+    } else if (f->kind == FieldKind::kStringList) {
+      if (op != storage::FilterOp::kEq) {
+        return Status::InvalidArgument("a list can only be matched by one of its items", name);
+      }
+      filter.op = storage::FilterOp::kContains;
     } else if (f->kind == FieldKind::kInteger) {
       char* end = nullptr;
       std::strtoll(value.c_str(), &end, 10);
@@ -663,7 +786,8 @@ Result<Json> RecordService::List(const Caller& caller, std::string_view type,
     if (field != "id") {
       const FieldSpec* f = FindField(spec->fields, field);
       // Never by a sensitive field: the order alone would tell its values.
-      if (!f || f->sensitive || !(f->filterable || f->kind == FieldKind::kString)) {
+      if (!f || f->sensitive || !(f->filterable || f->kind == FieldKind::kString) ||
+          f->kind == FieldKind::kStringList) {
         return Status::InvalidArgument("cannot sort " + spec->plural + " by '" + field + "'",
                                        "sort");
       }
@@ -826,7 +950,8 @@ Result<Json> RecordService::Links(const Caller& caller, std::string_view type,
 
 Result<Json> RecordService::Search(const Caller& caller, std::string_view query,
                                    const std::vector<std::string>& types, int limit, int offset) {
-  if (limit < 1 || limit > 100) return Status::InvalidArgument("must be between 1 and 100", "limit");
+  if (limit < 1 || limit > 100)
+    return Status::InvalidArgument("must be between 1 and 100", "limit");
   if (offset < 0 || offset > 10000) return Status::InvalidArgument("is out of range", "offset");
   storage::SearchQuery q;
   for (const auto& t : types) {
@@ -930,7 +1055,8 @@ Result<Json> RecordService::PutVocabularyTerm(const Caller& caller, std::string_
   if (!identifier(vocabulary)) {
     return Status::InvalidArgument("a vocabulary name is letters, digits, _ and -", "vocabulary");
   }
-  if (!identifier(code)) return Status::InvalidArgument("a code is letters, digits, _ and -", "code");
+  if (!identifier(code))
+    return Status::InvalidArgument("a code is letters, digits, _ and -", "code");
   if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
   for (const auto& [key, value] : body.items()) {
     if (key != "labels" && key != "position" && key != "deprecated" && key != "code") {

@@ -114,7 +114,7 @@ class RecordService {
 
   Result<Json> Create(const Caller& caller, std::string_view type, const Json& body);
   // Create for a module that computed the server-set fields itself
-  // (FieldSpec::server_set); Create refuses them from clients.
+  // (FieldSpec::Writer::kServer); Create refuses them from clients.
   Result<Json> CreateTrusted(const Caller& caller, std::string_view type, const Json& body);
   // Checks `body` as CreateTrusted would (fields, vocabularies, references,
   // confidentiality) without writing anything.
@@ -204,6 +204,35 @@ class RecordService {
   // its records to its nearest ancestor that has them.
   Result<Json> MapPoints(const Caller& caller, int per_place);
 
+  // Writes made inside one transaction (see InOneTransaction). Each call
+  // checks what the same call of the service checks.
+  class Batch {
+   public:
+    Result<Json> Create(std::string_view type, const Json& body);
+    Result<Json> Patch(std::string_view type, std::string_view id, const Json& patch);
+    // The server's own change (an action such as sending a submission): may
+    // set the fields marked FieldSpec::Writer::kServer.
+    Result<Json> PatchAsServer(std::string_view type, std::string_view id, const Json& patch);
+    // Reads a record as the batch's caller sees it, inside the transaction.
+    Result<Json> Get(std::string_view type, std::string_view id);
+    // The stored record of any type as it is (sensitive fields included),
+    // when the caller may see it; NotFound otherwise.
+    Result<storage::StoredRecord> GetStored(std::string_view id);
+
+   private:
+    friend class RecordService;
+    Batch(RecordService& service, storage::Transaction& tx, const Caller& caller)
+        : service_(service), tx_(tx), caller_(caller) {}
+    RecordService& service_;
+    storage::Transaction& tx_;
+    const Caller& caller_;
+    bool compact_ = false;  // a record became secret: compact after commit
+  };
+  // Runs `fn`, whose writes are one transaction: when it fails, none of
+  // them is kept. Returns what `fn` returns.
+  Result<Json> InOneTransaction(const Caller& caller,
+                                const std::function<Result<Json>(Batch&)>& fn);
+
   storage::Store& store() { return *store_; }
 
  private:
@@ -213,7 +242,6 @@ class RecordService {
   Result<Json> Write(const Caller& caller, const TypeSpec& type, std::string_view id,
                      const Json& body, bool create, bool trusted = false);
   // Refuses client values of server-set fields; on updates, keeps the stored ones.
-  Status GuardServerFields(const TypeSpec& type, std::string_view id, bool create, Json& body);
   const TypeHooks* HooksFor(const std::string& type) const;
   // Overview helpers (records/overview.cc): a reference filter that also
   // matches the blind form of `id`; the distinct victims of acts at `levels`.
@@ -226,11 +254,17 @@ class RecordService {
   // (id -> type: records the transaction writes later) are taken as valid.
   // `became_secret` (when given) tells whether an update made the record
   // secret: the caller then compacts the store after committing.
+  // `by_server` marks the server's own writes (an upload, an action), which
+  // may set the fields marked FieldSpec::Writer::kServer.
   Result<storage::StoredRecord> WriteIn(storage::Transaction& tx, const Caller& caller,
                                         const TypeSpec& type, std::string_view id, const Json& body,
                                         bool create,
                                         const std::map<std::string, std::string>& batch,
-                                        bool* became_secret = nullptr);
+                                        bool* became_secret = nullptr, bool by_server = false);
+  // A JSON merge patch inside `tx` (no commit); sets *compact when the
+  // record became secret. `by_server`: the server's own action.
+  Result<Json> PatchIn(storage::Transaction& tx, const Caller& caller, const TypeSpec& type,
+                       std::string_view id, const Json& patch, bool by_server, bool* compact);
   Result<Json> SetDeleted(const Caller& caller, const TypeSpec& spec, std::string_view id,
                           bool deleted);
   // SetDeleted's work inside the caller's transaction; the caller commits.

@@ -210,6 +210,19 @@ class Validator {
             element.kind = FieldKind::kString;
             KUZOT_RETURN_IF_ERROR(String(element, v[i], item_path, kMaxString, &item));
             if (item.is_null()) continue;
+            if (!field.vocabulary.empty()) {
+              // A list of codes: each a current term, each once.
+              std::string code = item.get<std::string>();
+              if (!known_code_(field.vocabulary, code)) {
+                return Status::InvalidArgument("'" + code.substr(0, 60) +
+                                                   "' is not a term of the vocabulary '" +
+                                                   field.vocabulary + "'",
+                                               item_path);
+              }
+              if (!seen.insert(code).second) {
+                return Status::InvalidArgument("is listed twice", item_path);
+              }
+            }
           } else {
             KUZOT_RETURN_IF_ERROR(Object(field.fields, v[i], item_path, top_field, &item));
           }
@@ -289,6 +302,15 @@ Result<ValidatedBody> ValidateBody(const TypeSpec& type, const Json& input,
   }
   KUZOT_RETURN_IF_ERROR(validator.Object(type.fields, *body, "", "", &out.body));
   KUZOT_RETURN_IF_ERROR(CrossFieldRules(type, out.body));
+  if (type.rules.derive) {
+    KUZOT_RETURN_IF_ERROR(type.rules.derive(out.body));
+    // Derived fields keep their place in the schema's order.
+    Json ordered = Json::object();
+    for (const auto& f : type.fields) {
+      if (out.body.contains(f.name)) ordered[f.name] = std::move(out.body[f.name]);
+    }
+    out.body = std::move(ordered);
+  }
   out.confidentiality = out.body.value("confidentiality", std::string("internal"));
   out.body["confidentiality"] = out.confidentiality;
   out.references = std::move(validator.references);

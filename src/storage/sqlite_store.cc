@@ -346,6 +346,11 @@ Result<std::string> SqliteTransaction::WhereClause(const ListQuery& q, bool with
                  " AND field=?)";
         text(f.field);
         break;
+      case FilterOp::kContains:
+        where += " AND EXISTS (SELECT 1 FROM json_each(r.body,'$." + f.field +
+                 "') WHERE json_each.value=?)";
+        text(f.value);
+        break;
       case FilterOp::kEq:
         if (f.numeric) {
           where += " AND json_extract(" + body + ",'$." + f.field + "')=?";

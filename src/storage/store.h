@@ -63,10 +63,11 @@ struct Backlink {
   std::string field;
 };
 
-enum class FilterOp { kEq, kGe, kLe, kRef };
+enum class FilterOp { kEq, kGe, kLe, kRef, kContains };
 
 // A filter on a top-level body field (kEq/kGe/kLe compare the JSON value with
-// `value` as text; kRef keeps records whose `field` references `value`).
+// `value` as text; kRef keeps records whose `field` references `value`;
+// kContains keeps records whose `field` is a list holding `value`).
 // Field names are identifiers [a-z_0-9]+; anything else is refused.
 struct Filter {
   std::string field;

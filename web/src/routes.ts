@@ -9,6 +9,14 @@ import { ListPage } from './pages/ListPage';
 import { RecordPage } from './pages/RecordPage';
 import { SearchPage } from './pages/SearchPage';
 
+const casework = {
+  deadlines: lazy(() => import('./pages/casework/DeadlinesPage').then((m) => m.DeadlinesPage)),
+  consultation: lazy(() => import('./pages/casework/QuickConsultation').then((m) => m.QuickConsultation)),
+  counts: lazy(() => import('./pages/casework/ConsultationCounts').then((m) => m.ConsultationCounts)),
+  recommendations: lazy(() =>
+    import('./pages/casework/RecommendationDashboard').then((m) => m.RecommendationDashboard),
+  ),
+};
 const settings = lazy(() => import('./pages/SettingsPage').then((m) => m.SettingsPage));
 
 export const ROUTES: Route[] = [
@@ -20,6 +28,10 @@ export const ROUTES: Route[] = [
   { path: '/linkage', component: lazy(() => import('./pages/ReviewPage').then((m) => m.ReviewPage)) },
   { path: '/settings', component: settings },
   { path: '/settings/:section', component: settings },
+  { path: '/deadlines', component: casework.deadlines },
+  { path: '/consultations/quick', component: casework.consultation },
+  { path: '/consultations/counts', component: casework.counts },
+  { path: '/recommendations/dashboard', component: casework.recommendations },
   { path: '/:plural', component: ListPage },
   { path: '/:plural/new', component: EditPage },
   { path: '/:plural/:id', component: RecordPage },
@@ -37,6 +49,13 @@ export const NAV: [string, string][] = [
   ['/claims', 'types.claim'],
   ['/organizations', 'types.organization'],
   ['/legal-qualifications', 'types.legal_qualification'],
+  ['/cases', 'types.case'],
+  ['/deadlines', 'cw.deadlines.nav'],
+  ['/consultations', 'types.consultation'],
+  ['/recommendations/dashboard', 'types.recommendation'],
+  ['/statements', 'types.statement'],
+  ['/missions', 'types.mission'],
+  ['/submissions', 'types.submission'],
   ['/map', 'nav.map'],
   ['/stats', 'nav.stats'],
 ];

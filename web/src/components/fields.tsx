@@ -199,6 +199,20 @@ export function FieldInput({ type, field, path, value, onChange, errors, exclude
       return row(place ? <PlaceField {...picker} /> : <RefPicker {...picker} types={field.ref_types ?? []} />);
     }
     case 'string_list':
+      if (field.vocabulary) {
+        // A list of vocabulary codes (themes, groups, SDGs): one box each.
+        return row(
+          <CodeChecks
+            id={id}
+            legend={label}
+            vocabulary={field.vocabulary}
+            value={value}
+            onChange={onChange}
+            describedBy={describedBy}
+          />,
+          true,
+        );
+      }
       return row(
         <textarea
           {...common}
@@ -300,6 +314,44 @@ function SubFields({
         />
       ))}
     </div>
+  );
+}
+
+// A list of vocabulary codes as checkboxes, in the vocabulary's order.
+export function CodeChecks({
+  id,
+  legend,
+  vocabulary,
+  value,
+  onChange,
+  describedBy,
+}: {
+  id?: string;
+  legend: string;
+  vocabulary: string;
+  value: any;
+  onChange: (value: string[] | undefined) => void;
+  describedBy?: string;
+}) {
+  const chosen: string[] = Array.isArray(value) ? value : [];
+  return (
+    <fieldset class="code-list" id={id} aria-describedby={describedBy}>
+      <legend>{legend}</legend>
+      {terms(vocabulary).map((o) => (
+        <label key={o.code} class="check">
+          <input
+            type="checkbox"
+            checked={chosen.includes(o.code)}
+            onChange={(e) => {
+              const on = (e.target as HTMLInputElement).checked;
+              const next = on ? [...chosen, o.code] : chosen.filter((c) => c !== o.code);
+              onChange(next.length ? next : undefined);
+            }}
+          />{' '}
+          {o.labels[lang()] ?? o.labels.en}
+        </label>
+      ))}
+    </fieldset>
   );
 }
 

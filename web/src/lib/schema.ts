@@ -28,6 +28,8 @@ export interface Field {
   min?: number;
   max?: number;
   fields?: Field[];
+  // Not written by clients: derived from the record, or set by a server action.
+  written_by?: 'derived' | 'server';
 }
 
 export interface RecordType {
@@ -54,6 +56,7 @@ export type Vocabularies = Record<string, Term[]>;
 export const SENSITIVE_FIELDS: Record<string, string[]> = {
   person: ['contact', 'address', 'private_notes'],
   source: ['given_by_person_id'],
+  consultation: ['client_contact'],
 };
 
 export function schemaType(name: string): RecordType | undefined {

@@ -73,6 +73,52 @@ export const TYPES: TypeUi[] = [
     columns: ['kind', 'code', 'jurisdiction'],
     first: ['kind', 'code', 'title'],
   },
+  // Casework (issue 8): pages of their own under pages/casework/.
+  {
+    name: 'case',
+    plural: 'cases',
+    columns: ['reference', 'case_type', 'status', 'opened_date'],
+    sort: '-opened_date',
+    first: ['title', 'reference', 'case_type', 'status', 'opened_date', 'closed_date', 'summary', 'clients'],
+  },
+  {
+    name: 'consultation',
+    plural: 'consultations',
+    titleField: 'problem_category',
+    columns: ['date', 'client_name', 'place_id', 'status', 'follow_up_date'],
+    sort: '-date',
+    first: ['date', 'client_name', 'person_id', 'problem_category', 'problem', 'advice_given'],
+  },
+  {
+    name: 'recommendation',
+    plural: 'recommendations',
+    titleField: 'text',
+    columns: ['issuing_body', 'year', 'state_position', 'status'],
+    sort: '-year',
+    first: ['text', 'issuing_body', 'issuing_body_name', 'year', 'paragraph', 'addressee_ids', 'themes', 'sdgs'],
+    hide: ['status', 'status_date'],
+  },
+  {
+    name: 'statement',
+    plural: 'statements',
+    columns: ['statement_type', 'status', 'date'],
+    sort: '-date',
+    first: ['title', 'statement_type', 'status', 'date', 'addressees_text'],
+  },
+  {
+    name: 'mission',
+    plural: 'missions',
+    columns: ['mission_kind', 'start_date', 'end_date'],
+    sort: '-start_date',
+    first: ['title', 'mission_kind', 'start_date', 'end_date', 'purpose'],
+  },
+  {
+    name: 'submission',
+    plural: 'submissions',
+    columns: ['recipient_organization_id', 'status', 'date_sent'],
+    sort: '-date_sent',
+    first: ['title', 'recipient_organization_id', 'channel', 'status'],
+  },
   {
     name: 'evidence',
     plural: 'evidence',
@@ -128,6 +174,14 @@ export function recordTitle(type: string, record: any, resolve?: (id: string) =>
     }
     case 'legal_qualification':
       return [record.code, record.title].filter(Boolean).join(' ');
+    case 'consultation':
+      return [termLabel('problem_category', record.problem_category), record.client_name, record.date]
+        .filter(Boolean)
+        .join(' — ');
+    case 'recommendation': {
+      const text = String(record.text ?? '');
+      return (record.paragraph ? record.paragraph + ' ' : '') + (text.length > 90 ? text.slice(0, 90) + '…' : text);
+    }
     default:
       return record.title ?? record.name ?? record.id;
   }

@@ -63,7 +63,8 @@ export function EditPage({ params, query }: RouteProps) {
 }
 
 function EditForm({ type, plural, id, query }: { type: string; plural: string; id?: string; query: URLSearchParams }) {
-  const fields = useMemo(() => formFields(type), [type]);
+  // Fields only the server writes (a hash, a frozen package) have no input.
+  const fields = useMemo(() => formFields(type).filter((f) => f.written_by !== 'server'), [type]);
   const draftKey = plural + ':' + (id ?? 'new');
   const [body, setBody] = useState<Record<string, any> | null>(
     id ? null : () => loadDraft<Record<string, any>>(draftKey) ?? prefill(fields, query),

@@ -3,7 +3,7 @@
 // bookmarked, shared and gone back to.
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../lib/api';
-import { formatNumber, lang, plural, t } from '../lib/i18n';
+import { formatNumber, lang, plural, t, tOr } from '../lib/i18n';
 import { navigate, withQuery, type RouteProps } from '../lib/router';
 import { fieldLabel, schemaType, terms, typeLabel, type Field, type RecordType } from '../lib/schema';
 import { can, visibleLevels } from '../lib/session';
@@ -16,6 +16,16 @@ import { ConfBadge, Empty, ErrorBox, Loading, PageTitle } from '../components/ui
 import { NotFound } from './NotFound';
 
 const PAGE_SIZES = ['25', '50', '100'];
+
+// Pages of their own a type's list leads to: [address, dictionary key].
+const VIEWS: Record<string, [string, string][]> = {
+  case: [['/deadlines', 'cw.deadlines.nav']],
+  consultation: [
+    ['/consultations/quick', 'cw.consult.title'],
+    ['/consultations/counts', 'cw.counts.title'],
+  ],
+  recommendation: [['/recommendations/dashboard', 'cw.rec.title']],
+};
 const CONTROL = ['sort', 'limit', 'cursor', 'page'];
 
 interface Page {
@@ -218,6 +228,11 @@ function ListView({ ui, spec, query }: { ui: TypeUi; spec: RecordType; query: UR
             + {t('list.new', { type: typeLabel(ui.name, false).toLowerCase() })}
           </a>
         )}
+        {(VIEWS[ui.name] ?? []).map(([href, key]) => (
+          <a class="button secondary" href={href} key={href}>
+            {tOr(key, key)}
+          </a>
+        ))}
         <button
           type="button"
           class="secondary"

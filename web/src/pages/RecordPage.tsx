@@ -1,5 +1,6 @@
 // One record: its fields, the records it names and that name it, its
 // sources, and every revision with who changed what and when.
+import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, get } from '../lib/api';
 import { formatFuzzyDate, formatTimestamp } from '../lib/dates';
@@ -46,6 +47,30 @@ const ADD_FROM: Record<string, { type: string; field: string }[]> = {
   source: [{ type: 'claim', field: 'source_id' }],
 };
 
+// Casework records (pages/casework/RecordExtras, loaded with the first of
+// them) show these fields as tables and actions of their own.
+const EXTRA_FIELDS: Record<string, string[]> = {
+  case: ['proceedings', 'hearings', 'deadlines', 'decisions', 'remedies', 'status_log'],
+  consultation: [],
+  statement: ['signatories'],
+  submission: ['sent'],
+};
+type ExtrasProps = { type: string; record: any; titles: Map<string, TitleInfo | null>; onChanged: () => void };
+let extras: ComponentType<ExtrasProps> | null = null;
+function Extras(props: ExtrasProps) {
+  const [component, setComponent] = useState(() => extras);
+  useEffect(() => {
+    if (!component) {
+      import('./casework/RecordExtras').then((m) => {
+        extras = m.RecordExtras;
+        setComponent(() => m.RecordExtras);
+      });
+    }
+  }, []);
+  const C = component;
+  return C ? <C {...props} /> : null;
+}
+
 export function RecordPage({ params, query }: RouteProps) {
   const ui = typeUi(params.plural);
   if (!ui || !schemaType(ui.name)) return <NotFound />;
@@ -58,7 +83,10 @@ function RecordView({ type, plural, id, saved }: { type: string; plural: string;
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [reload, setReload] = useState(0);
-  const fields = formFields(type).filter((f) => f.name !== 'confidentiality' && f.name !== 'sources');
+  const own = EXTRA_FIELDS[type] ?? [];
+  const fields = formFields(type).filter(
+    (f) => f.name !== 'confidentiality' && f.name !== 'sources' && !own.includes(f.name),
+  );
   const spec = schemaType(type)!;
 
   useEffect(() => {
@@ -151,6 +179,9 @@ function RecordView({ type, plural, id, saved }: { type: string; plural: string;
       </dl>
 
       {type === 'event' && <EventFigures eventId={id} />}
+      {EXTRA_FIELDS[type] && (
+        <Extras type={type} record={record} titles={titles} onChanged={() => setReload((n) => n + 1)} />
+      )}
 
       {type === 'evidence' && <EvidenceFile evidence={record} />}
 
