@@ -46,6 +46,9 @@ int main(int argc, char** argv) {
   app.set_config("--config", "", "read options from this TOML file, e.g. [serve] port = 8080")
       ->envname("KUZOT_CONFIG");
   app.config_formatter(std::make_shared<ConfigUnderEnvironment>(app));
+  // A misspelt setting is an error, never silently ignored; subcommands
+  // added below inherit this.
+  app.allow_config_extras(CLI::config_extras_mode::error);
   app.fallthrough();  // `kuzot serve --config FILE` as well as `kuzot --config FILE serve`
   kuzot::cli::AddServeCommand(app);
   kuzot::cli::AddDataCommands(app);
