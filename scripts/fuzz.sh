@@ -21,7 +21,7 @@ targets=("$@")
 
 command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ is missing (scripts/install-deps.sh)"; exit 1; }
 CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DKUZOT_FUZZ=ON >/dev/null
+  -DKUZOT_FUZZ=ON -DKUZOT_BUILD_WEB=OFF >/dev/null
 cmake --build "$build" -j "$jobs" --target $(printf 'fuzz_%s ' "${targets[@]}")
 
 scratch="$build/tmp"

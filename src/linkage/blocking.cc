@@ -182,8 +182,9 @@ std::vector<Blocker::Entry> Blocker::Entries(const BlockingRule& rule) const {
         }
         words_done = true;
       }
+      const uint64_t tag = static_cast<uint64_t>(kind) + 1;  // a lambda may not capture a binding in clang 14
       auto tagged = [&](uint64_t v) {
-        values.push_back(Combine(static_cast<uint64_t>(kind) + 1, v));
+        values.push_back(Combine(tag, v));
       };
       switch (kind) {
         case KeyKind::kNames:
