@@ -199,6 +199,7 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
   std::set<std::string> skipped;
   std::vector<std::string> secret_ids;       // their whole history is sealed too
   std::map<std::string, std::string> paths;  // record id -> "records[i]", for errors
+  std::map<std::string, std::string> imported_types;  // id -> type, of records imported now
   constexpr size_t kBulkThreshold = 5000;
   bool bulk = records.size() >= kBulkThreshold;
   if (bulk) KUZOT_RETURN_IF_ERROR(tx->SetBulkMode(true));
@@ -256,6 +257,7 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
     if (codec_) KUZOT_RETURN_IF_ERROR(tx->PutBlindTerms(record.id, index.blind_terms));
     if (codec_ && codec_->SealsWholeBody(record.confidentiality)) secret_ids.push_back(record.id);
     if (!valid->references.empty()) paths[record.id] = path;
+    if (has_history) imported_types[record.id] = record.type;
     ++report.records;
     if (progress && report.records % 1000 == 0) progress(report.records, records.size());
   }
@@ -273,16 +275,34 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
   }
   const Json& revisions = bundle.contains("revisions") ? bundle["revisions"] : empty;
   if (!revisions.empty()) {
+    // A history may only describe records this bundle brings: never add
+    // revisions to a record already in the database.
+    std::set<std::pair<std::string, int64_t>> seen;
     for (size_t i = 0; i < revisions.size(); ++i) {
       std::string path = "revisions[" + std::to_string(i) + "]";
       const Json& r = revisions[i];
       if (!r.is_object()) return Status::InvalidArgument("must be an object", path);
       KUZOT_ASSIGN_OR_RETURN(std::string id, RequiredString(r, "id", path));
       if (skipped.count(id)) continue;
+      auto owner = imported_types.find(id);
+      if (owner == imported_types.end()) {
+        return Status::InvalidArgument("is the history of no record of this bundle", path + ".id");
+      }
       storage::Revision rev;
       rev.record.id = id;
       KUZOT_ASSIGN_OR_RETURN(rev.record.type, RequiredString(r, "type", path));
+      if (rev.record.type != owner->second) {
+        return Status::InvalidArgument("is not the type of record " + id, path + ".type");
+      }
       KUZOT_ASSIGN_OR_RETURN(rev.record.revision, IntOr(r, "revision", 0, path));
+      if (rev.record.revision < 1) {
+        return Status::InvalidArgument("must be 1 or more", path + ".revision");
+      }
+      if (!seen.emplace(id, rev.record.revision).second) {
+        return Status::InvalidArgument("revision " + std::to_string(rev.record.revision) +
+                                           " of record " + id + " appears twice",
+                                       path + ".revision");
+      }
       KUZOT_ASSIGN_OR_RETURN(rev.record.confidentiality,
                              StringOr(r, "confidentiality", "internal", path));
       rev.record.body = r.contains("body") ? r["body"].dump() : "{}";
