@@ -11,29 +11,11 @@
 #include <set>
 #include <thread>
 
+#include "common/base64.h"
 #include "kuzot_process.h"
 
 namespace kuzot::testing {
 namespace {
-
-std::string Base64(const std::string& in) {
-  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(n >> s) & 63];
-  }
-  if (i + 1 == in.size()) {
-    uint32_t n = uint8_t(in[i]) << 16;
-    out += std::string{kAlphabet[(n >> 18) & 63], kAlphabet[(n >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += std::string{kAlphabet[(n >> 18) & 63], kAlphabet[(n >> 12) & 63],
-                       kAlphabet[(n >> 6) & 63], '='};
-  }
-  return out;
-}
 
 // Fictional people.
 const char kList[] =
@@ -202,7 +184,7 @@ TEST_F(LinkageMergeTest, ReferencesFollowTheMergeAndComeBackOnUndo) {
 
 TEST_F(LinkageMergeTest, KillNineBetweenRecordsAndLinkageStoreLeavesNothingHalfDone) {
   const Json import = {{"filename", "monitors.csv"},
-                       {"content_base64", Base64(kList)},
+                       {"content_base64", Base64Encode(kList)},
                        {"columns", {{"ФИО", "full_name"}, {"Год", "birth_year"}}}};
   // Killed after the intent, before the records: nothing of the list.
   CrashDuring("list-noted", "POST", "/api/v1/linkage/lists", import);
