@@ -136,6 +136,50 @@ uint64_t CipherSize(uint64_t plain_size) {
   return ChunkOffset(last) + plain_size % kChunkBytes + kTagBytes;
 }
 
+Result<uint32_t> BlobGeneration(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::Corrupt("the stored file is missing");
+    return Errno("opening " + path.string());
+  }
+  unsigned char file_id[16];
+  uint32_t generation = 0;
+  Status s = ReadHeader(fd, file_id, &generation);
+  ::close(fd);
+  if (!s.ok()) return s;
+  return generation;
+}
+
+Status CopyUnfinished(const std::filesystem::path& from, const KeyLookup& keys, uint64_t chunks,
+                      const std::filesystem::path& to, const DataKey& key, uint32_t generation) {
+  int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Errno("opening " + from.string());
+  auto copy = [&]() -> Status {
+    unsigned char file_id[16];
+    uint32_t old_generation = 0;
+    KUZOT_RETURN_IF_ERROR(ReadHeader(fd, file_id, &old_generation));
+    KUZOT_ASSIGN_OR_RETURN(DataKey old_key, keys(old_generation));
+    KUZOT_ASSIGN_OR_RETURN(uint64_t size, FileSize(fd));
+    if (size < EndAfterChunks(chunks)) {
+      return Status::Corrupt("the partial upload file is shorter than its saved state");
+    }
+    KUZOT_ASSIGN_OR_RETURN(auto writer, BlobWriter::Create(to, key, generation));
+    for (uint64_t segment = 0; segment * kChunksPerSegment < chunks; ++segment) {
+      uint64_t count = std::min<uint64_t>(kChunksPerSegment, chunks - segment * kChunksPerSegment);
+      KUZOT_ASSIGN_OR_RETURN(std::string plain,
+                             DecryptSegmentPrefix(fd, old_key, file_id, segment, count));
+      Status s = writer->Append(plain);
+      sodium_memzero(plain.data(), plain.size());
+      KUZOT_RETURN_IF_ERROR(s);
+    }
+    // Whole chunks only: the tail stays empty and nothing is left unwritten.
+    return writer->Sync();
+  };
+  Status s = copy();
+  ::close(fd);
+  return s;
+}
+
 // ---------------------------------------------------------------- writer
 
 BlobWriter::BlobWriter(int fd) : fd_(fd) { tail_.reserve(kChunkBytes); }

@@ -42,6 +42,18 @@ using KeyLookup = std::function<Result<DataKey>(uint32_t generation)>;
 // Bytes on disk of a blob holding `plain_size` bytes.
 uint64_t CipherSize(uint64_t plain_size);
 
+// The keyring generation named in the header of the blob (finished or not)
+// at `path`. Corrupt when it is not a Kuzot blob.
+Result<uint32_t> BlobGeneration(const std::filesystem::path& path);
+
+// Writes to `to` a new unfinished blob under `key` of `generation` holding
+// the plaintext of the first `chunks` complete chunks of the unfinished blob
+// at `from` (authenticated as they are read), and syncs it: what a key
+// rotation does to an upload in progress. Corrupt when `from` is shorter
+// or altered.
+Status CopyUnfinished(const std::filesystem::path& from, const KeyLookup& keys, uint64_t chunks,
+                      const std::filesystem::path& to, const DataKey& key, uint32_t generation);
+
 // Writes a blob as its plaintext streams in, hashing it (SHA-256) on the way.
 // Memory: one chunk of plaintext and about one segment of ciphertext.
 // Not thread-safe; one writer per file.

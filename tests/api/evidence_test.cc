@@ -172,6 +172,56 @@ TEST_F(EvidenceApiTest, TusResumesAfterTheServerRestarts) {
   EXPECT_TRUE(file.body == content);
 }
 
+TEST_F(EvidenceApiTest, RotatingTheDataKeyReencryptsEveryFile) {
+  Start("rotate");
+  std::string content = RandomBytes(2300017, 21);
+  Json record = Simple(content, "title=Crater&filename=crater.bin");
+  std::string id = record["id"];
+  std::string partial = RandomBytes(900001, 22);
+  std::string location = Create(partial.size());
+  ASSERT_EQ(kuzot_->Request("PATCH", location, partial.substr(0, 500000), Patch(0)).status, 204);
+  kuzot_->Stop();
+  // The stored bytes before: none of them may survive the rotation.
+  std::map<fs::path, std::string> before;
+  for (const auto& entry : fs::recursive_directory_iterator(data_ / "evidence")) {
+    if (!entry.is_regular_file() || entry.path().filename() == "signing-public-key.txt") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    before[entry.path()] =
+        std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+  ASSERT_GE(before.size(), 4u) << "a blob, an upload's file and state, the signing key";
+
+  std::string output;
+  ASSERT_EQ(RunKuzot({"rekey", "--rotate-data-key", "--data", data_.string()}, data_, &output), 0)
+      << output;
+  EXPECT_NE(output.find("generation 1 -> 2"), std::string::npos) << output;
+  EXPECT_NE(output.find("re-encrypted 1 evidence files and 1 uploads in progress"),
+            std::string::npos)
+      << output;
+  for (const auto& [path, bytes] : before) {
+    std::ifstream in(path, std::ios::binary);
+    std::string now((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_FALSE(now.empty()) << path;
+    EXPECT_NE(now, bytes) << path << " is still as the old data key wrote it";
+  }
+  ASSERT_EQ(RunKuzot({"verify", "--data", data_.string()}, data_, &output), 0) << output;
+  EXPECT_NE(output.find("evidence files: 1 checked, 0 problems"), std::string::npos) << output;
+
+  ASSERT_TRUE(kuzot_->Start()) << kuzot_->stderr_text();
+  auto file = kuzot_->Request("GET", "/api/v1/evidence/" + id + "/file");
+  ASSERT_EQ(file.status, 200) << file.body;
+  EXPECT_TRUE(file.body == content) << "the download differs from the upload";
+  auto range = kuzot_->Request("GET", "/api/v1/evidence/" + id + "/file", "",
+                               {{"Range", "bytes=1048570-1048590"}});
+  EXPECT_TRUE(range.body == content.substr(1048570, 21));
+  // The upload in progress resumes where it stopped.
+  EXPECT_EQ(Offset(location), 500000u);
+  auto rest = kuzot_->Request("PATCH", location, partial.substr(500000), Patch(500000));
+  ASSERT_EQ(rest.status, 204) << rest.body;
+  auto second = kuzot_->Request("GET", "/api/v1/evidence/" + rest.headers["kuzot-evidence-id"]);
+  EXPECT_EQ(second.json()["sha256"], Sha256Hex(partial));
+}
+
 TEST_F(EvidenceApiTest, TusRefusesBadPiecesAndAppendsNothing) {
   Start("tus-refusals", {"--max-file-size", "1000000"});
   auto options = kuzot_->Request("OPTIONS", "/api/v1/uploads");
@@ -272,6 +322,37 @@ TEST_F(EvidenceApiTest, RangeDownloads) {
   EXPECT_TRUE(tail.body == content.substr(199990));
   auto suffix = range("bytes=-5");
   EXPECT_TRUE(suffix.body == content.substr(199995));
+  // Several ranges: 206 multipart/byteranges (RFC 9110 14.6), one part per
+  // range in ascending order, overlapping ones merged.
+  auto several = range("bytes=150000-150009, 0-4,2-6,-3");
+  EXPECT_EQ(several.status, 206) << several.body;
+  std::string type = several.headers["content-type"];
+  const std::string prefix = "multipart/byteranges; boundary=";
+  ASSERT_EQ(type.rfind(prefix, 0), 0u) << type;
+  std::string boundary = type.substr(prefix.size());
+  EXPECT_EQ(several.headers.count("content-range"), 0u);
+  auto part = [&](const std::string& content_range, const std::string& bytes) {
+    return "\r\n--" + boundary +
+           "\r\nContent-Type: application/octet-stream\r\nContent-Range: " + content_range +
+           "\r\n\r\n" + bytes;
+  };
+  std::string expected = part("bytes 0-6/200000", content.substr(0, 7)) +
+                         part("bytes 150000-150009/200000", content.substr(150000, 10)) +
+                         part("bytes 199997-199999/200000", content.substr(199997)) + "\r\n--" +
+                         boundary + "--\r\n";
+  EXPECT_TRUE(several.body == expected) << several.body.substr(0, 300);
+  EXPECT_EQ(several.headers["content-length"], std::to_string(expected.size()));
+  // Ranges that merge into one answer as a single range.
+  auto merged = range("bytes=10-19,15-29");
+  EXPECT_EQ(merged.status, 206);
+  EXPECT_EQ(merged.headers["content-range"], "bytes 10-29/200000");
+  EXPECT_TRUE(merged.body == content.substr(10, 20));
+  std::string excessive = "bytes=0-0";
+  for (int i = 1; i <= 64; ++i)
+    excessive += "," + std::to_string(i * 1000) + "-" + std::to_string(i * 1000);
+  auto refused = range(excessive);
+  EXPECT_EQ(refused.status, 416);
+  EXPECT_NE(refused.body.find("at most 64"), std::string::npos) << refused.body;
   auto outside = range("bytes=300000-");
   EXPECT_EQ(outside.status, 416);
   EXPECT_EQ(outside.headers["content-range"], "bytes */200000");
