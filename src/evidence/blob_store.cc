@@ -178,12 +178,14 @@ Status BlobStore::CheckPath(const fs::path& path, uint64_t size,
   return Status::Ok();
 }
 
-Status BlobStore::Replace(const fs::path& temp, const fs::path& target) const {
-  if (::rename(temp.c_str(), target.c_str()) != 0) {
-    Status s = Status::Internal("replacing " + target.string() + ": " + std::strerror(errno));
+Status BlobStore::Replace(const fs::path& temp, const fs::path& target, Status made) const {
+  if (made.ok() && ::rename(temp.c_str(), target.c_str()) != 0) {
+    made = Status::Internal("replacing " + target.string() + ": " + std::strerror(errno));
+  }
+  if (!made.ok()) {
     std::error_code ec;
     fs::remove(temp, ec);
-    return s;
+    return made;
   }
   return SyncDir(target.parent_path());
 }
@@ -212,12 +214,7 @@ Result<bool> BlobStore::Reencrypt(const std::string& name, uint64_t size,
     // Read the new file back before it replaces the only other copy.
     return CheckPath(temp, size, sha256_hex);
   }();
-  if (!copied.ok()) {
-    std::error_code ec;
-    fs::remove(temp, ec);
-    return copied;
-  }
-  KUZOT_RETURN_IF_ERROR(Replace(temp, path));
+  KUZOT_RETURN_IF_ERROR(Replace(temp, path, copied));
   return true;
 }
 
@@ -225,13 +222,8 @@ Result<bool> BlobStore::ReencryptUnfinished(const fs::path& path, uint64_t chunk
   KUZOT_ASSIGN_OR_RETURN(uint32_t generation, BlobGeneration(path));
   if (generation == generation_) return false;
   fs::path temp = TempPath();
-  Status copied = CopyUnfinished(path, content_keys(), chunks, temp, content_, generation_);
-  if (!copied.ok()) {
-    std::error_code ec;
-    fs::remove(temp, ec);
-    return copied;
-  }
-  KUZOT_RETURN_IF_ERROR(Replace(temp, path));
+  KUZOT_RETURN_IF_ERROR(Replace(
+      temp, path, CopyUnfinished(path, content_keys(), chunks, temp, content_, generation_)));
   return true;
 }
 

@@ -100,8 +100,11 @@ class BlobStore {
   // Check of the blob at `path`.
   Status CheckPath(const std::filesystem::path& path, uint64_t size,
                    const std::string& sha256_hex) const;
-  // Renames `temp` over `target` and syncs the folder.
-  Status Replace(const std::filesystem::path& temp, const std::filesystem::path& target) const;
+  // When `made` (how writing `temp` went) is OK, renames `temp` over
+  // `target` and syncs the folder; otherwise, or when that fails, removes
+  // `temp` and returns why.
+  Status Replace(const std::filesystem::path& temp, const std::filesystem::path& target,
+                 Status made) const;
 
   std::filesystem::path root_;
   const crypto::Keyring& keyring_;

@@ -99,17 +99,11 @@ test('a documenter attaches a photo to an event; a viewer cannot upload', async 
 
     await panel.getByRole('button', { name: /Attach a file/ }).click();
     const form = page.locator('form.evidence-upload');
-    await form.getByLabel('File').setInputFiles({
-      name: 'field-photo.dat',
-      mimeType: 'application/octet-stream',
-      buffer: image,
-    });
-    await form.getByLabel('Title').fill('Crater beside the school');
-    await form.getByLabel('Year').fill('2022');
-    await form.getByLabel('Month').selectOption('9');
-    await form.getByLabel('Day').fill('14');
-    await form.getByLabel('Confidentiality').selectOption('public');
-    await form.getByRole('button', { name: 'Upload' }).click();
+    await fillUpload(
+      form,
+      { name: 'field-photo.dat', mimeType: 'application/octet-stream', buffer: image },
+      'Crater beside the school',
+    );
 
     await form.getByRole('status').getByText('Uploaded and checked.').waitFor();
     assert.equal(await form.locator('progress').getAttribute('value'), '100');
@@ -260,13 +254,7 @@ test('a photo whose EXIF date and GPS contradict what was entered is flagged in 
     const panel = page.locator('section.evidence');
     await panel.getByRole('button', { name: /Attach a file/ }).click();
     const form = page.locator('form.evidence-upload');
-    await form.getByLabel('File').setInputFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: jpeg });
-    await form.getByLabel('Title').fill('Burnt market stalls');
-    await form.getByLabel('Year').fill('2022');
-    await form.getByLabel('Month').selectOption('9');
-    await form.getByLabel('Day').fill('14');
-    await form.getByLabel('Confidentiality').selectOption('public');
-    await form.getByRole('button', { name: 'Upload' }).click();
+    await fillUpload(form, { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: jpeg }, 'Burnt market stalls');
     await form.getByRole('status').getByText('Uploaded and checked.').waitFor();
 
     // The entered date (14 September 2022) against the camera's (1 May 2019).
@@ -304,6 +292,18 @@ test('a photo whose EXIF date and GPS contradict what was entered is flagged in 
     await screenshot(page, 'evidence-4-contradictions');
   });
 });
+
+// Fills the upload widget: the file, a title, the date 14 September 2022,
+// public; then presses Upload.
+async function fillUpload(form, file, title) {
+  await form.getByLabel('File').setInputFiles(file);
+  await form.getByLabel('Title').fill(title);
+  await form.getByLabel('Year').fill('2022');
+  await form.getByLabel('Month').selectOption('9');
+  await form.getByLabel('Day').fill('14');
+  await form.getByLabel('Confidentiality').selectOption('public');
+  await form.getByRole('button', { name: 'Upload' }).click();
+}
 
 async function adminHeaders(server) {
   // The harness's admin client sends JSON; the single-request upload sends
