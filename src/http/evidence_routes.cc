@@ -362,7 +362,8 @@ void AddEvidenceRoutes(Router& router, EvidenceService* service) {
   };
   router.Add(std::move(simple));
   router.Add({"GET", "/api/v1/evidence/{id}/file", "evidence:download",
-              "Download the file, decrypted (HTTP Range for seeking: 206/416); refused when the "
+              "Download the file, decrypted (HTTP Range for seeking: 206, several ranges as "
+              "multipart/byteranges, 416); refused when the "
               "stored file fails its integrity check",
               [service](Request& r) {
                 if (!service) return ErrorResponse(NoKey());

@@ -3,8 +3,12 @@
 // termination, the size limit), single-request uploads, Range downloads,
 // the chain of custody, and kuzot verify / evidence export /
 // verify-package through the real command line.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sodium.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -220,6 +224,53 @@ TEST_F(EvidenceApiTest, RotatingTheDataKeyReencryptsEveryFile) {
   ASSERT_EQ(rest.status, 204) << rest.body;
   auto second = kuzot_->Request("GET", "/api/v1/evidence/" + rest.headers["kuzot-evidence-id"]);
   EXPECT_EQ(second.json()["sha256"], Sha256Hex(partial));
+}
+
+// kill -9 of kuzot rekey at later and later moments (keyring, database,
+// then in the middle of re-encrypting the file): every time, everything
+// still verifies; a rotation run to the end afterwards finishes the job and
+// the file is the one uploaded.
+TEST_F(EvidenceApiTest, RotationKilledMidwayLosesNothing) {
+  Start("rotate-kill");
+  std::string content = RandomBytes(64u << 20, 31);
+  std::string id = Simple(content, "title=Long+video&filename=long.bin")["id"];
+  kuzot_->Stop();
+  std::string output;
+  bool killed_mid_file = false;  // a half-written new blob was left in tmp/
+  for (int delay_ms = 20; delay_ms < 5000 && !killed_mid_file; delay_ms += 25) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      int null = ::open("/dev/null", O_WRONLY);
+      dup2(null, 1);
+      dup2(null, 2);
+      setenv("KUZOT_KEY_FILE", key_.c_str(), 1);
+      execl(KUZOT_BINARY, "kuzot", "rekey", "--rotate-data-key", "--data", data_.c_str(),
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    ASSERT_GT(pid, 0);
+    usleep(delay_ms * 1000);
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFSIGNALED(status)) break;  // it finished first: later delays are no use
+    killed_mid_file = !fs::is_empty(data_ / "evidence" / "tmp");
+    ASSERT_EQ(RunKuzot({"verify", "--data", data_.string()}, data_, &output), 0)
+        << "killed after " << delay_ms << " ms:\n"
+        << output;
+    EXPECT_NE(output.find("evidence files: 1 checked, 0 problems"), std::string::npos) << output;
+  }
+  EXPECT_TRUE(killed_mid_file) << "no kill landed while the file was being re-encrypted";
+  ASSERT_EQ(RunKuzot({"rekey", "--rotate-data-key", "--data", data_.string()}, data_, &output), 0)
+      << output;
+  ASSERT_EQ(RunKuzot({"verify", "--data", data_.string()}, data_, &output), 0) << output;
+  EXPECT_TRUE(fs::is_empty(data_ / "evidence" / "tmp"));
+  ASSERT_TRUE(kuzot_->Start()) << kuzot_->stderr_text();
+  auto file = kuzot_->Request("GET", "/api/v1/evidence/" + id + "/file");
+  EXPECT_EQ(file.status, 200);
+  EXPECT_TRUE(file.body == content) << "the download differs from the upload";
+  kuzot_->Stop();
+  fs::remove_all(data_);  // 64 MiB
 }
 
 TEST_F(EvidenceApiTest, TusRefusesBadPiecesAndAppendsNothing) {
