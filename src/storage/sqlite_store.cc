@@ -663,18 +663,42 @@ Result<std::vector<SearchHit>> SqliteTransaction::Search(const SearchQuery& q) {
                     [](const Candidate& a, const Candidate& b) {
                       return a.rank != b.rank ? a.rank < b.rank : a.seq > b.seq;
                     });
-  // 3. Ids and snippets of the page's rows only (a snippet re-tokenizes the text).
-  Statement& page = Prepared(
-      "SELECT r.id, r.type, snippet(search, 0, '[', ']', '…', 16) FROM search JOIN records r "
-      "ON r.seq=search.rowid WHERE search MATCH ? AND search.rowid=?");
+  // 3. Ids and snippets of the page's rows only (a snippet re-tokenizes the
+  // text), in one query: FTS5 walks the matches between the page's lowest
+  // and highest rowid (at most the candidates, a fraction of a millisecond)
+  // and snippets are made for the page's rows. One look-up per row
+  // (`MATCH ? AND rowid=?`) ran the whole query again for each: 1 to 5 ms a
+  // row at a million records. The unary + keeps the IN list away from
+  // FTS5, which would otherwise run the query once per value.
   std::vector<SearchHit> out;
+  if (begin == end) return out;
+  int64_t low = candidates[begin].seq, high = low;
+  std::string in;
   for (size_t i = begin; i < end; ++i) {
-    page.Reset();
-    page.Bind(1, q.match).Bind(2, candidates[i].seq);
-    if (page.Step()) out.push_back({page.Text(0), page.Text(1), candidates[i].rank, page.Text(2)});
-    if (!page.status().ok()) return SearchStatus(page.status());
+    low = std::min(low, candidates[i].seq);
+    high = std::max(high, candidates[i].seq);
+    in += in.empty() ? "?" : ",?";
   }
-  page.Reset();
+  Statement page(db(),
+                 "SELECT search.rowid, r.id, r.type, snippet(search, 0, '[', ']', '…', 16) "
+                 "FROM search CROSS JOIN records r ON r.seq=search.rowid WHERE search MATCH ? "
+                 "AND search.rowid BETWEEN ? AND ? AND +search.rowid IN (" +
+                     in + ")");
+  KUZOT_RETURN_IF_ERROR(page.prepare_status());
+  page.Bind(1, q.match).Bind(2, low).Bind(3, high);
+  int next = 4;
+  for (size_t i = begin; i < end; ++i) page.Bind(next++, candidates[i].seq);
+  std::map<int64_t, SearchHit> found;
+  while (page.Step()) {
+    found[page.Int(0)] = SearchHit{page.Text(1), page.Text(2), 0, page.Text(3)};
+  }
+  if (!page.status().ok()) return SearchStatus(page.status());
+  for (size_t i = begin; i < end; ++i) {
+    auto it = found.find(candidates[i].seq);
+    if (it == found.end()) continue;
+    it->second.rank = candidates[i].rank;
+    out.push_back(std::move(it->second));
+  }
   return out;
 }
 
