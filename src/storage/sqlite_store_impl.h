@@ -136,6 +136,8 @@ class SqliteTransaction : public Transaction {
   // open ones and the sealed ones in two arms of a UNION ALL.
   enum class Arm { kAll, kOpen, kSealed };
   bool SplitsSealed(const ListQuery& query) const;
+  // SplitsSealed, and the type has secret records at all.
+  Result<bool> NeedsSealedArm(const ListQuery& query);
   // Adds the statistics row of an act's or a person's revision, from its
   // stored (sealed) body (sqlite_facts.cc).
   Status InsertFact(const StoredRecord& record, const std::string& body);

@@ -154,6 +154,22 @@ TEST_F(SealingTest, AnEventsActsByTypeAndDateThroughTheListIndex) {
             "1");
   std::string event = MustCreate("event", {{"title", "Batken"}}, admin_)["id"];
   std::string other = MustCreate("event", {{"title", "Osh"}}, admin_)["id"];
+  // No secret act yet: the open records alone, without the sealed arm.
+  std::string first = MustCreate("act",
+                                 {{"type", "torture"},
+                                  {"event_id", other},
+                                  {"date", "2021-05-04"},
+                                  {"object", {{"kind", "house"}}}},
+                                 admin_)["id"];
+  ListParams early;
+  early.filters = {{"event_id", other}, {"type", "torture"}};
+  early.sort = "-date";
+  early.with_total = true;
+  auto only = service_->List(admin_, "act", early);
+  ASSERT_TRUE(only.ok()) << only.status().ToString();
+  ASSERT_EQ(only.value()["items"].size(), 1u);
+  EXPECT_EQ(only.value()["items"][0]["id"], first);
+  EXPECT_EQ(only.value()["total"], 1);
   struct Act {
     std::string event, type, date, level;
     bool deleted;
@@ -216,8 +232,9 @@ TEST_F(SealingTest, AnEventsActsByTypeAndDateThroughTheListIndex) {
   ascending.sort = "date";
   auto r = service_->List(admin_, "act", ascending);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  ASSERT_EQ(r.value()["items"].size(), 1u);
+  ASSERT_EQ(r.value()["items"].size(), 2u);
   EXPECT_EQ(r.value()["items"][0]["date"], "2021-05-03");
+  EXPECT_EQ(r.value()["items"][1]["date"], "2021-05-04");
 }
 
 TEST_F(SealingTest, SecretRecordsListSortFilterAndCountWithTheOthers) {
