@@ -33,6 +33,8 @@ for t in "${targets[@]}"; do
   findings="$build/findings/$t"
   log="$build/logs/$t.log"
   mkdir -p "$corpus" "$findings" "$(dirname "$log")"
+  # Findings of earlier runs stay for reading; only this run's are counted.
+  touch "$log.start"
   # Seeds plus what earlier runs found; -max_len lets bundles and XLSX grow.
   TMPDIR="$scratch" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     "./$build/fuzz/fuzz_$t" "$corpus" "tests/fuzz/corpus/$t" \
@@ -41,7 +43,7 @@ for t in "${targets[@]}"; do
   execs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log" | tail -1)
   rate=$(awk '/stat::average_exec_per_sec/ {print $2}' "$log" | tail -1)
   size=$(find "$corpus" -type f | wc -l)
-  crashes=$(find "$findings" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+  crashes=$(find "$findings" -type f -newer "$log.start" \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
   printf '%-14s %12s %10s %8s %8s\n' "$t" "${execs:-?}" "${rate:-?}" "$size" "$crashes"
   [ "$crashes" -eq 0 ] || status=1
 done

@@ -3,14 +3,19 @@
 // and back through BlobReader (read + decrypt), RUNS times (default 5);
 // prints each run and the medians in MB/s. Tells what the server could do
 // if loopback and the other processes on the machine cost nothing.
+// COLD=1 drops the file from the page cache between writing and reading
+// (a download of a file stored earlier).
 // Usage: pipeline_bench DIR   (DIR: a scratch folder, removed afterwards)
+#include <fcntl.h>
 #include <sodium.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "crypto/crypto.h"
@@ -28,6 +33,8 @@ int main(int argc, char** argv) {
   const char* runs_env = std::getenv("RUNS");
   uint64_t size = (size_env ? std::strtoull(size_env, nullptr, 10) : 1024) << 20;
   int runs = runs_env ? std::atoi(runs_env) : 5;
+  // COLD=1: drop the file's pages from the page cache before reading it.
+  bool cold = std::getenv("COLD") && std::string(std::getenv("COLD")) == "1";
   fs::path dir = argv[1];
   fs::remove_all(dir);
   fs::create_directories(dir / "keys" / "keyring");
@@ -52,6 +59,12 @@ int main(int argc, char** argv) {
     auto sha = w.value()->Finish();
     auto committed = store.Commit(temp, sha.value());
     double write_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (cold) {
+      // A file uploaded earlier: none of it in the page cache.
+      int fd = ::open(store.PathOf(committed->name).c_str(), O_RDONLY);
+      if (fd < 0 || ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0) return 1;
+      ::close(fd);
+    }
     auto t1 = Clock::now();
     auto r = store.Open(committed->name, size);
     uint64_t total = 0;

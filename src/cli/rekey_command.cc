@@ -8,6 +8,8 @@
 
 #include "cli/commands.h"
 #include "cli/data_dir.h"
+#include "cli/evidence_setup.h"
+#include "cli/progress.h"
 
 namespace kuzot::cli {
 namespace {
@@ -63,6 +65,25 @@ int Rekey(const RekeyOptions& o) {
               << " stored bodies, re-keyed " << report->records
               << " records' blind indexes and the audit chain (" << report->audit_entries
               << " entries)\n";
+    // Opened now, so that it writes under the new generation.
+    auto evidence = OpenEvidence(o.data_dir, data->keyring, *data->records);
+    if (!evidence.ok()) return Fail(evidence.status());
+    Result<evidence::RotationReport> files = [&] {
+      ProgressBar bar("re-encrypting evidence files");
+      return evidence.value()->ReencryptAll([&](int64_t d, int64_t t) { bar.Update(d, t); });
+    }();
+    if (!files.ok()) return Fail(files.status());
+    std::cout << "re-encrypted " << files->files << " evidence files and " << files->uploads
+              << " uploads in progress, re-sealed " << files->sealed << " small files";
+    if (files->unchanged > 0) std::cout << " (" << files->unchanged << " were already)";
+    std::cout << "\n";
+    if (!files->problems.empty()) {
+      for (const auto& p : files->problems) std::cerr << "kuzot rekey: " << p << "\n";
+      std::cerr << "kuzot rekey: " << files->problems.size()
+                << " files were left under the old data key (it stays in the keyring, so they "
+                   "still open); run kuzot verify\n";
+      return 1;
+    }
   }
   if (!o.new_key_file.empty() || o.new_passphrase) {
     crypto::KeySource source;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <future>
 
@@ -17,6 +18,19 @@ constexpr uint64_t kStreamHeaderBytes = crypto_secretstream_xchacha20poly1305_HE
 constexpr uint64_t kSegmentBytes =
     kStreamHeaderBytes + kChunksPerSegment * (kChunkBytes + kTagBytes);
 constexpr size_t kFlushBytes = 1 << 20;
+// O_DIRECT alignment of memory, offsets and lengths (a page: enough for any
+// logical block size in use).
+constexpr size_t kDirectAlign = 4096;
+// Largest staging: an unaligned carry, a flush's worth, one more chunk and
+// a segment header, rounded up to the alignment (aligned_alloc wants that).
+// Segments a sequential reader fetches in one direct read.
+constexpr uint64_t kReadAheadSegments = 4;
+constexpr size_t kReadBufferBytes =
+    (kReadAheadSegments * kSegmentBytes + 2 * kDirectAlign + kDirectAlign - 1) / kDirectAlign *
+    kDirectAlign;
+constexpr size_t kStagingBytes =
+    (kDirectAlign + kFlushBytes + 2 * (kChunkBytes + 64) + kDirectAlign - 1) / kDirectAlign *
+    kDirectAlign;
 constexpr size_t kParallelHashBytes = 256 << 10;
 
 uint64_t SegmentStart(uint64_t segment) { return kBlobHeaderBytes + segment * kSegmentBytes; }
@@ -49,15 +63,18 @@ Status Errno(const std::string& what) {
   return Status::Internal(what + ": " + std::strerror(errno));
 }
 
-Status WriteAll(int fd, const char* data, size_t size) {
+// Writes all of `data` at `offset` (pwrite: the descriptors share no file
+// position).
+Status WriteAllAt(int fd, const unsigned char* data, size_t size, uint64_t offset) {
   while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
+    ssize_t n = ::pwrite(fd, data, size, static_cast<off_t>(offset));
     if (n < 0) {
       if (errno == EINTR) continue;
       return Errno("writing an evidence blob");
     }
     data += n;
     size -= static_cast<size_t>(n);
+    offset += static_cast<uint64_t>(n);
   }
   return Status::Ok();
 }
@@ -136,20 +153,91 @@ uint64_t CipherSize(uint64_t plain_size) {
   return ChunkOffset(last) + plain_size % kChunkBytes + kTagBytes;
 }
 
+Result<uint32_t> BlobGeneration(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::Corrupt("the stored file is missing");
+    return Errno("opening " + path.string());
+  }
+  unsigned char file_id[16];
+  uint32_t generation = 0;
+  Status s = ReadHeader(fd, file_id, &generation);
+  ::close(fd);
+  if (!s.ok()) return s;
+  return generation;
+}
+
+Status CopyUnfinished(const std::filesystem::path& from, const KeyLookup& keys, uint64_t chunks,
+                      const std::filesystem::path& to, const DataKey& key, uint32_t generation) {
+  int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Errno("opening " + from.string());
+  auto copy = [&]() -> Status {
+    unsigned char file_id[16];
+    uint32_t old_generation = 0;
+    KUZOT_RETURN_IF_ERROR(ReadHeader(fd, file_id, &old_generation));
+    KUZOT_ASSIGN_OR_RETURN(DataKey old_key, keys(old_generation));
+    KUZOT_ASSIGN_OR_RETURN(uint64_t size, FileSize(fd));
+    if (size < EndAfterChunks(chunks)) {
+      return Status::Corrupt("the partial upload file is shorter than its saved state");
+    }
+    KUZOT_ASSIGN_OR_RETURN(auto writer, BlobWriter::Create(to, key, generation));
+    for (uint64_t segment = 0; segment * kChunksPerSegment < chunks; ++segment) {
+      uint64_t count = std::min<uint64_t>(kChunksPerSegment, chunks - segment * kChunksPerSegment);
+      KUZOT_ASSIGN_OR_RETURN(std::string plain,
+                             DecryptSegmentPrefix(fd, old_key, file_id, segment, count));
+      Status s = writer->Append(plain);
+      sodium_memzero(plain.data(), plain.size());
+      KUZOT_RETURN_IF_ERROR(s);
+    }
+    // Whole chunks only: the tail stays empty and nothing is left unwritten.
+    return writer->Sync();
+  };
+  Status s = copy();
+  ::close(fd);
+  return s;
+}
+
 // ---------------------------------------------------------------- writer
 
-BlobWriter::BlobWriter(int fd) : fd_(fd) { tail_.reserve(kChunkBytes); }
+BlobWriter::Staging::Staging() {
+  data = static_cast<unsigned char*>(std::aligned_alloc(kDirectAlign, kStagingBytes));
+}
+BlobWriter::Staging::~Staging() {
+  if (data) sodium_memzero(data, size);
+  std::free(data);
+}
+void BlobWriter::Staging::Append(const void* bytes, size_t n) {
+  std::memcpy(data + size, bytes, n);
+  size += n;
+}
+
+BlobWriter::BlobWriter(int fd, int io_fd, bool direct) : fd_(fd), io_fd_(io_fd), direct_(direct) {
+  tail_.reserve(kChunkBytes);
+}
 
 BlobWriter::~BlobWriter() {
   if (fd_ >= 0) ::close(fd_);
+  if (io_fd_ >= 0 && io_fd_ != fd_) ::close(io_fd_);
   sodium_memzero(&state_, sizeof state_);
+}
+
+Result<std::unique_ptr<BlobWriter>> BlobWriter::OpenFile(const std::filesystem::path& path,
+                                                         int flags) {
+  int io_fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | flags, 0600);
+  if (io_fd < 0) return Errno("opening " + path.string());
+  // A second descriptor with O_DIRECT for the large writes; file systems
+  // without it (EINVAL) get ordinary writes.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_DIRECT);
+  bool direct = fd >= 0;
+  if (!direct) fd = io_fd;
+  std::unique_ptr<BlobWriter> w(new BlobWriter(fd, io_fd, direct));
+  if (!w->staging_.data) return Status::Internal("out of memory for an evidence blob");
+  return w;
 }
 
 Result<std::unique_ptr<BlobWriter>> BlobWriter::Create(const std::filesystem::path& path,
                                                        const DataKey& key, uint32_t generation) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Errno("creating " + path.string());
-  std::unique_ptr<BlobWriter> w(new BlobWriter(fd));
+  KUZOT_ASSIGN_OR_RETURN(auto w, OpenFile(path, O_CREAT | O_TRUNC));
   w->key_ = key;
   randombytes_buf(w->file_id_, sizeof w->file_id_);
   unsigned char header[kBlobHeaderBytes];
@@ -159,7 +247,7 @@ Result<std::unique_ptr<BlobWriter>> BlobWriter::Create(const std::filesystem::pa
   PutU32(header + 28, kChunksPerSegment);
   PutU32(header + 32, generation);
   PutU32(header + 36, 0);
-  w->staging_.assign(reinterpret_cast<char*>(header), sizeof header);
+  w->staging_.Append(header, sizeof header);
   return w;
 }
 
@@ -169,9 +257,8 @@ Result<std::unique_ptr<BlobWriter>> BlobWriter::Resume(const std::filesystem::pa
   if (tail.size() >= kChunkBytes || tail.size() > plain_offset) {
     return Status::Corrupt("the saved state of the upload is inconsistent");
   }
-  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) return Errno("opening " + path.string());
-  std::unique_ptr<BlobWriter> w(new BlobWriter(fd));
+  KUZOT_ASSIGN_OR_RETURN(auto w, OpenFile(path, 0));
+  int fd = w->io_fd_;
   uint32_t generation = 0;
   KUZOT_RETURN_IF_ERROR(ReadHeader(fd, w->file_id_, &generation));
   KUZOT_ASSIGN_OR_RETURN(w->key_, keys(generation));
@@ -203,25 +290,47 @@ Status BlobWriter::EncryptChunk(const unsigned char* data, size_t size, unsigned
   if (chunks_ % kChunksPerSegment == 0) {
     unsigned char header[kStreamHeaderBytes];
     crypto_secretstream_xchacha20poly1305_init_push(&state_, header, key_.bytes.data());
-    staging_.append(reinterpret_cast<char*>(header), sizeof header);
+    staging_.Append(header, sizeof header);
   }
   unsigned char ad[24];
   AdditionalData(file_id_, segment, ad);
-  size_t at = staging_.size();
-  staging_.resize(at + size + kTagBytes);
-  crypto_secretstream_xchacha20poly1305_push(&state_,
-                                             reinterpret_cast<unsigned char*>(staging_.data() + at),
-                                             nullptr, data, size, ad, sizeof ad, tag);
+  crypto_secretstream_xchacha20poly1305_push(&state_, staging_.data + staging_.size, nullptr, data,
+                                             size, ad, sizeof ad, tag);
+  staging_.size += size + kTagBytes;
   ++chunks_;
-  if (staging_.size() >= kFlushBytes) return Flush();
+  if (staging_.size >= kFlushBytes) return Flush();
   return Status::Ok();
 }
 
 Status BlobWriter::Flush() {
-  if (staging_.empty()) return Status::Ok();
-  Status s = WriteAll(fd_, staging_.data(), staging_.size());
-  staging_.clear();
-  return s;
+  size_t n = direct_ ? staging_.size / kDirectAlign * kDirectAlign : staging_.size;
+  if (n == 0) return Status::Ok();
+  if (direct_) {
+    ssize_t w = ::pwrite(fd_, staging_.data, n, static_cast<off_t>(written_));
+    if (w < 0 && errno == EINVAL) {
+      // The file system opened it with O_DIRECT but refuses such writes
+      // (another block size, a FUSE file system): ordinary writes from now.
+      ::close(fd_);
+      fd_ = io_fd_;
+      direct_ = false;
+      return Flush();
+    }
+    if (w < 0 && errno != EINTR) return Errno("writing an evidence blob");
+    size_t done = w < 0 ? 0 : static_cast<size_t>(w);
+    KUZOT_RETURN_IF_ERROR(WriteAllAt(fd_, staging_.data + done, n - done, written_ + done));
+  } else {
+    KUZOT_RETURN_IF_ERROR(WriteAllAt(fd_, staging_.data, n, written_));
+  }
+  written_ += n;
+  staging_.size -= n;
+  std::memmove(staging_.data, staging_.data + n, staging_.size);
+  return Status::Ok();
+}
+
+Status BlobWriter::FlushAll() {
+  KUZOT_RETURN_IF_ERROR(Flush());
+  if (staging_.size == 0) return Status::Ok();
+  return WriteAllAt(io_fd_, staging_.data, staging_.size, written_);
 }
 
 Status BlobWriter::Append(std::string_view data) {
@@ -265,24 +374,33 @@ Status BlobWriter::EncryptPiece(std::string_view data) {
 }
 
 Status BlobWriter::Sync() {
-  KUZOT_RETURN_IF_ERROR(Flush());
-  if (::fdatasync(fd_) != 0) return Errno("syncing an evidence blob");
+  KUZOT_RETURN_IF_ERROR(FlushAll());
+  if (::fdatasync(io_fd_) != 0) return Errno("syncing an evidence blob");
   return Status::Ok();
 }
 
 BlobWriter::Mark BlobWriter::MarkHere() const { return Mark{offset_, tail_, hash_}; }
 
 Status BlobWriter::RestartAt(uint64_t chunks) {
-  KUZOT_RETURN_IF_ERROR(Flush());
+  // Everything on disk first, so that the file is what is read back below.
+  KUZOT_RETURN_IF_ERROR(FlushAll());
   uint64_t segment = chunks / kChunksPerSegment;
   uint64_t keep = chunks % kChunksPerSegment;  // chunks of that segment to re-encrypt
   std::string plain;
   if (keep > 0) {
-    KUZOT_ASSIGN_OR_RETURN(plain, DecryptSegmentPrefix(fd_, key_, file_id_, segment, keep));
+    KUZOT_ASSIGN_OR_RETURN(plain, DecryptSegmentPrefix(io_fd_, key_, file_id_, segment, keep));
   }
-  if (::ftruncate(fd_, static_cast<off_t>(SegmentStart(segment))) != 0 ||
-      ::lseek(fd_, static_cast<off_t>(SegmentStart(segment)), SEEK_SET) < 0) {
+  uint64_t end = SegmentStart(segment);
+  if (::ftruncate(io_fd_, static_cast<off_t>(end)) != 0) {
     return Errno("cutting back an evidence blob");
+  }
+  // Staging starts again at an aligned offset: the bytes before `end` in
+  // its block are read back into it.
+  written_ = direct_ ? end / kDirectAlign * kDirectAlign : end;
+  staging_.size = end - written_;
+  if (staging_.size > 0) {
+    KUZOT_RETURN_IF_ERROR(
+        ReadAt(io_fd_, written_, reinterpret_cast<char*>(staging_.data), staging_.size));
   }
   chunks_ = segment * kChunksPerSegment;
   for (uint64_t i = 0; i < keep; ++i) {
@@ -324,6 +442,8 @@ BlobReader::BlobReader(int fd, uint64_t plain_size)
 
 BlobReader::~BlobReader() {
   if (fd_ >= 0) ::close(fd_);
+  if (direct_fd_ >= 0) ::close(direct_fd_);
+  std::free(buffer_);
   if (!plain_.empty()) sodium_memzero(plain_.data(), plain_.size());
   sodium_memzero(&state_, sizeof state_);
 }
@@ -345,7 +465,9 @@ Result<std::unique_ptr<BlobReader>> BlobReader::Open(const std::filesystem::path
   uint32_t generation = 0;
   KUZOT_RETURN_IF_ERROR(ReadHeader(fd, r->file_id_, &generation));
   KUZOT_ASSIGN_OR_RETURN(r->key_, keys(generation));
-  r->segment_data_.reserve(kSegmentBytes);
+  r->buffer_ = static_cast<unsigned char*>(std::aligned_alloc(kDirectAlign, kReadBufferBytes));
+  if (!r->buffer_) return Status::Internal("out of memory for an evidence blob");
+  r->direct_fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT);
   r->plain_.reserve(kChunkBytes);
   KUZOT_RETURN_IF_ERROR(r->LoadChunk(0));
   return r;
@@ -359,12 +481,9 @@ Status BlobReader::LoadChunk(uint64_t chunk) {
     uint64_t last = std::min(first + kChunksPerSegment, chunk_count_) - 1;
     uint64_t end = last == chunk_count_ - 1 ? CipherSize(plain_size_)
                                             : ChunkOffset(last) + kChunkBytes + kTagBytes;
-    segment_data_.resize(end - SegmentStart(segment));
-    KUZOT_RETURN_IF_ERROR(
-        ReadAt(fd_, SegmentStart(segment), segment_data_.data(), segment_data_.size()));
-    if (crypto_secretstream_xchacha20poly1305_init_pull(
-            &state_, reinterpret_cast<unsigned char*>(segment_data_.data()), key_.bytes.data()) !=
-        0) {
+    KUZOT_RETURN_IF_ERROR(ReadSegment(SegmentStart(segment), end - SegmentStart(segment)));
+    if (crypto_secretstream_xchacha20poly1305_init_pull(&state_, segment_data_,
+                                                        key_.bytes.data()) != 0) {
       segment_ = -1;
       return Status::Corrupt("a segment header of the stored file is damaged");
     }
@@ -382,8 +501,7 @@ Status BlobReader::LoadChunk(uint64_t chunk) {
     unsigned char tag = 0;
     if (crypto_secretstream_xchacha20poly1305_pull(
             &state_, reinterpret_cast<unsigned char*>(plain_.data()), nullptr, &tag,
-            reinterpret_cast<const unsigned char*>(segment_data_.data() + at),
-            plain_size + kTagBytes, ad, sizeof ad) != 0) {
+            segment_data_ + at, plain_size + kTagBytes, ad, sizeof ad) != 0) {
       segment_ = -1;
       chunk_ = -1;
       return Status::Corrupt("the stored file fails authentication at byte " +
@@ -398,6 +516,53 @@ Status BlobReader::LoadChunk(uint64_t chunk) {
     chunk_ = static_cast<int64_t>(next);
   }
   in_chunk_ = 0;
+  return Status::Ok();
+}
+
+Status BlobReader::ReadSegment(uint64_t offset, size_t size) {
+  if (direct_fd_ < 0) {
+    KUZOT_RETURN_IF_ERROR(ReadAt(fd_, offset, reinterpret_cast<char*>(buffer_), size));
+    segment_data_ = buffer_;
+    return Status::Ok();
+  }
+  if (offset >= window_from_ && offset + size <= window_end_) {  // read ahead earlier
+    segment_data_ = buffer_ + (offset - window_from_);
+    return Status::Ok();
+  }
+  // Reading on from the previous segment: several segments in one request,
+  // since a direct read has no read-ahead of the kernel's to hide the
+  // disk's latency. A seek reads one segment.
+  uint64_t file_end = CipherSize(plain_size_);
+  bool sequential = window_end_ > 0 && offset >= window_from_ && offset <= window_end_;
+  uint64_t ahead = sequential ? kReadAheadSegments * kSegmentBytes : size;
+  uint64_t until = std::min(file_end, std::max<uint64_t>(offset + size, offset + ahead));
+  // Whole aligned blocks; the last may end at the end of the file (a short
+  // read there).
+  uint64_t from = offset / kDirectAlign * kDirectAlign;
+  size_t need = static_cast<size_t>(offset + size - from);
+  size_t want =
+      static_cast<size_t>((until - from + kDirectAlign - 1) / kDirectAlign * kDirectAlign);
+  size_t got = 0;
+  window_from_ = window_end_ = 0;
+  while (got < want) {
+    ssize_t n = ::pread(direct_fd_, buffer_ + got, want - got, static_cast<off_t>(from + got));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EINVAL && got == 0) {  // O_DIRECT opened but refused: ordinary reads
+        ::close(direct_fd_);
+        direct_fd_ = -1;
+        return ReadSegment(offset, size);
+      }
+      return Errno("reading an evidence blob");
+    }
+    got += static_cast<size_t>(n);
+    // A short read ends the file: there is no aligned place to go on from.
+    if (n == 0 || got % kDirectAlign != 0) break;
+  }
+  if (got < need) return Status::Corrupt("the stored file is shorter than its record says");
+  window_from_ = from;
+  window_end_ = from + got;
+  segment_data_ = buffer_ + (offset - from);
   return Status::Ok();
 }
 

@@ -42,9 +42,27 @@ using KeyLookup = std::function<Result<DataKey>(uint32_t generation)>;
 // Bytes on disk of a blob holding `plain_size` bytes.
 uint64_t CipherSize(uint64_t plain_size);
 
+// The keyring generation named in the header of the blob (finished or not)
+// at `path`. Corrupt when it is not a Kuzot blob.
+Result<uint32_t> BlobGeneration(const std::filesystem::path& path);
+
+// Writes to `to` a new unfinished blob under `key` of `generation` holding
+// the plaintext of the first `chunks` complete chunks of the unfinished blob
+// at `from` (authenticated as they are read), and syncs it: what a key
+// rotation does to an upload in progress. Corrupt when `from` is shorter
+// or altered.
+Status CopyUnfinished(const std::filesystem::path& from, const KeyLookup& keys, uint64_t chunks,
+                      const std::filesystem::path& to, const DataKey& key, uint32_t generation);
+
 // Writes a blob as its plaintext streams in, hashing it (SHA-256) on the way.
 // Memory: one chunk of plaintext and about one segment of ciphertext.
-// Not thread-safe; one writer per file.
+// Ciphertext goes to disk with O_DIRECT where the file system allows it, in
+// 4 KiB-aligned writes of about 1 MiB, bypassing the page cache: a large
+// upload neither pays for filling the cache (the largest cost after the
+// cipher, bench/README.md) nor evicts what the database keeps there. The
+// unaligned end (under 4 KiB) is written through an ordinary descriptor
+// when the writer syncs. Without O_DIRECT (tmpfs, some file systems) the
+// writes are ordinary. Not thread-safe; one writer per file.
 class BlobWriter {
  public:
   // Starts a new blob at `path` (replacing any file there) under `key` of
@@ -83,30 +101,53 @@ class BlobWriter {
   const std::string& tail() const { return tail_; }
 
  private:
-  explicit BlobWriter(int fd);
+  // Ciphertext waiting for the disk, in a 4 KiB-aligned buffer (O_DIRECT
+  // needs aligned memory, offsets and lengths).
+  struct Staging {
+    Staging();
+    ~Staging();
+    Staging(const Staging&) = delete;
+    Staging& operator=(const Staging&) = delete;
+    unsigned char* data = nullptr;
+    size_t size = 0;
+    void Append(const void* bytes, size_t n);
+  };
+
+  // Opens `path` with `flags` for writing (O_DIRECT when it can).
+  static Result<std::unique_ptr<BlobWriter>> OpenFile(const std::filesystem::path& path, int flags);
+  BlobWriter(int fd, int io_fd, bool direct);
   Status EncryptChunk(const unsigned char* data, size_t size, unsigned char tag);
   // Append's encryption half (the hash is updated by Append).
   Status EncryptPiece(std::string_view data);
+  // Writes the aligned part of staging_ (all of it without O_DIRECT).
   Status Flush();
+  // Flush, then the unaligned rest too (through io_fd_), kept in staging_
+  // so that the next aligned write covers its block again.
+  Status FlushAll();
   // Cuts the file back to `chunks` complete chunks, re-encrypting the
   // chunks of their last segment under a fresh segment header.
   Status RestartAt(uint64_t chunks);
 
-  int fd_;
+  int fd_;     // writes (O_DIRECT when direct_)
+  int io_fd_;  // reads and unaligned writes (fd_ itself when not direct_)
+  bool direct_;
+  uint64_t written_ = 0;  // file offset where staging_ starts (aligned when direct_)
   DataKey key_;
   unsigned char file_id_[16];
   crypto_secretstream_xchacha20poly1305_state state_;
   uint64_t chunks_ = 0;  // complete chunks encrypted so far
   uint64_t offset_ = 0;  // plaintext bytes accepted
   std::string tail_;     // accepted bytes not yet in a chunk
-  std::string staging_;  // ciphertext not yet written
+  Staging staging_;      // ciphertext not yet written (or written only unaligned)
   Sha256 hash_;
   bool finished_ = false;
 };
 
 // Reads a blob back, decrypting and authenticating each chunk; seeks in
-// O(1 MiB). A chunk that fails authentication, a wrong size or a missing
-// FINAL tag gives a Corrupt status: nothing unauthenticated is returned.
+// O(1 MiB). Segments are read with O_DIRECT where the file system allows
+// it, straight into the reader's own buffer (see BlobWriter for why). A chunk that fails
+// authentication, a wrong size or a missing FINAL tag gives a Corrupt status: nothing
+// unauthenticated is returned.
 class BlobReader {
  public:
   static Result<std::unique_ptr<BlobReader>> Open(const std::filesystem::path& path,
@@ -122,16 +163,22 @@ class BlobReader {
  private:
   BlobReader(int fd, uint64_t plain_size);
   Status LoadChunk(uint64_t chunk);
+  // Reads `size` bytes at `offset` of the file; segment_data_ points to them.
+  Status ReadSegment(uint64_t offset, size_t size);
 
   int fd_;
+  int direct_fd_ = -1;               // O_DIRECT, when the file system has it
+  unsigned char* buffer_ = nullptr;  // aligned, for a segment and its edges
   DataKey key_;
   uint64_t plain_size_;
   uint64_t chunk_count_;
   unsigned char file_id_[16];
   crypto_secretstream_xchacha20poly1305_state state_;
-  int64_t segment_ = -1;  // segment whose ciphertext is in segment_data_
-  int64_t chunk_ = -1;    // chunk whose plaintext is in plain_
-  std::string segment_data_;
+  int64_t segment_ = -1;                         // segment whose ciphertext is in segment_data_
+  int64_t chunk_ = -1;                           // chunk whose plaintext is in plain_
+  const unsigned char* segment_data_ = nullptr;  // within buffer_
+  uint64_t window_from_ = 0;  // the file's bytes [window_from_, window_end_) are in buffer_
+  uint64_t window_end_ = 0;   // (direct reads only)
   std::string plain_;
   size_t in_chunk_ = 0;  // read position within plain_
   uint64_t position_ = 0;

@@ -157,7 +157,12 @@ Result<std::unique_ptr<BlobReader>> BlobStore::Open(const std::string& name, uin
 
 Status BlobStore::Check(const std::string& name, uint64_t size,
                         const std::string& sha256_hex) const {
-  KUZOT_ASSIGN_OR_RETURN(auto reader, Open(name, size));
+  return CheckPath(PathOf(name), size, sha256_hex);
+}
+
+Status BlobStore::CheckPath(const fs::path& path, uint64_t size,
+                            const std::string& sha256_hex) const {
+  KUZOT_ASSIGN_OR_RETURN(auto reader, BlobReader::Open(path, content_keys(), size));
   Sha256 hash;
   std::string buffer(1 << 20, '\0');
   for (;;) {
@@ -171,6 +176,65 @@ Status BlobStore::Check(const std::string& name, uint64_t size,
                            ", not the recorded " + sha256_hex);
   }
   return Status::Ok();
+}
+
+Status BlobStore::Replace(const fs::path& temp, const fs::path& target, Status made) const {
+  if (made.ok() && ::rename(temp.c_str(), target.c_str()) != 0) {
+    made = Status::Internal("replacing " + target.string() + ": " + std::strerror(errno));
+  }
+  if (!made.ok()) {
+    std::error_code ec;
+    fs::remove(temp, ec);
+    return made;
+  }
+  return SyncDir(target.parent_path());
+}
+
+Result<bool> BlobStore::Reencrypt(const std::string& name, uint64_t size,
+                                  const std::string& sha256_hex) {
+  fs::path path = PathOf(name);
+  KUZOT_ASSIGN_OR_RETURN(uint32_t generation, BlobGeneration(path));
+  if (generation == generation_) return false;
+  KUZOT_ASSIGN_OR_RETURN(auto reader, Open(name, size));
+  fs::path temp = TempPath();
+  auto copied = [&]() -> Status {
+    KUZOT_ASSIGN_OR_RETURN(auto writer, NewWriter(temp));
+    std::string buffer(1 << 20, '\0');
+    for (;;) {
+      KUZOT_ASSIGN_OR_RETURN(size_t n, reader->Read(buffer.data(), buffer.size()));
+      if (n == 0) break;
+      KUZOT_RETURN_IF_ERROR(writer->Append(std::string_view(buffer.data(), n)));
+    }
+    sodium_memzero(buffer.data(), buffer.size());
+    KUZOT_ASSIGN_OR_RETURN(std::string actual, writer->Finish());
+    if (actual != sha256_hex) {
+      return Status::Corrupt("the stored file decrypts to content with SHA-256 " + actual +
+                             ", not the recorded " + sha256_hex + "; left as it was");
+    }
+    // Read the new file back before it replaces the only other copy.
+    return CheckPath(temp, size, sha256_hex);
+  }();
+  KUZOT_RETURN_IF_ERROR(Replace(temp, path, copied));
+  return true;
+}
+
+Result<bool> BlobStore::ReencryptUnfinished(const fs::path& path, uint64_t chunks) {
+  KUZOT_ASSIGN_OR_RETURN(uint32_t generation, BlobGeneration(path));
+  if (generation == generation_) return false;
+  fs::path temp = TempPath();
+  KUZOT_RETURN_IF_ERROR(Replace(
+      temp, path, CopyUnfinished(path, content_keys(), chunks, temp, content_, generation_)));
+  return true;
+}
+
+Result<bool> BlobStore::Reseal(const fs::path& path, const std::string& label) {
+  KUZOT_ASSIGN_OR_RETURN(std::string sealed, ReadWholeFile(path));
+  if (crypto::Keyring::SealedGeneration(sealed) == generation_) return false;
+  KUZOT_ASSIGN_OR_RETURN(std::string plain, ReadSealed(path, label));
+  Status s = WriteSealed(path, label, plain);
+  sodium_memzero(plain.data(), plain.size());
+  KUZOT_RETURN_IF_ERROR(s);
+  return true;
 }
 
 Status BlobStore::WriteSealed(const fs::path& path, const std::string& label,

@@ -42,6 +42,10 @@ class BlobStore {
 
   const std::filesystem::path& root() const { return root_; }
 
+  // The keyring generation new blobs and sealed files use: the keyring's
+  // current one when Init ran.
+  uint32_t generation() const { return generation_; }
+
   // A new blob at `path` under the current generation.
   Result<std::unique_ptr<BlobWriter>> NewWriter(const std::filesystem::path& path) const;
   // An unfinished blob at `path`, continued (see BlobWriter::Resume).
@@ -67,6 +71,24 @@ class BlobStore {
   // wrong (missing, truncated, altered, another content).
   Status Check(const std::string& name, uint64_t size, const std::string& sha256_hex) const;
 
+  // --- data-key rotation (kuzot rekey --rotate-data-key; nothing else may
+  // use the store meanwhile). Each returns false when the file was already
+  // under the current generation (a rotation run again after a crash).
+
+  // Re-encrypts the stored blob `name` under the current generation,
+  // streaming: a new blob in tmp/, synced, decrypted again and hashed, then
+  // renamed over the old one (atomic) and the folder synced. Killed at any
+  // point, the name holds either the old or the new file, both readable
+  // while the keyring keeps both generations. Corrupt, leaving the old file
+  // as it is, when the old blob does not decrypt to `sha256_hex`.
+  Result<bool> Reencrypt(const std::string& name, uint64_t size, const std::string& sha256_hex);
+  // The same for the unfinished blob of an upload at `path`, of which
+  // `chunks` complete chunks are accounted for by its saved state.
+  Result<bool> ReencryptUnfinished(const std::filesystem::path& path, uint64_t chunks);
+  // Seals the sealed file at `path` (see WriteSealed) again under the
+  // current generation, atomically.
+  Result<bool> Reseal(const std::filesystem::path& path, const std::string& label);
+
   // Small secrets and derived files, sealed by the keyring (XChaCha20-Poly1305
   // naming its generation); `label` is bound as associated data so that one
   // sealed file cannot stand in for another. Writes are atomic (temp + rename).
@@ -75,6 +97,15 @@ class BlobStore {
   Result<std::string> ReadSealed(const std::filesystem::path& path, const std::string& label) const;
 
  private:
+  // Check of the blob at `path`.
+  Status CheckPath(const std::filesystem::path& path, uint64_t size,
+                   const std::string& sha256_hex) const;
+  // When `made` (how writing `temp` went) is OK, renames `temp` over
+  // `target` and syncs the folder; otherwise, or when that fails, removes
+  // `temp` and returns why.
+  Status Replace(const std::filesystem::path& temp, const std::filesystem::path& target,
+                 Status made) const;
+
   std::filesystem::path root_;
   const crypto::Keyring& keyring_;
   uint32_t generation_ = 0;

@@ -114,6 +114,16 @@ struct ExportReport {
   std::string public_key_hex;  // the installation's Ed25519 key that signed the manifest
 };
 
+// What ReencryptAll did.
+struct RotationReport {
+  uint32_t generation = 0;  // the keyring generation everything is now under
+  int64_t files = 0;        // stored files re-encrypted
+  int64_t unchanged = 0;    // stored files already under it (a rotation run again)
+  int64_t uploads = 0;      // uploads in progress re-encrypted
+  int64_t sealed = 0;       // small sealed files (upload states, previews, the signing key)
+  std::vector<std::string> problems;  // files left as they were, and why
+};
+
 struct PackageVerdict {
   bool ok = false;
   int files = 0;
@@ -169,6 +179,17 @@ class EvidenceService {
                               const std::filesystem::path& out);
   // The installation's Ed25519 public key (hex), to give to recipients.
   std::string SigningPublicKeyHex() const;
+
+  // --- data-key rotation ---
+  // Re-encrypts every stored file and upload in progress, and re-seals
+  // every small sealed file, under the keyring generation that was current
+  // when the service was opened (kuzot rekey --rotate-data-key opens it
+  // after Keyring::AddGeneration; nothing else may use the store meanwhile).
+  // Streaming and crash-safe (BlobStore::Reencrypt): a file that cannot be
+  // read is left as it was and named in `problems`; the rest go on.
+  // `progress(done, total)` counts stored files.
+  Result<RotationReport> ReencryptAll(
+      const std::function<void(int64_t, int64_t)>& progress = nullptr);
 
   // The implementation; named here only so that the module's own files can
   // use it.

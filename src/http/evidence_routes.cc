@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "common/base64.h"
+#include "http/byte_ranges.h"
 #include "http/error_mapping.h"
 
 namespace kuzot::http {
@@ -177,45 +178,11 @@ class FileSource : public BodySource {
   uint64_t length_;
 };
 
-struct ByteRange {
-  uint64_t first = 0;
-  uint64_t last = 0;  // inclusive
-};
-
-// One range of "bytes=a-b", "bytes=a-" or "bytes=-n"; nullopt for a header
-// to ignore (several ranges, another unit): the whole file is sent then.
-Result<std::optional<ByteRange>> ParseRange(const std::string& header, uint64_t size) {
-  if (header.empty() || header.rfind("bytes=", 0) != 0 || header.find(',') != std::string::npos) {
-    return std::optional<ByteRange>();
-  }
-  std::string spec = header.substr(6);
-  size_t dash = spec.find('-');
-  if (dash == std::string::npos) return std::optional<ByteRange>();
-  auto first = ParseUint(spec.substr(0, dash));
-  auto last = ParseUint(spec.substr(dash + 1));
-  Status unsatisfiable =
-      Status::RangeNotSatisfiable("the range " + header.substr(0, 60) + " is outside the file of " +
-                                  std::to_string(size) + " bytes");
-  ByteRange r;
-  if (!first) {
-    if (!last || *last == 0) return unsatisfiable;  // "bytes=-0" or junk
-    r.first = *last >= size ? 0 : size - *last;
-    r.last = size - 1;
-  } else {
-    if (*first >= size) return unsatisfiable;
-    if (!spec.substr(dash + 1).empty() && (!last || *last < *first)) return unsatisfiable;
-    r.first = *first;
-    r.last = last ? std::min(*last, size - 1) : size - 1;
-  }
-  if (size == 0) return unsatisfiable;
-  return std::optional<ByteRange>(r);
-}
-
 Response Download(EvidenceService& service, Request& r) {
   auto download = service.OpenFile(r.caller, r.params["id"], r.Header("range"));
   if (!download.ok()) return ErrorResponse(download.status());
   uint64_t size = download->stream->size();
-  auto range = ParseRange(r.Header("range"), size);
+  auto range = ParseRanges(r.Header("range"), size);
   if (!range.ok()) {
     Response e = ErrorResponse(range.status());
     e.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));
@@ -238,11 +205,20 @@ Response Download(EvidenceService& service, Request& r) {
       {"Content-Disposition",
        "attachment; filename=\"" + evidence::SafeFileName(download->file_name, "evidence") + "\""}};
   uint64_t length = size;
+  if (range.value() && range.value()->size() > 1) {
+    // Several ranges: one part each (RFC 9110, 14.6).
+    std::string boundary = NewBoundary();
+    out.status = 206;
+    out.source = std::make_shared<MultipartRangesSource>(
+        std::move(download->stream), std::move(*range.value()), out.content_type, boundary);
+    out.content_type = "multipart/byteranges; boundary=" + boundary;
+    return out;
+  }
   if (range.value()) {
-    const ByteRange& b = *range.value();
+    const ByteRange& b = range.value()->front();
     Status s = download->stream->Seek(b.first);
     if (!s.ok()) return ErrorResponse(s);
-    length = b.last - b.first + 1;
+    length = b.length();
     out.status = 206;
     out.headers.emplace_back("Content-Range", "bytes " + std::to_string(b.first) + "-" +
                                                   std::to_string(b.last) + "/" +
@@ -386,7 +362,8 @@ void AddEvidenceRoutes(Router& router, EvidenceService* service) {
   };
   router.Add(std::move(simple));
   router.Add({"GET", "/api/v1/evidence/{id}/file", "evidence:download",
-              "Download the file, decrypted (HTTP Range for seeking: 206/416); refused when the "
+              "Download the file, decrypted (HTTP Range for seeking: 206, several ranges as "
+              "multipart/byteranges, 416); refused when the "
               "stored file fails its integrity check",
               [service](Request& r) {
                 if (!service) return ErrorResponse(NoKey());

@@ -133,7 +133,7 @@ std::string Trim(std::string_view s) {
 
 // What one record becomes before interning (built in parallel).
 struct Parsed {
-  ParsedName name;
+  const ParsedName* name = nullptr;  // shared by the records with the same name
   Birth birth;
   bool birth_ok = true;
   const char* birth_column = nullptr;
@@ -145,26 +145,53 @@ struct Parsed {
   std::vector<std::string> other;
 };
 
-// Names repeat (namesakes, and the same person in several lists): each
-// thread remembers the names it has taken apart.
-const ParsedName& ParseNameCached(const Record& r) {
-  thread_local std::unordered_map<std::string, ParsedName> cache;
-  thread_local std::string key;
-  key.clear();
-  key.append(r.full_name).push_back('\x1f');
-  key.append(r.first_name).push_back('\x1f');
-  key.append(r.last_name).push_back('\x1f');
-  key.append(r.patronymic);
-  auto it = cache.find(key);
-  if (it != cache.end()) return it->second;
-  if (cache.size() > 1000000) cache.clear();
-  return cache.emplace(key, ParseName(r.full_name, r.first_name, r.last_name, r.patronymic))
-      .first->second;
+// Records (by index) with the same name columns have the same parsed name;
+// hashed and compared in place, without building a key per record.
+struct SameNameHash {
+  const std::vector<Record>* records;
+  size_t operator()(uint32_t i) const {
+    const Record& r = (*records)[i];
+    size_t h = 0;
+    for (const std::string* s : {&r.full_name, &r.first_name, &r.last_name, &r.patronymic}) {
+      h = h * 1000003u ^ std::hash<std::string_view>{}(*s);
+    }
+    return h;
+  }
+};
+struct SameNameEq {
+  const std::vector<Record>* records;
+  bool operator()(uint32_t a, uint32_t b) const {
+    const Record& x = (*records)[a];
+    const Record& y = (*records)[b];
+    return x.full_name == y.full_name && x.first_name == y.first_name &&
+           x.last_name == y.last_name && x.patronymic == y.patronymic;
+  }
+};
+
+// Runs fn(t, i) for i in [0, n) on `threads` threads (interleaved), t
+// being the thread's number.
+template <typename Fn>
+void ParallelFor(uint32_t n, int threads, const Fn& fn) {
+  if (threads <= 1) {
+    for (uint32_t i = 0; i < n; ++i) fn(0, i);
+    return;
+  }
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      for (uint32_t i = t; i < n; i += threads) fn(t, i);
+    });
+  }
+  for (auto& th : pool) th.join();
 }
 
-Parsed ParseOne(const Record& r, int settings_event_year, const Gazetteer& gazetteer) {
+// Place name -> (gazetteer node, key), of one thread.
+using PlaceCache = std::unordered_map<std::string, std::pair<int, std::string>>;
+
+Parsed ParseOne(const Record& r, const ParsedName* name, int settings_event_year,
+                const Gazetteer& gazetteer, PlaceCache& places) {
   Parsed p;
-  p.name = ParseNameCached(r);
+  p.name = name;
   if (!Trim(r.birth_date).empty()) {
     p.birth = ParseBirthDate(r.birth_date, p.birth_ok);
     p.birth_column = "birth_date";
@@ -178,10 +205,18 @@ Parsed ParseOne(const Record& r, int settings_event_year, const Gazetteer& gazet
   }
   Sex given = ParseSex(r.sex);
   p.sex_given = given != Sex::kUnknown;
-  p.sex = p.sex_given ? given : p.name.sex;
+  p.sex = p.sex_given ? given : p.name->sex;
   if (!Trim(r.place).empty()) {
-    p.place_node = gazetteer.Resolve(r.place);
-    p.place_key = Gazetteer::NameKey(r.place);
+    // Few places, many records: each thread resolves a place name once.
+    auto it = places.find(r.place);
+    if (it == places.end()) {
+      it = places
+               .emplace(r.place,
+                        std::make_pair(gazetteer.Resolve(r.place), Gazetteer::NameKey(r.place)))
+               .first;
+    }
+    p.place_node = it->second.first;
+    p.place_key = it->second.second;
   }
   p.address = WordKeys(r.address);
   p.document = DocumentKey(r.document_id);
@@ -228,20 +263,33 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
   }
 
   // Parse in parallel; ICU and the spelling keys are the costly part.
-  std::vector<Parsed> parsed(n);
+  // Names repeat heavily (namesakes, the same person in several lists):
+  // each distinct name is taken apart once, by one of the threads, and
+  // shared by its records.
   int threads =
       settings.threads > 0 ? settings.threads : std::max(1u, std::thread::hardware_concurrency());
   if (n < 5000) threads = 1;
+  std::vector<uint32_t> name_of(n);
+  std::vector<uint32_t> first_with_name;  // a record of each distinct name
   {
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) {
-      pool.emplace_back([&, t] {
-        for (uint32_t i = t; i < n; i += threads)
-          parsed[i] = ParseOne(records[i], event_year, gazetteer);
-      });
+    std::unordered_map<uint32_t, uint32_t, SameNameHash, SameNameEq> index(
+        n, SameNameHash{&records}, SameNameEq{&records});
+    for (uint32_t i = 0; i < n; ++i) {
+      auto [it, fresh] = index.try_emplace(i, static_cast<uint32_t>(first_with_name.size()));
+      if (fresh) first_with_name.push_back(i);
+      name_of[i] = it->second;
     }
-    for (auto& th : pool) th.join();
   }
+  std::vector<ParsedName> names(first_with_name.size());
+  ParallelFor(static_cast<uint32_t>(names.size()), threads, [&](int, uint32_t k) {
+    const Record& r = records[first_with_name[k]];
+    names[k] = ParseName(r.full_name, r.first_name, r.last_name, r.patronymic);
+  });
+  std::vector<Parsed> parsed(n);
+  std::vector<PlaceCache> places(threads);
+  ParallelFor(n, threads, [&](int t, uint32_t i) {
+    parsed[i] = ParseOne(records[i], &names[name_of[i]], event_year, gazetteer, places[t]);
+  });
 
   Features f;
   f.size = n;
@@ -273,7 +321,7 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
     const Record& r = records[i];
     Parsed& p = parsed[i];
     f.source[i] = r.source;
-    if (p.name.full_tokens() == 0 && p.name.patronymic_key.empty()) {
+    if (p.name->full_tokens() == 0 && p.name->patronymic_key.empty()) {
       // An unnamed victim ("unidentified man, about 40") is still compared
       // on everything else; the list's author should know, though.
       bool blank =
@@ -311,7 +359,7 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
       }
     }
     uint8_t count = 0;
-    for (const auto& t : p.name.tokens) {
+    for (const auto& t : p.name->tokens) {
       Token tok;
       tok.key = f.strings.Intern(t.key);
       tok.alt = t.alt.empty() ? 0 : f.strings.Intern(t.alt);
@@ -324,16 +372,16 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
       f.tokens[i][count++] = tok;
     }
     f.token_count[i] = count;
-    if (p.name.full_tokens() >= 2) {
+    if (p.name->full_tokens() >= 2) {
       std::vector<std::string_view> keys;
-      for (const auto& t : p.name.tokens)
+      for (const auto& t : p.name->tokens)
         if (!t.initial) keys.push_back(t.key);
       std::sort(keys.begin(), keys.end());
       std::string joined;
       for (auto k : keys) joined.append(k).push_back(' ');
       f.full_name[i] = f.strings.Intern(joined);
     }
-    if (!p.name.patronymic_key.empty()) f.patronymic[i] = f.strings.Intern(p.name.patronymic_key);
+    if (!p.name->patronymic_key.empty()) f.patronymic[i] = f.strings.Intern(p.name->patronymic_key);
     f.birth_date[i] = p.birth.date;
     if (!p.birth.digits.empty()) f.birth_digits[i] = f.strings.Intern(p.birth.digits);
     f.year_lo[i] = p.birth.year_lo;

@@ -72,7 +72,14 @@ Result<std::unique_ptr<Workbench>> Workbench::Create(records::RecordService& rec
                                                      std::unique_ptr<storage::LinkageStore> store) {
   KUZOT_RETURN_IF_ERROR(store->FailUnfinishedJobs(
       "the server stopped before the job finished; start it again", NowIso8601()));
-  return std::unique_ptr<Workbench>(new WorkbenchImpl(records, std::move(store)));
+  auto workbench = std::make_unique<WorkbenchImpl>(records, std::move(store));
+  KUZOT_ASSIGN_OR_RETURN(Json settled, workbench->SettleIntents());
+  for (const auto& s : settled) {
+    spdlog::warn("linkage: {} {} left by a stopped server was {}", s["kind"].get<std::string>(),
+                 s["id"].get<std::string>(),
+                 s["completed"].get<bool>() ? "completed" : "never written; dropped");
+  }
+  return std::unique_ptr<Workbench>(std::move(workbench));
 }
 
 WorkbenchImpl::WorkbenchImpl(records::RecordService& records,

@@ -21,6 +21,14 @@ std::string RowNote(int64_t row, const Json& cells);
 // The row number and cells of such a note; false when it is not one.
 bool ParseRowNote(const std::string& note, int64_t& row, Json& cells);
 
+// Exits at once (as kill -9 would) when KUZOT_FAIL_POINT names `name`:
+// how tests crash the server between the records and the linkage store.
+void FailPoint(const char* name);
+// The detail of the intent of a list being imported and of a merge
+// (workbench_intents.cc).
+std::string ListIntent(const storage::ListRow& list, const std::vector<std::string>& persons);
+std::string MergeIntent(const storage::MergeRow& merge);
+
 // Pairs of person ids are kept with the smaller id first.
 inline std::pair<std::string, std::string> Ordered(const std::string& a, const std::string& b) {
   return a < b ? std::make_pair(a, b) : std::make_pair(b, a);
@@ -45,6 +53,10 @@ class WorkbenchImpl : public Workbench {
   Result<Json> Unmerge(const Caller& caller, const std::string& merge_id) override;
   Result<Json> Merges(const Caller& caller) override;
 
+  // Completes or drops the intents a crash left (workbench_intents.cc);
+  // answers [{"id", "kind", "completed"}]. Call before serving.
+  Result<Json> SettleIntents();
+
  private:
   struct Progress {
     std::string stage;
@@ -66,6 +78,11 @@ class WorkbenchImpl : public Workbench {
   // The person record as `caller` sees it; NotFound when it is not there
   // or not visible.
   Result<Json> Person(const Caller& caller, const std::string& id);
+  // Writes the merge's row and its "same" decisions, and removes its
+  // intent; `outcome` is the records' account of the merge.
+  Status FinishMerge(storage::MergeRow merge, const Json& outcome);
+  // Marks the merge undone (with "unsure" decisions), removing the intent.
+  Status FinishUnmerge(storage::MergeRow merge, const std::string& by, const std::string& at);
 
   records::RecordService& records_;
   std::unique_ptr<storage::LinkageStore> store_;

@@ -182,11 +182,37 @@ Result<Json> WorkbenchImpl::ImportList(const Caller& caller, const Json& request
     }
     person["sources"] =
         Json::array({{{"source_id", "@list"}, {"note", RowNote(table->row_numbers[i], cells)}}});
-    items.push_back({{"type", "person"}, {"body", std::move(person)}});
+    items.push_back(
+        {{"key", "r" + std::to_string(i)}, {"type", "person"}, {"body", std::move(person)}});
   }
 
-  auto created = records_.CreateMany(caller, items, items.size());
+  // The ids are chosen first and noted as an intent in the linkage store:
+  // should the server die between the records' transaction and the list's
+  // row, the next start finds the records and writes the row (or finds
+  // none and drops the intent). See SettleIntents.
+  storage::ListRow list;
+  list.id = NewId();
+  list.source_id = NewId();
+  list.name = list_name;
+  list.filename = filename;
+  list.rows = static_cast<int64_t>(rows->size());
+  Json mapping = Json::object();
+  for (const auto& c : columns) mapping[c.column] = RoleName(c.role);
+  list.columns = Json{{"columns", mapping}, {"event_date", event_date}}.dump();
+  list.created_by = caller.user;
+  list.created_at = NowIso8601();
+  std::map<std::string, std::string> preset = {{"list", list.source_id}};
+  std::vector<std::string> persons;
+  for (size_t i = 0; i < rows->size(); ++i) {
+    persons.push_back(NewId());
+    preset["r" + std::to_string(i)] = persons.back();
+  }
+  KUZOT_RETURN_IF_ERROR(
+      store_->AddIntent({list.id, "list", ListIntent(list, persons), list.created_at}));
+  FailPoint("list-noted");
+  auto created = records_.CreateMany(caller, items, items.size(), preset);
   if (!created.ok()) {
+    (void)store_->RemoveIntent(list.id);  // nothing was written; a leftover is settled on start
     // Name the row the failing record came from.
     const Status& s = created.status();
     std::string field = s.field();
@@ -198,20 +224,7 @@ Result<Json> WorkbenchImpl::ImportList(const Caller& caller, const Json& request
         table->Where(index - 1) + ": " + field.substr(field.find(".body") + 5) + ": " + s.message(),
         "content_base64");
   }
-  const Json& written = (*created)["records"];
-  storage::ListRow list;
-  list.id = NewId();
-  list.source_id = written[0]["id"];
-  list.name = list_name;
-  list.filename = filename;
-  list.rows = static_cast<int64_t>(rows->size());
-  Json mapping = Json::object();
-  for (const auto& c : columns) mapping[c.column] = RoleName(c.role);
-  list.columns = Json{{"columns", mapping}, {"event_date", event_date}}.dump();
-  list.created_by = caller.user;
-  list.created_at = NowIso8601();
-  std::vector<std::string> persons;
-  for (size_t i = 1; i < written.size(); ++i) persons.push_back(written[i]["id"]);
+  FailPoint("list-written");
   KUZOT_RETURN_IF_ERROR(store_->PutList(list, persons));
   Json out = {{"list",
                {{"id", list.id},

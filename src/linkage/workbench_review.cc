@@ -57,6 +57,28 @@ Json FieldsOf(const Json& record) {
   return body;
 }
 
+// Puts under `key` the references a merge changed that the caller may
+// see (a sensitive field, such as who gave a source, only to those who see
+// sensitive fields), and under key + "_hidden" how many others it changed.
+void AddChanges(const Caller& caller, const Json& changes, Json& out, const std::string& key) {
+  Json shown = Json::array();
+  int64_t hidden = 0;
+  for (const auto& c : changes) {
+    if (!caller.MaySee(c.value("confidentiality", "secret")) ||
+        (c.value("sensitive", false) && !caller.sees_sensitive)) {
+      ++hidden;
+      continue;
+    }
+    shown.push_back({{"id", c["id"]},
+                     {"type", c["type"]},
+                     {"path", c["path"]},
+                     {"from", c["from"]},
+                     {"change", c["change"]}});
+  }
+  out[key] = std::move(shown);
+  out[key + "_hidden"] = hidden;
+}
+
 std::string Cursor(const storage::ReviewPair& p) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.17g", p.probability);
@@ -279,34 +301,30 @@ Result<Json> WorkbenchImpl::Merge(const Caller& caller, const Json& request) {
   // The merged person is as protected as the most protected of them.
   static const char* kLevels[] = {"public", "internal", "restricted", "secret"};
   body["confidentiality"] = kLevels[level];
-  Json ops = Json::array();
-  ops.push_back({{"op", "replace"}, {"type", "person"}, {"id", survivor_id}, {"body", body}});
-  for (const auto& id : absorbed) {
-    ops.push_back({{"op", "delete"}, {"type", "person"}, {"id", id}});
-  }
-  KUZOT_ASSIGN_OR_RETURN(Json changed, records_.ChangeMany(caller, ops));
   storage::MergeRow merge;
   merge.id = NewId();
   merge.survivor_id = survivor_id;
   merge.survivor_revision_before = revision_before;
-  merge.survivor_revision_after = changed["records"][0]["revision"];
   merge.absorbed_ids = absorbed;
   if (request.contains("job_id") && request["job_id"].is_string()) merge.job_id = request["job_id"];
   merge.merged_by = caller.user;
   merge.merged_at = NowIso8601();
-  KUZOT_RETURN_IF_ERROR(store_->PutMerge(merge));
-  for (const auto& id : absorbed) {
-    storage::DecisionRow d;
-    std::tie(d.left_id, d.right_id) = Ordered(survivor_id, id);
-    d.decision = "same";
-    d.note = "merge " + merge.id;
-    d.job_id = merge.job_id;
-    d.decided_by = caller.user;
-    d.decided_at = merge.merged_at;
-    KUZOT_RETURN_IF_ERROR(store_->AddDecision(d));
+  // Noted before the records change, completed after (workbench_intents.cc).
+  KUZOT_RETURN_IF_ERROR(
+      store_->AddIntent({merge.id, "merge", MergeIntent(merge), merge.merged_at}));
+  FailPoint("merge-noted");
+  records::RecordService::MergeSpec spec{merge.id, "person", survivor_id, body, absorbed};
+  auto outcome = records_.MergeRecords(caller, spec);
+  if (!outcome.ok()) {
+    (void)store_->RemoveIntent(merge.id);  // nothing was written; a leftover is settled on start
+    return outcome.status();
   }
-  Json out = MergeJson(merge);
+  FailPoint("merge-written");
+  KUZOT_RETURN_IF_ERROR(FinishMerge(merge, *outcome));
+  KUZOT_ASSIGN_OR_RETURN(auto stored, store_->GetMerge(merge.id));
+  Json out = MergeJson(stored ? *stored : merge);
   out["conflicts"] = std::move(conflicts);
+  AddChanges(caller, (*outcome)["repointed"], out, "repointed");
   return out;
 }
 
@@ -336,29 +354,34 @@ Result<Json> WorkbenchImpl::Unmerge(const Caller& caller, const std::string& mer
     return Status::Conflict("the survivor's revision before the merge is not visible to you");
   }
   Json body = FieldsOf(before);
+  body.erase("merged_into");
   body["revision"] = survivor["revision"];
-  Json ops = Json::array();
-  ops.push_back(
-      {{"op", "replace"}, {"type", "person"}, {"id", merge->survivor_id}, {"body", body}});
-  for (const auto& id : merge->absorbed_ids) {
-    ops.push_back({{"op", "restore"}, {"type", "person"}, {"id", id}});
+  // What the merge did, as the records' audit log keeps it; a merge made
+  // before references were repointed has no such entry and repointed none.
+  KUZOT_ASSIGN_OR_RETURN(auto outcome, records_.MergeOutcome(merge->id, false));
+  Json done = outcome ? *outcome : Json{{"merge_id", merge->id}, {"type", "person"}};
+  if (!outcome) {
+    done["survivor"] = {{"id", merge->survivor_id}};
+    done["absorbed"] = Json::array();
+    for (const auto& id : merge->absorbed_ids) done["absorbed"].push_back({{"id", id}});
+    done["repointed"] = Json::array();
   }
-  KUZOT_RETURN_IF_ERROR(records_.ChangeMany(caller, ops).status());
+  const std::string at = NowIso8601();
+  KUZOT_RETURN_IF_ERROR(
+      store_->AddIntent({merge->id, "unmerge", Json{{"by", caller.user}}.dump(), at}));
+  auto undone = records_.UnmergeRecords(caller, done, body);
+  if (!undone.ok()) {
+    (void)store_->RemoveIntent(merge->id);
+    return undone.status();
+  }
+  FailPoint("unmerge-written");
+  KUZOT_RETURN_IF_ERROR(FinishUnmerge(*merge, caller.user, at));
   merge->undone_by = caller.user;
-  merge->undone_at = NowIso8601();
-  KUZOT_RETURN_IF_ERROR(store_->PutMerge(*merge));
-  // The merge's "same" no longer holds: the pairs are open again.
-  for (const auto& id : merge->absorbed_ids) {
-    storage::DecisionRow d;
-    std::tie(d.left_id, d.right_id) = Ordered(merge->survivor_id, id);
-    d.decision = "unsure";
-    d.note = "merge " + merge->id + " undone";
-    d.job_id = merge->job_id;
-    d.decided_by = caller.user;
-    d.decided_at = merge->undone_at;
-    KUZOT_RETURN_IF_ERROR(store_->AddDecision(d));
-  }
-  return MergeJson(*merge);
+  merge->undone_at = at;
+  Json out = MergeJson(*merge);
+  AddChanges(caller, (*undone)["pointed_back"], out, "pointed_back");
+  AddChanges(caller, (*undone)["skipped"], out, "skipped");
+  return out;
 }
 
 Result<Json> WorkbenchImpl::Merges(const Caller&) {

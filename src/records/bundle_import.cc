@@ -391,10 +391,22 @@ class RecordService::Importer {
     if (!r.is_object()) return Status::InvalidArgument("must be an object", path);
     KUZOT_ASSIGN_OR_RETURN(std::string id, RequiredString(r, "id", path));
     if (skipped_.count(id)) return Status::Ok();
+    // A history may only describe records this bundle brings: never add
+    // revisions to a record already in the database.
+    KUZOT_ASSIGN_OR_RETURN(auto owner, tx_.TypeOfNewRecord(id, first_seq_));
+    if (!owner) {
+      return Status::InvalidArgument("is the history of no record of this bundle", path + ".id");
+    }
     storage::Revision rev;
     rev.record.id = id;
     KUZOT_ASSIGN_OR_RETURN(rev.record.type, RequiredString(r, "type", path));
+    if (rev.record.type != *owner) {
+      return Status::InvalidArgument("is not the type of record " + id, path + ".type");
+    }
     KUZOT_ASSIGN_OR_RETURN(rev.record.revision, IntOr(r, "revision", 0, path));
+    if (rev.record.revision < 1) {
+      return Status::InvalidArgument("must be 1 or more", path + ".revision");
+    }
     KUZOT_ASSIGN_OR_RETURN(rev.record.confidentiality,
                            StringOr(r, "confidentiality", "internal", path));
     rev.record.body = r.contains("body") ? r["body"].dump() : "{}";
@@ -404,7 +416,15 @@ class RecordService::Importer {
     KUZOT_ASSIGN_OR_RETURN(rev.record.updated_by, StringOr(r, "updated_by", "", path));
     KUZOT_ASSIGN_OR_RETURN(rev.record.deleted, BoolOr(r, "deleted", false, path));
     KUZOT_ASSIGN_OR_RETURN(rev.op, StringOr(r, "op", "update", path));
-    KUZOT_RETURN_IF_ERROR(tx_.PutRevision(rev));
+    Status put = tx_.PutRevision(rev);
+    // The records of this import have no revision but the bundle's, so a
+    // clash on (record, revision) is the bundle naming one twice.
+    if (put.code() == StatusCode::kConflict) {
+      return Status::InvalidArgument(
+          "revision " + std::to_string(rev.record.revision) + " of record " + id + " appears twice",
+          path + ".revision");
+    }
+    KUZOT_RETURN_IF_ERROR(put);
     ++report_.revisions;
     return Status::Ok();
   }

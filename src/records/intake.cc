@@ -17,7 +17,8 @@ constexpr size_t kMaxIntakeRecords = 500;
 }  // namespace
 
 Result<Json> RecordService::CreateMany(const Caller& caller, const Json& items,
-                                       size_t max_records) {
+                                       size_t max_records,
+                                       const std::map<std::string, std::string>& preset_ids) {
   if (!items.is_array() || items.empty()) {
     return Status::InvalidArgument("must be a non-empty list of records", "records");
   }
@@ -58,7 +59,8 @@ Result<Json> RecordService::CreateMany(const Caller& caller, const Json& items,
       }
       key = item["key"].get<std::string>();
       if (ids.count(key)) return Status::InvalidArgument("the key is used twice", path + ".key");
-      ids[key] = NewId();
+      auto preset = preset_ids.find(key);
+      ids[key] = preset == preset_ids.end() ? NewId() : preset->second;
       batch[ids[key]] = spec->name;
     }
     specs.push_back(spec);
@@ -73,6 +75,11 @@ Result<Json> RecordService::CreateMany(const Caller& caller, const Json& items,
     KUZOT_RETURN_IF_ERROR(ResolveKeys(body, ids, path + ".body"));
     const std::string id = keys[i].empty() ? "" : ids[keys[i]];
     batch.erase(id);
+    if (!id.empty() && preset_ids.count(keys[i])) {
+      // An id chosen by the caller must be new: a write would replace.
+      KUZOT_ASSIGN_OR_RETURN(auto existing, tx->Get(id));
+      if (existing) return Status::Conflict("the id " + id + " is taken", path + ".key");
+    }
     auto record = WriteIn(*tx, caller, *specs[i], id, body, true, batch);
     if (!record.ok()) return record.status().WithFieldPrefix(path + ".body");
     Json written = Json::parse(record->body);

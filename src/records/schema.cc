@@ -148,7 +148,10 @@ std::vector<TypeSpec> Build() {
                     Sensitive(Str("address", "where the person lives (sensitive)")),
                     Sensitive(Text("private_notes", "notes that would endanger the person (sensitive)")),
                     Bool("consent_to_publication",
-                         "whether the person agreed that their identity may be published")}});
+                         "whether the person agreed that their identity may be published"),
+                    ServerSet(Ref("merged_into", {"person"},
+                                  "set on a person merged into another (deleted): the person "
+                                  "who stays, whom old links should follow"))}});
 
   types.push_back({"organization", "organizations", "an NGO, state body, court or armed unit",
                    {Searchable(Str("name", "full name", true)),

@@ -677,12 +677,23 @@ Result<Json> RecordService::SetDeleted(const Caller& caller, const TypeSpec& spe
 Result<storage::StoredRecord> RecordService::SetDeletedIn(storage::Transaction& tx,
                                                           const Caller& caller,
                                                           const TypeSpec& spec,
-                                                          std::string_view id, bool deleted) {
+                                                          std::string_view id, bool deleted,
+                                                          const std::string& merged_into) {
   KUZOT_ASSIGN_OR_RETURN(auto record, Load(tx, spec, id, caller));
   std::optional<storage::StoredRecord> before = record;
   if (record.deleted == deleted) {
     return Status::Conflict(std::string("the ") + spec.name + " is " +
                             (deleted ? "already deleted" : "not deleted"));
+  }
+  if (FindField(spec.fields, "merged_into")) {
+    // A tombstone names the record it was merged into; a live record names none.
+    Json body = Json::parse(record.body);
+    if (deleted && !merged_into.empty()) {
+      body["merged_into"] = merged_into;
+    } else {
+      body.erase("merged_into");
+    }
+    record.body = body.dump();
   }
   record.deleted = deleted;
   record.revision += 1;

@@ -181,8 +181,12 @@ class RecordService {
   // an error names the field as "records[i].body.<field>". Answers
   // {"records": [{"key", "id", "type", "title"}]} in the order given.
   // `max_records` 0: the interview-sized default (500); the linkage
-  // workbench imports whole lists through it.
-  Result<Json> CreateMany(const Caller& caller, const Json& items, size_t max_records = 0);
+  // workbench imports whole lists through it. `preset_ids` (key -> id, ids
+  // from NewId() not used yet) lets the caller know the ids before the
+  // write: the workbench notes them in its own store first, to settle a
+  // crash between the two.
+  Result<Json> CreateMany(const Caller& caller, const Json& items, size_t max_records = 0,
+                          const std::map<std::string, std::string>& preset_ids = {});
 
   // What the web application's dashboard shows (records/overview.cc), all
   // limited to what `caller` may see: {"counts": {type: n}, "victims": n
@@ -207,6 +211,41 @@ class RecordService {
   // (at most `per_place` items each). A place without coordinates lends
   // its records to its nearest ancestor that has them.
   Result<Json> MapPoints(const Caller& caller, int per_place);
+
+  // Merges of records (records/merge.cc), for the linkage workbench.
+  struct MergeSpec {
+    std::string merge_id;  // chosen by the caller; the audit entry's target is "merge/<id>"
+    std::string type;      // of the survivor and of the absorbed records
+    std::string survivor_id;
+    Json survivor_body;  // the survivor's fields after the merge, with its current "revision"
+    std::vector<std::string> absorbed_ids;
+  };
+  // In one transaction: writes the survivor's body; points every reference
+  // that a live record of any type and level makes to an absorbed record at
+  // the survivor instead (a list of references that names both keeps the
+  // survivor once), as the caller but whatever the caller may see, since a
+  // reference left to a merged record would be lost to those who may; turns
+  // the absorbed records into tombstones (deleted, "merged_into": the
+  // survivor) so that old links resolve; appends "record.merge" with all of
+  // it (ids and paths only) to the audit log. Answers that entry's detail:
+  // {"merge_id", "type", "survivor": {"id", "revision_before",
+  // "revision_after"}, "absorbed": [{"id", "revision"}], "repointed":
+  // [{"id", "type", "path", "from", "change": "replaced"|"removed",
+  // "confidentiality", "sensitive", "revision"}]}. Conflict naming the
+  // record when a referring record cannot be changed; then nothing is.
+  Result<Json> MergeRecords(const Caller& caller, const MergeSpec& spec);
+  // Undoes MergeRecords in one transaction: `merge` is what it answered,
+  // `survivor_body` the survivor's fields to go back to (with its current
+  // "revision"). Restores the absorbed records (no longer tombstones) and
+  // points each repointed reference back when it still names the survivor;
+  // one changed since keeps its change and is listed under "skipped".
+  // Appends "record.unmerge". Answers {"merge_id", "survivor", "restored",
+  // "pointed_back", "skipped"}.
+  Result<Json> UnmergeRecords(const Caller& caller, const Json& merge, const Json& survivor_body);
+  // The audit detail of merge `merge_id` (or of its undoing), with "at" and
+  // "by", when that transaction committed; nullopt when it did not. How the
+  // workbench, whose own store is another file, recovers after a crash.
+  Result<std::optional<Json>> MergeOutcome(std::string_view merge_id, bool undo);
 
   // Writes made inside one transaction (see InOneTransaction). Each call
   // checks what the same call of the service checks.
@@ -275,7 +314,7 @@ class RecordService {
   // SetDeleted's work inside the caller's transaction; the caller commits.
   Result<storage::StoredRecord> SetDeletedIn(storage::Transaction& tx, const Caller& caller,
                                              const TypeSpec& spec, std::string_view id,
-                                             bool deleted);
+                                             bool deleted, const std::string& merged_into = "");
 
   // Binds the store to the codec's keyring on open (encrypting a database
   // written before encryption); service_keys.cc.

@@ -29,7 +29,14 @@ bool HasWordChar(std::string_view s) {
 
 }  // namespace
 
-Result<std::string> BuildMatchExpression(std::string_view query) {
+Result<std::string> BuildMatchExpression(std::string_view typed) {
+  // Control characters (a NUL above all: FTS5 reads the expression as a C
+  // string and found an unterminated quote) separate words like spaces.
+  std::string cleaned(typed);
+  for (char& c : cleaned) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  std::string_view query = cleaned;
   std::vector<std::string> terms;
   size_t i = 0;
   while (i < query.size() && terms.size() < kMaxTerms) {

@@ -71,12 +71,25 @@ struct MergeRow {
   std::string undone_by, undone_at;  // empty while in force
 };
 
+// A change begun in the records that this store must learn the end of: a
+// list being imported ("list"), a merge ("merge") or its undoing
+// ("unmerge"). Written before the records' transaction, removed in the
+// same transaction as the row it announced; one left behind by a crash is
+// settled by the workbench on start from what the records hold.
+struct IntentRow {
+  std::string id;  // the list's or the merge's id
+  std::string kind;
+  std::string detail;  // JSON: what the workbench needs to settle it
+  std::string created_at;
+};
+
 class LinkageStore {
  public:
   // Opens (creating when missing) the store at `path`.
   static Result<std::unique_ptr<LinkageStore>> Open(const std::string& path);
   ~LinkageStore();
 
+  // Also removes the intent with the list's id, in the same transaction.
   Status PutList(const ListRow& list, const std::vector<std::string>& person_ids);
   Result<std::vector<ListRow>> Lists();
   Result<std::optional<ListRow>> GetList(const std::string& id);
@@ -98,9 +111,8 @@ class LinkageStore {
                       const std::vector<std::pair<std::string, int64_t>>& clusters);
   // The job's pairs between `min_p` and `max_p`, best first, after the
   // pair (`after_left`, `after_right`) of the previous page when given.
-  Result<std::vector<ReviewPair>> ReviewPairs(const std::string& job_id, double min_p,
-                                              double max_p, int limit,
-                                              const std::string& after_left,
+  Result<std::vector<ReviewPair>> ReviewPairs(const std::string& job_id, double min_p, double max_p,
+                                              int limit, const std::string& after_left,
                                               const std::string& after_right, double after_p);
   // person id -> cluster number, for persons in clusters of two or more.
   Result<std::vector<std::pair<std::string, int64_t>>> Clusters(const std::string& job_id);
@@ -114,11 +126,24 @@ class LinkageStore {
   Result<std::vector<DecisionRow>> RecentDecisions(int limit);
 
   Status PutMerge(const MergeRow& merge);
+  // Puts the merge, adds the decisions (filling their seq) and removes the
+  // intent `intent_id`, in one transaction.
+  Status CompleteMerge(const MergeRow& merge, std::vector<DecisionRow>& decisions,
+                       const std::string& intent_id);
+
+  Status AddIntent(const IntentRow& intent);
+  Status RemoveIntent(const std::string& id);
+  // Every intent left, oldest first.
+  Result<std::vector<IntentRow>> Intents();
   Result<std::optional<MergeRow>> GetMerge(const std::string& id);
   Result<std::vector<MergeRow>> Merges(int limit);
 
  private:
   explicit LinkageStore(sqlite3* db) : db_(db) {}
+  // The statements alone, for callers holding mutex_ (and a transaction).
+  Status PutMergeIn(const MergeRow& merge);
+  Status AddDecisionIn(DecisionRow& decision);
+  Status DeleteIntentIn(const std::string& id);
   std::mutex mutex_;
   sqlite3* db_;
 };

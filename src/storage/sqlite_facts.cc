@@ -207,6 +207,17 @@ Result<int64_t> SqliteTransaction::LastRecordSeq() {
   return seq;
 }
 
+Result<std::optional<std::string>> SqliteTransaction::TypeOfNewRecord(std::string_view id,
+                                                                      int64_t after_seq) {
+  Statement& s = Prepared("SELECT type FROM records WHERE id=? AND seq>?");
+  s.Bind(1, id).Bind(2, after_seq);
+  std::optional<std::string> type;
+  if (s.Step()) type = s.Text(0);
+  KUZOT_RETURN_IF_ERROR(s.status());
+  s.Reset();
+  return type;
+}
+
 Status SqliteTransaction::AddCreateRevisions(int64_t after_seq) {
   if (!write_) return Status::Internal("write in a read transaction");
   // The stored body is what Put sealed: a revision written with the record

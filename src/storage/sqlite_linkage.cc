@@ -78,6 +78,12 @@ CREATE TABLE IF NOT EXISTS merges(
   undone_by TEXT NOT NULL,
   undone_at TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS intents(
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
 )sql";
 
 std::string Join(const std::vector<std::string>& ids) {
@@ -190,7 +196,40 @@ Status LinkageStore::PutList(const ListRow& list, const std::vector<std::string>
     KUZOT_RETURN_IF_ERROR(
         row.Bind(1, list.id).Bind(2, static_cast<int64_t>(i)).Bind(3, person_ids[i]).Run());
   }
+  KUZOT_RETURN_IF_ERROR(DeleteIntentIn(list.id));
   return tx.Commit();
+}
+
+Status LinkageStore::AddIntent(const IntentRow& intent) {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, "INSERT INTO intents(id, kind, detail, created_at) VALUES(?, ?, ?, ?)");
+  KUZOT_RETURN_IF_ERROR(s.prepare_status());
+  return s.Bind(1, intent.id)
+      .Bind(2, intent.kind)
+      .Bind(3, intent.detail)
+      .Bind(4, intent.created_at)
+      .Run();
+}
+
+Status LinkageStore::RemoveIntent(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  return DeleteIntentIn(id);
+}
+
+Status LinkageStore::DeleteIntentIn(const std::string& id) {
+  Statement s(db_, "DELETE FROM intents WHERE id = ?");
+  KUZOT_RETURN_IF_ERROR(s.prepare_status());
+  return s.Bind(1, id).Run();
+}
+
+Result<std::vector<IntentRow>> LinkageStore::Intents() {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, "SELECT id, kind, detail, created_at FROM intents ORDER BY created_at, id");
+  KUZOT_RETURN_IF_ERROR(s.prepare_status());
+  std::vector<IntentRow> out;
+  while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3)});
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return out;
 }
 
 Result<std::vector<ListRow>> LinkageStore::Lists() {
@@ -370,6 +409,10 @@ Result<std::vector<std::pair<std::string, int64_t>>> LinkageStore::Clusters(
 
 Status LinkageStore::AddDecision(DecisionRow& d) {
   std::lock_guard lock(mutex_);
+  return AddDecisionIn(d);
+}
+
+Status LinkageStore::AddDecisionIn(DecisionRow& d) {
   Statement s(db_,
               "INSERT INTO decisions(left_id, right_id, decision, note, job_id, decided_by, "
               "decided_at) VALUES(?, ?, ?, ?, ?, ?, ?)");
@@ -445,6 +488,21 @@ Result<std::vector<DecisionRow>> LinkageStore::RecentDecisions(int limit) {
 
 Status LinkageStore::PutMerge(const MergeRow& m) {
   std::lock_guard lock(mutex_);
+  return PutMergeIn(m);
+}
+
+Status LinkageStore::CompleteMerge(const MergeRow& merge, std::vector<DecisionRow>& decisions,
+                                   const std::string& intent_id) {
+  std::lock_guard lock(mutex_);
+  Tx tx(db_);
+  KUZOT_RETURN_IF_ERROR(tx.status());
+  KUZOT_RETURN_IF_ERROR(PutMergeIn(merge));
+  for (auto& d : decisions) KUZOT_RETURN_IF_ERROR(AddDecisionIn(d));
+  KUZOT_RETURN_IF_ERROR(DeleteIntentIn(intent_id));
+  return tx.Commit();
+}
+
+Status LinkageStore::PutMergeIn(const MergeRow& m) {
   Statement s(db_, std::string("INSERT OR REPLACE INTO merges(") + kMergeColumns +
                        ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   KUZOT_RETURN_IF_ERROR(s.prepare_status());

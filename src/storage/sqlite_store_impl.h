@@ -83,6 +83,8 @@ class SqliteTransaction : public Transaction {
   Status PutRevision(const Revision& revision) override;
   Result<int64_t> LastRecordSeq() override;
   Status AddCreateRevisions(int64_t after_seq) override;
+  Result<std::optional<std::string>> TypeOfNewRecord(std::string_view id,
+                                                     int64_t after_seq) override;
   Result<std::vector<VocabularyTerm>> Vocabulary(std::string_view vocabulary) override;
   Result<std::vector<std::string>> VocabularyNames() override;
   Status PutVocabularyTerm(const VocabularyTerm& term) override;

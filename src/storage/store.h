@@ -362,6 +362,10 @@ class Transaction {
   // only at the end of its bundle that the bundle carries no history Puts
   // its records without an op, then adds their revisions in one pass.
   virtual Status AddCreateRevisions(int64_t after_seq) = 0;
+  // The type of record `id` if it was inserted after `after_seq` (by this
+  // import), nullopt otherwise.
+  virtual Result<std::optional<std::string>> TypeOfNewRecord(std::string_view id,
+                                                             int64_t after_seq) = 0;
 
   virtual Result<std::vector<VocabularyTerm>> Vocabulary(std::string_view vocabulary) = 0;
   virtual Result<std::vector<std::string>> VocabularyNames() = 0;

@@ -99,17 +99,11 @@ test('a documenter attaches a photo to an event; a viewer cannot upload', async 
 
     await panel.getByRole('button', { name: /Attach a file/ }).click();
     const form = page.locator('form.evidence-upload');
-    await form.getByLabel('File').setInputFiles({
-      name: 'field-photo.dat',
-      mimeType: 'application/octet-stream',
-      buffer: image,
-    });
-    await form.getByLabel('Title').fill('Crater beside the school');
-    await form.getByLabel('Year').fill('2022');
-    await form.getByLabel('Month').selectOption('9');
-    await form.getByLabel('Day').fill('14');
-    await form.getByLabel('Confidentiality').selectOption('public');
-    await form.getByRole('button', { name: 'Upload' }).click();
+    await fillUpload(
+      form,
+      { name: 'field-photo.dat', mimeType: 'application/octet-stream', buffer: image },
+      'Crater beside the school',
+    );
 
     await form.getByRole('status').getByText('Uploaded and checked.').waitFor();
     assert.equal(await form.locator('progress').getAttribute('value'), '100');
@@ -181,6 +175,135 @@ test('a documenter attaches a photo to an event; a viewer cannot upload', async 
     await screenshot(page, 'evidence-3-viewer');
   });
 });
+
+// EXIF (a little-endian TIFF) with DateTimeOriginal and a GPS position,
+// put into `jpeg` as an APP1 segment right after its start marker: what a
+// phone camera writes. Layout: IFD0 (pointers to the Exif and GPS IFDs),
+// the Exif IFD (DateTimeOriginal), the date, the GPS IFD, two rationals x3.
+function withExif(jpeg, { date, lat, lon }) {
+  const tiff = Buffer.alloc(190);
+  let at = 0;
+  const u16 = (v) => { tiff.writeUInt16LE(v, at); at += 2; };
+  const u32 = (v) => { tiff.writeUInt32LE(v, at); at += 4; };
+  const entry = (tag, type, count, value) => { u16(tag); u16(type); u32(count); u32(value); };
+  const ascii2 = (c) => c.charCodeAt(0); // "N\0" inline, little-endian
+  u16(0x4949); u16(42); u32(8);
+  u16(2); entry(0x8769, 4, 1, 38); entry(0x8825, 4, 1, 76); u32(0); // IFD0, ends at 38
+  u16(1); entry(0x9003, 2, 20, 56); u32(0); // Exif IFD, ends at 56
+  tiff.write(date + '\0', 56, 'ascii'); // "YYYY:MM:DD HH:MM:SS", 20 bytes
+  at = 76;
+  u16(5);
+  entry(0x0000, 1, 4, 0x00000302); // GPSVersionID 2.3.0.0
+  entry(0x0001, 2, 2, ascii2(lat >= 0 ? 'N' : 'S'));
+  entry(0x0002, 5, 3, 142);
+  entry(0x0003, 2, 2, ascii2(lon >= 0 ? 'E' : 'W'));
+  entry(0x0004, 5, 3, 166);
+  u32(0); // ends at 142
+  for (const v of [Math.abs(lat), Math.abs(lon)]) {
+    const deg = Math.floor(v);
+    const min = Math.floor((v - deg) * 60);
+    const sec = Math.round(((v - deg) * 60 - min) * 60 * 100);
+    for (const [n, d] of [[deg, 1], [min, 1], [sec, 100]]) { u32(n); u32(d); }
+  }
+  const body = Buffer.concat([Buffer.from('Exif\0\0', 'binary'), tiff]);
+  const head = Buffer.from([0xff, 0xe1, 0, 0]);
+  head.writeUInt16BE(body.length + 2, 2);
+  assert.equal(jpeg.readUInt16BE(0), 0xffd8, 'a JPEG starts with SOI');
+  return Buffer.concat([jpeg.subarray(0, 2), head, body, jpeg.subarray(2)]);
+}
+
+test('a photo whose EXIF date and GPS contradict what was entered is flagged in the panel', async () => {
+  await withKuzot('evidence-flags', {}, async ({ server, page }) => {
+    const admin = server.admin;
+    const bishkek = await admin.post('/places', {
+      name: 'Bishkek',
+      level: 'city',
+      latitude: 42.8746,
+      longitude: 74.5698,
+    });
+    assert.ok(bishkek.id, 'the place was made');
+    const event = await admin.post('/events', {
+      title: 'Shelling of Kara-Bulak',
+      start_date: '2022-09',
+      confidentiality: 'public',
+    });
+    // A real JPEG drawn by the browser itself (a gradient, nobody's
+    // photo), then given the EXIF a phone in Osh in May 2019 would write.
+    await page.goto(server.url + '/');
+    const dataUrl = await page.evaluate(() => {
+      const c = document.createElement('canvas');
+      c.width = 64;
+      c.height = 48;
+      const g = c.getContext('2d');
+      const gradient = g.createLinearGradient(0, 0, 64, 48);
+      gradient.addColorStop(0, '#446');
+      gradient.addColorStop(1, '#dc8');
+      g.fillStyle = gradient;
+      g.fillRect(0, 0, 64, 48);
+      return c.toDataURL('image/jpeg', 0.9);
+    });
+    const jpeg = withExif(Buffer.from(dataUrl.split(',')[1], 'base64'), {
+      date: '2019:05:01 10:00:00',
+      lat: 40.5283,
+      lon: 72.7985,
+    });
+
+    const documenter = await addUser(server, 'documenter', 'bakyt');
+    await signIn(page, server.url, documenter);
+    await page.goto(server.url + '/events/' + event.id);
+    const panel = page.locator('section.evidence');
+    await panel.getByRole('button', { name: /Attach a file/ }).click();
+    const form = page.locator('form.evidence-upload');
+    await fillUpload(form, { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: jpeg }, 'Burnt market stalls');
+    await form.getByRole('status').getByText('Uploaded and checked.').waitFor();
+
+    // The entered date (14 September 2022) against the camera's (1 May 2019).
+    const item = panel.locator('li.evidence-item', { hasText: 'Burnt market stalls' });
+    await item.waitFor();
+    assert.equal((await item.locator('.media-type').textContent()).trim(), 'image/jpeg');
+    const flags = item.locator('.evidence-flags');
+    await flags.waitFor();
+    assert.match(await flags.textContent(), /The file contradicts what was entered/);
+    const dateFlag = flags.locator('li', { hasText: 'Date of recording' });
+    assert.match(await dateFlag.textContent(), /entered 2022-09-14/);
+    assert.match(await dateFlag.textContent(), /the file says 2019-05-01/);
+    assert.equal(await flags.locator('li').count(), 1, 'no place entered yet: only the date');
+
+    // The documenter then says where it was taken: Bishkek, 300 km from
+    // the GPS position (Osh). The panel shows the second contradiction.
+    await item.getByRole('link', { name: 'Burnt market stalls' }).click();
+    await page.getByRole('heading', { level: 1, name: /Burnt market stalls/ }).waitFor();
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: /Edit/ }).waitFor();
+    await page.getByLabel('Place', { exact: true }).fill('Bishkek');
+    const option = page.getByRole('option', { name: /Bishkek/ }).first();
+    await option.waitFor();
+    await option.click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { level: 1, name: /Burnt market stalls/ }).waitFor();
+    await page.goto(server.url + '/events/' + event.id);
+    const again = page.locator('section.evidence li.evidence-item', { hasText: 'Burnt market stalls' });
+    const both = again.locator('.evidence-flags li');
+    await both.nth(1).waitFor();
+    const placeFlag = again.locator('.evidence-flags li', { hasText: 'Place' });
+    assert.match(await placeFlag.textContent(), /the file says 40\.528\d*,72\.798/);
+    assert.match(await placeFlag.textContent(), /place Bishkek \(city\)/);
+    assert.match(await placeFlag.textContent(), /km from/);
+    await screenshot(page, 'evidence-4-contradictions');
+  });
+});
+
+// Fills the upload widget: the file, a title, the date 14 September 2022,
+// public; then presses Upload.
+async function fillUpload(form, file, title) {
+  await form.getByLabel('File').setInputFiles(file);
+  await form.getByLabel('Title').fill(title);
+  await form.getByLabel('Year').fill('2022');
+  await form.getByLabel('Month').selectOption('9');
+  await form.getByLabel('Day').fill('14');
+  await form.getByLabel('Confidentiality').selectOption('public');
+  await form.getByRole('button', { name: 'Upload' }).click();
+}
 
 async function adminHeaders(server) {
   // The harness's admin client sends JSON; the single-request upload sends

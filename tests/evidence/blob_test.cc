@@ -213,5 +213,106 @@ TEST_F(BlobTest, SealedFilesAreBoundToTheirLabel) {
   EXPECT_EQ(store_->ReadSealed(p, "thumb:2").status().code(), StatusCode::kCorrupt);
 }
 
+// --- data-key rotation
+
+std::string FileBytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// A key lookup that answers the old generation's content key whatever the
+// file asks for: what someone holding only the old data key can try.
+KeyLookup OnlyKeyOf(const crypto::Keyring& keyring, uint32_t generation) {
+  auto keys = KeysOf(keyring, generation);
+  EXPECT_TRUE(keys.ok());
+  DataKey content = keys->content;
+  return [content](uint32_t) -> Result<DataKey> { return content; };
+}
+
+TEST_F(BlobTest, RotationReencryptsStoredFilesAndTheOldKeyOpensNothing) {
+  std::string content = RandomBytes(kChunkBytes * kChunksPerSegment * 2 + 12345);
+  CommittedBlob blob = Store(content);
+  fs::path path = store_->PathOf(blob.name);
+  std::string before = FileBytes(path);
+  fs::path sealed = dir_ / "store" / "sealed" / "thumb-x";
+  ASSERT_TRUE(store_->WriteSealed(sealed, "thumb:x", "a preview").ok());
+  // An upload in progress: 3 complete chunks on disk and a tail in its state.
+  std::string partial = RandomBytes(3 * kChunkBytes + 777);
+  fs::path upload = dir_ / "store" / "uploads" / "u.blob";
+  {
+    auto w = store_->NewWriter(upload);
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE(w.value()->Append(partial).ok());
+    ASSERT_TRUE(w.value()->Sync().ok());
+  }
+
+  auto generation = keyring_->AddGeneration();
+  ASSERT_TRUE(generation.ok());
+  BlobStore rotated(dir_ / "store", *keyring_);
+  ASSERT_TRUE(rotated.Init().ok());
+  EXPECT_EQ(rotated.generation(), generation.value());
+  auto done = rotated.Reencrypt(blob.name, content.size(), Sha256::Hex(content));
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_TRUE(done.value());
+  auto resealed = rotated.Reseal(sealed, "thumb:x");
+  ASSERT_TRUE(resealed.ok()) << resealed.status().ToString();
+  EXPECT_TRUE(resealed.value());
+  auto moved = rotated.ReencryptUnfinished(upload, 3);
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_TRUE(moved.value());
+
+  // Everything names the new generation, and a second run changes nothing.
+  EXPECT_EQ(BlobGeneration(path).value(), generation.value());
+  EXPECT_EQ(BlobGeneration(upload).value(), generation.value());
+  EXPECT_EQ(crypto::Keyring::SealedGeneration(FileBytes(sealed)), generation.value());
+  EXPECT_FALSE(rotated.Reencrypt(blob.name, content.size(), Sha256::Hex(content)).value());
+  EXPECT_FALSE(rotated.Reseal(sealed, "thumb:x").value());
+  EXPECT_FALSE(rotated.ReencryptUnfinished(upload, 3).value());
+  EXPECT_TRUE(fs::is_empty(dir_ / "store" / "tmp"));
+
+  // The content is the same, the bytes on disk entirely new.
+  EXPECT_NE(FileBytes(path), before);
+  EXPECT_EQ(FileBytes(path).size(), before.size());
+  EXPECT_TRUE(rotated.Check(blob.name, content.size(), Sha256::Hex(content)).ok());
+  EXPECT_EQ(rotated.ReadSealed(sealed, "thumb:x").value(), "a preview");
+  // The old data key opens nothing that is stored now.
+  auto old_reader = BlobReader::Open(path, OnlyKeyOf(*keyring_, 1), content.size());
+  ASSERT_FALSE(old_reader.ok());
+  EXPECT_EQ(old_reader.status().code(), StatusCode::kCorrupt);
+  auto old_resume = BlobWriter::Resume(upload, OnlyKeyOf(*keyring_, 1), partial.size(),
+                                       partial.substr(3 * kChunkBytes));
+  EXPECT_FALSE(old_resume.ok());
+
+  // The upload resumes under the new key and ends with the right hash.
+  auto resumed = rotated.ResumeWriter(upload, partial.size(), partial.substr(3 * kChunkBytes));
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  std::string rest = RandomBytes(kChunkBytes + 3);
+  ASSERT_TRUE(resumed.value()->Append(rest).ok());
+  auto sha = resumed.value()->Finish();
+  ASSERT_TRUE(sha.ok());
+  EXPECT_EQ(sha.value(), Sha256::Hex(partial + rest));
+}
+
+TEST_F(BlobTest, RotationLeavesADamagedFileAsItWas) {
+  std::string content = RandomBytes(kChunkBytes * 5);
+  CommittedBlob blob = Store(content);
+  fs::path path = store_->PathOf(blob.name);
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(kBlobHeaderBytes + 24 + 3 * kChunkBytes));
+    f.put('\x5a');
+  }
+  std::string damaged = FileBytes(path);
+  ASSERT_TRUE(keyring_->AddGeneration().ok());
+  BlobStore rotated(dir_ / "store", *keyring_);
+  ASSERT_TRUE(rotated.Init().ok());
+  auto done = rotated.Reencrypt(blob.name, content.size(), Sha256::Hex(content));
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.status().code(), StatusCode::kCorrupt);
+  EXPECT_EQ(FileBytes(path), damaged);
+  EXPECT_EQ(BlobGeneration(path).value(), 1u);
+  EXPECT_TRUE(fs::is_empty(dir_ / "store" / "tmp"));
+}
+
 }  // namespace
 }  // namespace kuzot::evidence

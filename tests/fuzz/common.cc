@@ -23,6 +23,12 @@ void Check(bool condition, const char* what) {
   std::abort();
 }
 
+void Check(bool condition, const char* what, const std::string& detail) {
+  if (condition) return;
+  std::fprintf(stderr, "fuzz contract broken: %s: %s\n", what, detail.c_str());
+  std::abort();
+}
+
 std::string ScratchDir(const char* target) {
   auto dir = std::filesystem::temp_directory_path() /
              ("kuzot-fuzz-" + std::string(target) + "-" + std::to_string(::getpid()));

@@ -91,7 +91,7 @@ int SearchQuery(const uint8_t* data, size_t size) {
   for (const Caller& caller : {Caller::System("admin"), auth::CallerFor("viewer1", "viewer")}) {
     auto found = w.records->Search(caller, query, {}, 20, 0);
     Check(found.ok() || found.status().code() == StatusCode::kInvalidArgument,
-          "a search query gave a server error");
+          "a search query gave a server error", found.ok() ? "" : found.status().message());
   }
   return 0;
 }
@@ -106,7 +106,7 @@ int Bundle(const uint8_t* data, size_t size) {
   auto report = w.records->ImportBundle(in, Caller::System("fuzz"));
   if (!report.ok()) {
     Check(report.status().code() == StatusCode::kInvalidArgument,
-          "a bad bundle gave something else than a clear error");
+          "a bad bundle gave something else than a clear error", report.status().message());
     Check(w.records->CountRecords("event").value() == before, "a refused bundle left records");
   }
   return 0;

@@ -41,6 +41,8 @@ int Tabular(const uint8_t* data, size_t size);       // CSV and XLSX files
 // Aborts with `what` when `condition` is false: a broken contract is a
 // finding, like a crash.
 void Check(bool condition, const char* what);
+// The same, printing `detail` (the error the code under test gave) too.
+void Check(bool condition, const char* what, const std::string& detail);
 
 // A folder for the target's database, made once per process.
 std::string ScratchDir(const char* target);

@@ -133,6 +133,25 @@ TEST_F(BundleTest, BadBundleImportsNothing) {
   EXPECT_EQ(report.status().field(), "records[1].body.event_id");
   EXPECT_EQ(service_->CountRecords("event").value(), 0);
 
+  // Found by fuzzing: a history for a record the bundle does not bring
+  // added revisions to whatever record had that id (or hit a unique key).
+  Json event = MustCreate("event", {{"title", "Already here"}});
+  std::string id = event["id"];
+  std::stringstream foreign(R"({"format":"kuzot-bundle","version":1,"records":[
+    {"id":"01ARZ3NDEKTSV4RRFFQ69G5FAV","type":"event","revision":2,"body":{"title":"B"}}],
+    "revisions":[{"id":"01ARZ3NDEKTSV4RRFFQ69G5FAV","type":"event","revision":1,"body":{"title":"A"}},
+    {"id":")" + id + R"(","type":"event","revision":7,"body":{"title":"Forged"}}]})");
+  report = service_->ImportBundle(foreign, caller_);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().field(), "revisions[1].id");
+  EXPECT_EQ(service_->CountRecords("event").value(), 1);
+
+  std::stringstream twice(R"({"format":"kuzot-bundle","version":1,"records":[
+    {"id":"01ARZ3NDEKTSV4RRFFQ69G5FAV","type":"event","revision":1,"body":{"title":"A"}}],
+    "revisions":[{"id":"01ARZ3NDEKTSV4RRFFQ69G5FAV","type":"event","revision":1,"body":{"title":"A"}},
+    {"id":"01ARZ3NDEKTSV4RRFFQ69G5FAV","type":"event","revision":1,"body":{"title":"A"}}]})");
+  EXPECT_EQ(service_->ImportBundle(twice, caller_).status().field(), "revisions[1].revision");
+
   std::stringstream broken("{\"format\": ");
   EXPECT_EQ(service_->ImportBundle(broken, caller_).status().code(),
             StatusCode::kInvalidArgument);
