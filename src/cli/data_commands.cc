@@ -106,10 +106,10 @@ int Import(const DataOptions& o) {
               << "\nnothing was imported\n";
     return 1;
   }
-  std::istringstream bundle(std::move(text).value());
   ProgressBar bar("importing");
-  auto report = records.value()->ImportBundle(bundle, records::Caller{o.user},
-                                              [&](int64_t d, int64_t t) { bar.Update(d, t); });
+  auto report =
+      records.value()->ImportBundle(std::string_view(text.value()), records::Caller{o.user},
+                                    [&](int64_t d, int64_t t) { bar.Update(d, t); });
   if (!report.ok()) {
     std::cerr << "kuzot import: " << o.file << ": "
               << (report.status().field().empty() ? "" : report.status().field() + ": ")

@@ -55,8 +55,9 @@ Status LoadDemo(records::RecordService& records) {
       for (auto& item : bundle[list]) merged[list].push_back(std::move(item));
     }
   }
-  std::istringstream in{merged.dump()};
-  KUZOT_ASSIGN_OR_RETURN(auto report, records.ImportBundle(in, records::Caller{"demo"}));
+  std::string text = merged.dump();
+  KUZOT_ASSIGN_OR_RETURN(auto report,
+                         records.ImportBundle(std::string_view(text), records::Caller{"demo"}));
   spdlog::info("loaded the demo data: {} records", report.records);
   // Submissions the demo records as sent get their package frozen.
   KUZOT_RETURN_IF_ERROR(

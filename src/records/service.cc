@@ -147,6 +147,12 @@ Result<std::unique_ptr<RecordService>> RecordService::Open(const std::string& pa
       }
     }
   }
+  // The lists documenters open most: an event's acts, of one type or all,
+  // newest first. Without these the page sorted every act of the event.
+  for (const auto& fields :
+       std::vector<std::vector<std::string>>{{"event_id", "type", "date"}, {"event_id", "date"}}) {
+    KUZOT_RETURN_IF_ERROR(store->EnsureListIndex("act", fields));
+  }
   std::unique_ptr<RecordService> service(new RecordService(std::move(store), std::move(codec)));
   KUZOT_RETURN_IF_ERROR(service->BindKeyring());
   {
@@ -769,6 +775,7 @@ Result<Json> RecordService::List(const Caller& caller, std::string_view type,
       filter.op = storage::FilterOp::kRef;
       // Secret records keep their references in blind form.
       if (codec_) filter.alternatives.push_back(BlindReference(*codec_, value));
+      filter.in_body = f->kind == FieldKind::kRef && !f->sensitive;
     } else if (f->kind == FieldKind::kStringList) {
       if (op != storage::FilterOp::kEq) {
         return Status::InvalidArgument("a list can only be matched by one of its items", name);

@@ -160,6 +160,10 @@ class RecordService {
   // All or nothing: on any error nothing is imported.
   Result<ImportReport> ImportBundle(std::istream& in, const Caller& caller,
                                     const Progress& progress = nullptr);
+  // The same from the bundle's text, which is read in one pass without
+  // being held as a document (records/bundle_import.cc).
+  Result<ImportReport> ImportBundle(std::string_view text, const Caller& caller,
+                                    const Progress& progress = nullptr);
 
   // Number of live records of `type`.
   Result<int64_t> CountRecords(std::string_view type);
@@ -275,6 +279,7 @@ class RecordService {
   storage::Store& store() { return *store_; }
 
  private:
+  class Importer;  // one bundle import (records/bundle_import.cc)
   RecordService(std::unique_ptr<storage::Store> store, std::shared_ptr<RecordCodec> codec);
   Status LoadVocabularies();
   bool KnownCode(const std::string& vocabulary, const std::string& code);

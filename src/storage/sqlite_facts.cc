@@ -200,6 +200,44 @@ Status SqliteTransaction::InsertFact(const StoredRecord& r, const std::string& b
   return s.Run();
 }
 
+Result<int64_t> SqliteTransaction::LastRecordSeq() {
+  Statement& s = Prepared("SELECT ifnull(max(seq), 0) FROM records");
+  int64_t seq = s.Step() ? s.Int(0) : 0;
+  KUZOT_RETURN_IF_ERROR(s.status());
+  return seq;
+}
+
+Result<std::optional<std::string>> SqliteTransaction::TypeOfNewRecord(std::string_view id,
+                                                                      int64_t after_seq) {
+  Statement& s = Prepared("SELECT type FROM records WHERE id=? AND seq>?");
+  s.Bind(1, id).Bind(2, after_seq);
+  std::optional<std::string> type;
+  if (s.Step()) type = s.Text(0);
+  KUZOT_RETURN_IF_ERROR(s.status());
+  s.Reset();
+  return type;
+}
+
+Status SqliteTransaction::AddCreateRevisions(int64_t after_seq) {
+  if (!write_) return Status::Internal("write in a read transaction");
+  // The stored body is what Put sealed: a revision written with the record
+  // would have stored the same text (see InsertRevision).
+  Statement& r = Prepared(
+      "INSERT INTO revisions(record_id, revision, op, type, confidentiality, body, created_at, "
+      "created_by, updated_at, updated_by, deleted) SELECT id, revision, 'create', type, "
+      "confidentiality, body, created_at, created_by, updated_at, updated_by, deleted "
+      "FROM records WHERE seq>?1 ORDER BY seq");
+  KUZOT_RETURN_IF_ERROR(r.Bind(1, after_seq).Run());
+  for (const Kind* kind : {&kAct, &kPerson}) {
+    Statement& f = Prepared(std::string("INSERT INTO ") + kind->table + "(" + kind->columns +
+                            ") SELECT id, revision, updated_at, deleted, confidentiality, " +
+                            Fields(*kind, "body") + " FROM records WHERE seq>?1 AND type='" +
+                            kind->type + "' ORDER BY seq");
+    KUZOT_RETURN_IF_ERROR(f.Bind(1, after_seq).Run());
+  }
+  return Status::Ok();
+}
+
 Status SqliteTransaction::RebuildFacts(std::string_view id) {
   for (const Kind* kind : {&kAct, &kPerson}) {
     const std::string where = id.empty() ? "" : " WHERE record_id=?1";

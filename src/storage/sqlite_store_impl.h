@@ -81,6 +81,10 @@ class SqliteTransaction : public Transaction {
   Status ForEachRecord(const std::function<Status(const StoredRecord&)>& fn) override;
   Status ForEachRevision(const std::function<Status(const Revision&)>& fn) override;
   Status PutRevision(const Revision& revision) override;
+  Result<int64_t> LastRecordSeq() override;
+  Status AddCreateRevisions(int64_t after_seq) override;
+  Result<std::optional<std::string>> TypeOfNewRecord(std::string_view id,
+                                                     int64_t after_seq) override;
   Result<std::vector<VocabularyTerm>> Vocabulary(std::string_view vocabulary) override;
   Result<std::vector<std::string>> VocabularyNames() override;
   Status PutVocabularyTerm(const VocabularyTerm& term) override;
@@ -125,6 +129,8 @@ class SqliteTransaction : public Transaction {
   Statement& Prepared(const std::string& sql) { return connection_->Prepared(sql); }
   // Seals the audit log's last entry in meta (see sqlite_accounts.cc).
   Status WriteAuditHead(int64_t seq, const std::string& hash, const std::string& key);
+  // Bulk mode: drops the indexes of `type`'s rows, if not done yet.
+  Status DropTypeIndexes(const std::string& type);
   // Appends a revision whose stored (sealed) body is `body`.
   Status InsertRevision(const StoredRecord& record, std::string_view op, const std::string& body);
   // Which records a part of a list query covers: all of them, or (when
@@ -132,6 +138,8 @@ class SqliteTransaction : public Transaction {
   // open ones and the sealed ones in two arms of a UNION ALL.
   enum class Arm { kAll, kOpen, kSealed };
   bool SplitsSealed(const ListQuery& query) const;
+  // SplitsSealed, and the type has secret records at all.
+  Result<bool> NeedsSealedArm(const ListQuery& query);
   // Adds the statistics row of an act's or a person's revision, from its
   // stored (sealed) body (sqlite_facts.cc).
   Status InsertFact(const StoredRecord& record, const std::string& body);
@@ -154,6 +162,8 @@ class SqliteTransaction : public Transaction {
   bool done_ = false;
   bool bulk_ = false;
   std::vector<std::string> dropped_indexes_;  // their CREATE statements
+  // Bulk mode: indexes of one record type's rows not dropped yet (name, CREATE).
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> type_indexes_;
   std::unique_lock<std::timed_mutex> write_lock_;
 };
 

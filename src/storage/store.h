@@ -77,6 +77,10 @@ struct Filter {
   // kRef only: the reference may also be stored as one of these (the blind
   // forms of `value`, see BodyCodec).
   std::vector<std::string> alternatives;
+  // kRef only: records not sealed whole hold the target's id in the body as
+  // the field's value (a single, non-sensitive reference), so that a list
+  // index over the body (Store::EnsureListIndex) may serve the filter.
+  bool in_body = false;
 };
 
 struct ListQuery {
@@ -350,6 +354,18 @@ class Transaction {
   virtual Status ForEachRevision(const std::function<Status(const Revision&)>& fn) = 0;
   // Appends a revision row as is (import of a bundle keeps history exactly).
   virtual Status PutRevision(const Revision& revision) = 0;
+  // The highest record sequence number so far (0 for none): records Put
+  // after this call in this write transaction have higher ones.
+  virtual Result<int64_t> LastRecordSeq() = 0;
+  // Appends a "create" revision (and its statistics row) for each record
+  // inserted after `after_seq`, as it is stored now: an import that learns
+  // only at the end of its bundle that the bundle carries no history Puts
+  // its records without an op, then adds their revisions in one pass.
+  virtual Status AddCreateRevisions(int64_t after_seq) = 0;
+  // The type of record `id` if it was inserted after `after_seq` (by this
+  // import), nullopt otherwise.
+  virtual Result<std::optional<std::string>> TypeOfNewRecord(std::string_view id,
+                                                             int64_t after_seq) = 0;
 
   virtual Result<std::vector<VocabularyTerm>> Vocabulary(std::string_view vocabulary) = 0;
   virtual Result<std::vector<std::string>> VocabularyNames() = 0;
@@ -456,6 +472,11 @@ class Store {
   // Creates, if missing, an index serving kEq filters and sorting on
   // `field` of records of `type`.
   virtual Status EnsureFieldIndex(std::string_view type, std::string_view field) = 0;
+  // Creates, if missing, one index over `fields` of records of `type`, in
+  // that order, then id: a list filtered by equality on a prefix of them
+  // and sorted by the next one reads only the page's rows. The first field
+  // is a reference (Filter::in_body) or a field EnsureFieldIndex accepts.
+  virtual Status EnsureListIndex(std::string_view type, const std::vector<std::string>& fields) = 0;
   virtual const std::string& path() const = 0;
   // Replaces the audit chain's key (once the keyring is known). Not
   // thread-safe: call before serving.

@@ -1,3 +1,5 @@
+#include <sqlite3.h>
+
 #include <sstream>
 
 #include "test_db.h"
@@ -38,6 +40,88 @@ TEST_F(BundleTest, HandWrittenBundleWithKeys) {
   auto report = service_->ImportBundle(in, caller_);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->records, 3);
+}
+
+// The import reads a bundle in one pass; members in another order than
+// ExportBundle's (records before format, version and vocabularies,
+// revisions before records) are held until what they need has been read.
+TEST_F(BundleTest, MembersInAnyOrderImportTheSame) {
+  Json event = MustCreate("event", {{"title", "Batken"}});
+  MustCreate("act",
+             {{"type", "injury"}, {"event_id", event["id"]}, {"object", {{"kind", "house"}}}});
+  ASSERT_TRUE(
+      service_->Patch(caller_, "event", event["id"].get<std::string>(), {{"description", "more"}})
+          .ok());
+  std::stringstream exported;
+  ASSERT_TRUE(service_->ExportBundle(exported).ok());
+  Json bundle = Json::parse(exported.str());
+  bundle["vocabularies"].push_back({{"vocabulary", "act_type"},
+                                    {"code", "forced_labour"},
+                                    {"labels", {{"en", "Forced labour"}}}});
+  bundle["records"].push_back(
+      {{"type", "act"},
+       {"body",
+        {{"type", "forced_labour"}, {"event_id", event["id"]}, {"object", {{"kind", "house"}}}}}});
+  Json reordered = Json::object();
+  for (const char* member : {"revisions", "records", "vocabularies", "version", "format"}) {
+    reordered[member] = bundle[member];
+  }
+  auto copy = RecordService::Open((dir_ / "copy.db").string());
+  ASSERT_TRUE(copy.ok());
+  auto report = copy.value()->ImportBundle(std::string_view(reordered.dump()), caller_);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->records, 3);
+  EXPECT_EQ(report->revisions, 3);  // the new act has none in the bundle
+  EXPECT_EQ(copy.value()->CountRecords("act").value(), 2);
+  auto history = copy.value()->History(caller_, "event", event["id"].get<std::string>());
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  EXPECT_EQ(history.value()["revisions"].size(), 2u);
+
+  // The same members without format first: refused before anything is written.
+  Json headless = bundle;
+  headless.erase("format");
+  auto copy2 = RecordService::Open((dir_ / "copy2.db").string());
+  ASSERT_TRUE(copy2.ok());
+  EXPECT_EQ(
+      copy2.value()->ImportBundle(std::string_view(headless.dump()), caller_).status().field(),
+      "format");
+}
+
+// Without a history in the bundle each record's first revision is itself,
+// added at the end of the import, with its statistics row.
+TEST_F(BundleTest, RecordsWithoutHistoryGetTheirCreateRevision) {
+  std::string text = R"({"format":"kuzot-bundle","version":1,"records":[
+    {"key":"ev","type":"event","body":{"title":"Batken"}},
+    {"type":"act","revision":3,"body":{"type":"killing","event_id":"@ev","date":"2021-04-29","object":{"kind":"house"}}}]})";
+  auto report = service_->ImportBundle(std::string_view(text), caller_);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->records, 2);
+  EXPECT_EQ(report->revisions, 0);
+  ListParams params;
+  auto acts = service_->List(caller_, "act", params);
+  ASSERT_TRUE(acts.ok());
+  ASSERT_EQ(acts.value()["items"].size(), 1u);
+  auto history =
+      service_->History(caller_, "act", acts.value()["items"][0]["id"].get<std::string>());
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  const Json& revisions = history.value()["revisions"];
+  ASSERT_EQ(revisions.size(), 1u);
+  EXPECT_EQ(revisions[0]["op"], "create");
+  EXPECT_EQ(revisions[0]["revision"], 3);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((dir_ / "kuzot.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db, "SELECT act_type, date, revision FROM stat_acts", -1, &stmt, nullptr),
+      SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "killing");
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1)), "2021-04-29");
+  EXPECT_EQ(sqlite3_column_int(stmt, 2), 3);
+  EXPECT_EQ(sqlite3_step(stmt), SQLITE_DONE);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
 }
 
 TEST_F(BundleTest, BadBundleImportsNothing) {
