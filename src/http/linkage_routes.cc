@@ -29,6 +29,10 @@ void AddLinkageRoutes(Router& router, linkage::Workbench& workbench) {
       {"POST", "/api/v1/linkage/lists", "linkage:write",
        "Import a victim list (CSV or XLSX, base64) as a source and one person per row",
        WithBody([w](Request& r, const auto& body) { return w->ImportList(r.caller, body); }, 201)});
+  router.Add({"POST", "/api/v1/linkage/lists/preview", "linkage:write",
+              "Read a list (CSV or XLSX, base64) without importing it: its columns and first rows",
+              WithBody([w](Request& r, const auto& body) { return w->PreviewList(r.caller, body); },
+                       200)});
   router.Add({"GET", "/api/v1/linkage/lists", "linkage:read", "Imported lists",
               [w](Request& r) { return Reply(w->Lists(r.caller)); }});
   router.Add(

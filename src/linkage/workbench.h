@@ -48,6 +48,12 @@ class Workbench {
   // nothing is written. Answers {"list": {...}, "persons": n, "warnings":
   // [...]} (dates that are no dates are kept in the row's note only).
   virtual Result<WorkbenchJson> ImportList(const Caller& caller, const WorkbenchJson& request) = 0;
+  // Reads a list as ImportList would ({"filename", "content_base64",
+  // "encoding"?}) and writes nothing: answers {"filename", "encoding",
+  // "header": [...], "rows": [[...], ...] (the first few), "row_count"}, so
+  // that a person can map the columns before importing. The same errors as
+  // ImportList for an unreadable file.
+  virtual Result<WorkbenchJson> PreviewList(const Caller& caller, const WorkbenchJson& request) = 0;
   // {"items": [list, ...]}, oldest first.
   virtual Result<WorkbenchJson> Lists(const Caller& caller) = 0;
 

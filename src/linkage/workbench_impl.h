@@ -40,6 +40,7 @@ class WorkbenchImpl : public Workbench {
   ~WorkbenchImpl() override;
 
   Result<Json> ImportList(const Caller& caller, const Json& request) override;
+  Result<Json> PreviewList(const Caller& caller, const Json& request) override;
   Result<Json> Lists(const Caller& caller) override;
   Result<Json> StartJob(const Caller& caller, const Json& request) override;
   Result<Json> Job(const Caller& caller, const std::string& id) override;

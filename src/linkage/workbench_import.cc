@@ -45,6 +45,36 @@ std::optional<size_t> ColumnOf(const tabular::Table& table, const std::vector<Co
   return std::nullopt;
 }
 
+// The list a request carries ({"filename", "content_base64", "encoding"?}),
+// read whole, with at least one row and at most kMaxRows.
+Result<tabular::Table> ReadList(const Json& request) {
+  const std::string filename = StringField(request, "filename");
+  if (filename.empty()) {
+    return Status::InvalidArgument("is required: the list's file name", "filename");
+  }
+  const std::string encoded = StringField(request, "content_base64");
+  if (encoded.empty()) {
+    return Status::InvalidArgument("is required: the file's bytes in base64", "content_base64");
+  }
+  auto bytes = Base64Decode(encoded);
+  if (!bytes) return Status::InvalidArgument("is not base64", "content_base64");
+  tabular::ReadOptions options;
+  options.encoding = StringField(request, "encoding");
+  const bool xlsx = bytes->rfind("PK\x03\x04", 0) == 0;
+  auto table = xlsx ? tabular::ReadXlsx(*bytes, filename, options)
+                    : tabular::ReadCsv(*bytes, filename, options);
+  if (!table.ok()) return Status::InvalidArgument(table.status().message(), "content_base64");
+  if (table->rows.empty()) {
+    return Status::InvalidArgument(filename + ": the list has no rows", "content_base64");
+  }
+  if (table->rows.size() > kMaxRows) {
+    return Status::InvalidArgument(filename + ": more than " + std::to_string(kMaxRows) +
+                                       " rows; reconcile it with kuzot reconcile",
+                                   "content_base64");
+  }
+  return std::move(table).value();
+}
+
 }  // namespace
 
 std::string RowNote(int64_t row, const Json& cells) {
@@ -61,18 +91,24 @@ bool ParseRowNote(const std::string& note, int64_t& row, Json& cells) {
   return cells.is_object();
 }
 
+Result<Json> WorkbenchImpl::PreviewList(const Caller&, const Json& request) {
+  if (!request.is_object()) return Status::InvalidArgument("must be a JSON object", "body");
+  KUZOT_ASSIGN_OR_RETURN(tabular::Table table, ReadList(request));
+  // Enough rows to recognise each column, few enough for a slow link.
+  constexpr size_t kPreviewRows = 5;
+  Json rows = Json::array();
+  for (size_t i = 0; i < table.rows.size() && i < kPreviewRows; ++i) rows.push_back(table.rows[i]);
+  return Json{{"filename", table.name},
+              {"encoding", table.encoding},
+              {"header", table.header},
+              {"rows", std::move(rows)},
+              {"row_count", table.rows.size()}};
+}
+
 Result<Json> WorkbenchImpl::ImportList(const Caller& caller, const Json& request) {
   if (!request.is_object()) return Status::InvalidArgument("must be a JSON object", "body");
-  const std::string filename = StringField(request, "filename");
-  if (filename.empty()) {
-    return Status::InvalidArgument("is required: the list's file name", "filename");
-  }
-  const std::string encoded = StringField(request, "content_base64");
-  if (encoded.empty()) {
-    return Status::InvalidArgument("is required: the file's bytes in base64", "content_base64");
-  }
-  auto bytes = Base64Decode(encoded);
-  if (!bytes) return Status::InvalidArgument("is not base64", "content_base64");
+  KUZOT_ASSIGN_OR_RETURN(const tabular::Table table, ReadList(request));
+  const std::string filename = table.name;
   if (!request.contains("columns") || !request["columns"].is_object() ||
       request["columns"].empty()) {
     return Status::InvalidArgument(
@@ -91,21 +127,7 @@ Result<Json> WorkbenchImpl::ImportList(const Caller& caller, const Json& request
     return Status::InvalidArgument("is not a date (YYYY-MM-DD)", "event_date");
   }
 
-  tabular::ReadOptions options;
-  options.encoding = StringField(request, "encoding");
-  const bool xlsx = bytes->rfind("PK\x03\x04", 0) == 0;
-  auto table = xlsx ? tabular::ReadXlsx(*bytes, filename, options)
-                    : tabular::ReadCsv(*bytes, filename, options);
-  if (!table.ok()) return Status::InvalidArgument(table.status().message(), "content_base64");
-  if (table->rows.empty()) {
-    return Status::InvalidArgument(filename + ": the list has no rows", "content_base64");
-  }
-  if (table->rows.size() > kMaxRows) {
-    return Status::InvalidArgument(filename + ": more than " + std::to_string(kMaxRows) +
-                                       " rows; reconcile it with kuzot reconcile",
-                                   "content_base64");
-  }
-  auto rows = RecordsFromTable(*table, columns, 0, "row");
+  auto rows = RecordsFromTable(table, columns, 0, "row");
   if (!rows.ok()) return Status::InvalidArgument(rows.status().message(), "columns");
 
   const std::string list_name =
@@ -114,7 +136,7 @@ Result<Json> WorkbenchImpl::ImportList(const Caller& caller, const Json& request
   Json source = {
       {"title", list_name},
       {"kind", "victim_list"},
-      {"description", "List imported from " + filename + " (" + std::to_string(table->rows.size()) +
+      {"description", "List imported from " + filename + " (" + std::to_string(table.rows.size()) +
                           " rows); each person cites the row it came from."}};
   if (!confidentiality.empty()) source["confidentiality"] = confidentiality;
   Json items = Json::array();
@@ -122,17 +144,17 @@ Result<Json> WorkbenchImpl::ImportList(const Caller& caller, const Json& request
 
   Json warnings = Json::array();
   const auto name_column =
-      ColumnOf(*table, columns, {Role::kFullName, Role::kLastName, Role::kFirstName});
+      ColumnOf(table, columns, {Role::kFullName, Role::kLastName, Role::kFirstName});
   for (size_t i = 0; i < rows->size(); ++i) {
     const Record& r = (*rows)[i];
     auto where = [&](std::initializer_list<Role> roles) {
-      return table->Where(i, ColumnOf(*table, columns, roles));
+      return table.Where(i, ColumnOf(table, columns, roles));
     };
     const std::string name =
         r.full_name.empty() ? Join({&r.last_name, &r.first_name, &r.patronymic}) : r.full_name;
     if (name.empty()) {
       return Status::InvalidArgument(
-          table->Where(i, name_column) + ": the name is empty (every row must name a person)",
+          table.Where(i, name_column) + ": the name is empty (every row must name a person)",
           "columns");
     }
     Json person = {{"names", Json::array({{{"value", name}}})}};
@@ -175,13 +197,13 @@ Result<Json> WorkbenchImpl::ImportList(const Caller& caller, const Json& request
     for (const auto& c : columns) {
       // An address is a sensitive field of the person; the note is not.
       if (c.role == Role::kAddress) continue;
-      auto index = table->Column(c.column);
+      auto index = table.Column(c.column);
       if (!index) continue;
-      const std::string& value = table->rows[i][*index];
-      if (!value.empty()) cells[table->header[*index]] = value;
+      const std::string& value = table.rows[i][*index];
+      if (!value.empty()) cells[table.header[*index]] = value;
     }
     person["sources"] =
-        Json::array({{{"source_id", "@list"}, {"note", RowNote(table->row_numbers[i], cells)}}});
+        Json::array({{{"source_id", "@list"}, {"note", RowNote(table.row_numbers[i], cells)}}});
     items.push_back(
         {{"key", "r" + std::to_string(i)}, {"type", "person"}, {"body", std::move(person)}});
   }
@@ -221,7 +243,7 @@ Result<Json> WorkbenchImpl::ImportList(const Caller& caller, const Json& request
     if (s.code() != StatusCode::kInvalidArgument) return s;
     if (index == 0) return Status::InvalidArgument(filename + ": " + s.message(), field);
     return Status::InvalidArgument(
-        table->Where(index - 1) + ": " + field.substr(field.find(".body") + 5) + ": " + s.message(),
+        table.Where(index - 1) + ": " + field.substr(field.find(".body") + 5) + ": " + s.message(),
         "content_base64");
   }
   FailPoint("list-written");
@@ -232,7 +254,7 @@ Result<Json> WorkbenchImpl::ImportList(const Caller& caller, const Json& request
                 {"name", list.name},
                 {"filename", list.filename},
                 {"rows", list.rows},
-                {"encoding", table->encoding},
+                {"encoding", table.encoding},
                 {"columns", mapping},
                 {"event_date", event_date}}},
               {"persons", persons.size()},

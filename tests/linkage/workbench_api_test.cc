@@ -171,6 +171,37 @@ TEST_F(WorkbenchApiTest, BadListsAreRefusedWholeNamingFileRowAndColumn) {
   EXPECT_EQ(kuzot_->Request("GET", "/api/v1/linkage/lists").json()["items"].size(), 0u);
 }
 
+// The web page maps a file's columns before importing it: the preview
+// reads the file as an import would (src/tabular: encodings, XLSX) and
+// writes nothing.
+TEST_F(WorkbenchApiTest, PreviewShowsColumnsAndFirstRowsAndWritesNothing) {
+  auto csv = Post("/api/v1/linkage/lists/preview",
+                  {{"filename", "monitors.csv"}, {"content_base64", Base64(kMonitors)}});
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.json()["header"], Json({"ФИО", "Дата рождения", "Пол", "Село"}));
+  EXPECT_EQ(csv.json()["row_count"], 6);
+  EXPECT_EQ(csv.json()["rows"].size(), 5u);
+  EXPECT_EQ(csv.json()["rows"][0][0], "Абдыкадырова Айзада");
+  EXPECT_EQ(csv.json()["encoding"], "UTF-8");
+
+  auto xlsx = Post("/api/v1/linkage/lists/preview",
+                   {{"filename", "hospital.xlsx"}, {"content_base64", Base64(HospitalXlsx())}});
+  ASSERT_EQ(xlsx.status, 200) << xlsx.body;
+  EXPECT_EQ(xlsx.json()["header"], Json({"Name", "Born", "Sex", "Village"}));
+  EXPECT_EQ(xlsx.json()["row_count"], 7);
+
+  auto ragged =
+      Post("/api/v1/linkage/lists/preview",
+           {{"filename", "ragged.csv"},
+            {"content_base64", Base64("name,year\nAsel Toktosunova,1990\nBolot,1980,x\n")}});
+  EXPECT_EQ(ragged.status, 400) << ragged.body;
+  EXPECT_NE(ragged.body.find("ragged.csv, row 3"), std::string::npos) << ragged.body;
+  EXPECT_EQ(Post("/api/v1/linkage/lists/preview", {{"filename", "x.csv"}}).status, 400);
+
+  EXPECT_EQ(Persons(), 0);
+  EXPECT_EQ(kuzot_->Request("GET", "/api/v1/linkage/lists").json()["items"].size(), 0u);
+}
+
 TEST_F(WorkbenchApiTest, ReconcileReviewDecideMergeUnmerge) {
   ImportBoth();
   auto ids = PersonIds();

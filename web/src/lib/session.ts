@@ -46,6 +46,7 @@ const PERMISSIONS: Record<string, string[]> = {
   'stats:estimate': ['admin', 'coordinator', 'analyst'],
   'linkage:read': ['admin', 'coordinator', 'documenter', 'lawyer', 'analyst'],
   'linkage:review': ['admin', 'coordinator', 'documenter', 'analyst'],
+  'linkage:write': ['admin', 'coordinator', 'documenter'],
 };
 
 export function can(permission: string): boolean {

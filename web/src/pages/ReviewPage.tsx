@@ -1,11 +1,15 @@
 // The review queue of record linkage: the doubtful pairs of the latest
 // reconciliation job, side by side with what each list said and why the
 // pair scored as it did; the reviewer answers same / different / unsure.
+// Those who may write persons also import lists here, and merge a pair
+// they found the same (and undo the merge).
 // Loaded on demand (few users open it). API: doc/linkage.md, section 7a.
 import { useEffect, useState } from 'preact/hooks';
 import { api, get } from '../lib/api';
 import { t, formatNumber } from '../lib/i18n';
 import { can } from '../lib/session';
+import { ListImport } from '../components/ListImport';
+import { MergeChoice, MergeHistory, MergeResult, type MergeAnswer } from '../components/MergePanel';
 import { Empty, ErrorBox, Loading, PageTitle } from '../components/ui';
 
 interface Job {
@@ -14,6 +18,12 @@ interface Job {
   progress?: { stage: string; done: number; total: number };
   result?: { persons: number; links: number; review_pairs: number; clusters: number };
   error?: string;
+}
+interface List {
+  id: string;
+  name: string;
+  rows: number;
+  created_at: string;
 }
 interface Field {
   field: string;
@@ -82,12 +92,42 @@ function Side({ person, rows, label }: { person: Person; rows: Row[]; label: str
   );
 }
 
+// One end of the doubtful range, in percent.
+function Percent({ label, value, set }: { label: string; value: number; set: (v: number) => void }) {
+  return (
+    <input
+      type="number"
+      min={1}
+      max={100}
+      aria-label={label}
+      value={value}
+      onInput={(e) => set(Number((e.target as HTMLInputElement).value))}
+    />
+  );
+}
+
 export function ReviewPage() {
   const [job, setJob] = useState<Job | null | undefined>(undefined);
   const [items, setItems] = useState<Item[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [lists, setLists] = useState<List[]>([]);
+  // The lists the next job reconciles; all of them unless unticked.
+  const [unticked, setUnticked] = useState<string[]>([]);
+  // The pair answered "same" that may now be merged, and the merge.
+  const [same, setSame] = useState<Item | null>(null);
+  const [merge, setMerge] = useState<MergeAnswer | null>(null);
+  const [merges, setMerges] = useState(0);
+  // The doubtful range, in percent (the server's defaults).
+  const [range, setRange] = useState<[number, number]>([10, 95]);
 
+  const loadLists = async () => {
+    try {
+      setLists((await get<{ items: List[] }>('/linkage/lists')).items);
+    } catch (e) {
+      setError(e);
+    }
+  };
   const loadQueue = async (j: Job) => {
     const answer = await get<{ items: Item[] }>(`/linkage/jobs/${j.id}/review`, { undecided: 'true', limit: 20 });
     setItems(answer.items);
@@ -104,6 +144,7 @@ export function ReviewPage() {
   };
   useEffect(() => {
     loadJob();
+    loadLists();
   }, []);
   // Poll a running job until it ends.
   useEffect(() => {
@@ -115,8 +156,17 @@ export function ReviewPage() {
   const start = async () => {
     setError(null);
     try {
-      setJob(await api<Job>('POST', '/linkage/jobs', {}));
+      const chosen = lists.filter((l) => !unticked.includes(l.id)).map((l) => l.id);
+      setJob(
+        await api<Job>('POST', '/linkage/jobs', {
+          list_ids: chosen.length < lists.length ? chosen : undefined,
+          review_min: range[0] / 100,
+          review_max: range[1] / 100,
+        }),
+      );
       setItems(null);
+      setSame(null);
+      setMerge(null);
     } catch (e) {
       setError(e);
     }
@@ -131,7 +181,9 @@ export function ReviewPage() {
         decision,
         job_id: job?.id,
       });
-      setItems((list) => (list ?? []).filter((i) => i !== item));
+      // A pair found the same may be merged before moving on.
+      if (decision === 'same' && can('linkage:write')) setSame(item);
+      else next(item);
     } catch (e) {
       setError(e);
     } finally {
@@ -139,7 +191,15 @@ export function ReviewPage() {
     }
   };
 
+  const next = (done: Item) => {
+    setSame(null);
+    setMerge(null);
+    setItems((list) => (list ?? []).filter((i) => i !== done));
+  };
+
   const item = items?.[0];
+  const running = job?.state === 'queued' || job?.state === 'running';
+  const progress = job?.progress;
   return (
     <div class="review-page">
       <PageTitle>{t('review.title')}</PageTitle>
@@ -163,9 +223,51 @@ export function ReviewPage() {
                 })}
         </p>
       )}
+      {running && (
+        <progress
+          class="review-progress"
+          aria-label={t('review.progress')}
+          max={progress?.total || 1}
+          value={progress?.total ? progress.done : undefined}
+        />
+      )}
+      {can('linkage:write') && <ListImport onImported={loadLists} />}
+      {lists.length > 0 && (
+        <fieldset class="review-lists">
+          <legend>{t('review.lists')}</legend>
+          {lists.map((l) => (
+            <label key={l.id} class="review-list">
+              <input
+                type="checkbox"
+                checked={!unticked.includes(l.id)}
+                disabled={!can('linkage:review')}
+                onChange={(e) =>
+                  setUnticked((u) =>
+                    (e.target as HTMLInputElement).checked ? u.filter((id) => id !== l.id) : [...u, l.id],
+                  )
+                }
+              />{' '}
+              {l.name} <span class="muted small">{t('review.list_rows', { n: formatNumber(l.rows) })}</span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {can('linkage:review') && lists.length > 0 && (
+        <p class="review-range">
+          {t('review.range')}{' '}
+          <Percent label={t('review.range_min')} value={range[0]} set={(v) => setRange([v, range[1]])} />
+          {' – '}
+          <Percent label={t('review.range_max')} value={range[1]} set={(v) => setRange([range[0], v])} /> %
+        </p>
+      )}
       {can('linkage:review') && (
-        <button type="button" onClick={start} disabled={job?.state === 'queued' || job?.state === 'running'}>
-          {t('review.start')}
+        <button
+          type="button"
+          class="primary"
+          onClick={start}
+          disabled={running || lists.length === 0 || unticked.length === lists.length}
+        >
+          {job ? t('review.start') : t('review.start_first')}
         </button>
       )}
       {job?.state === 'done' && items && !item && <Empty>{t('review.empty')}</Empty>}
@@ -200,7 +302,33 @@ export function ReviewPage() {
               ))}
             </tbody>
           </table>
-          {can('linkage:review') && (
+          {same === item && (
+            <div class="review-merge">
+              {merge ? (
+                <MergeResult
+                  merge={merge}
+                  onUndone={(m) => {
+                    setMerge(m);
+                    setMerges((n) => n + 1);
+                  }}
+                />
+              ) : (
+                <MergeChoice
+                  left={item.left}
+                  right={item.right}
+                  jobId={job?.id}
+                  onMerged={(m) => {
+                    setMerge(m);
+                    setMerges((n) => n + 1);
+                  }}
+                />
+              )}
+              <button type="button" class="secondary" onClick={() => next(item)}>
+                {t('review.next')}
+              </button>
+            </div>
+          )}
+          {can('linkage:review') && same !== item && (
             <div class="review-buttons">
               <button type="button" disabled={busy} onClick={() => decide(item, 'same')}>
                 {t('review.same')}
@@ -215,6 +343,7 @@ export function ReviewPage() {
           )}
         </article>
       )}
+      {can('linkage:read') && <MergeHistory version={merges} current={merge?.id} />}
     </div>
   );
 }
