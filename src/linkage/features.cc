@@ -1,6 +1,7 @@
 #include "linkage/features.h"
 
 #include <algorithm>
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
 #include <cmath>
 #include <thread>
@@ -290,7 +291,7 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
   std::vector<uint32_t> name_of(n);
   std::vector<uint32_t> first_with_name;  // a record of each distinct name
   {
-    std::unordered_map<uint32_t, uint32_t, SameNameHash, SameNameEq> index(
+    boost::unordered_flat_map<uint32_t, uint32_t, SameNameHash, SameNameEq> index(
         n, SameNameHash{&records}, SameNameEq{&records});
     for (uint32_t i = 0; i < n; ++i) {
       auto [it, fresh] = index.try_emplace(i, static_cast<uint32_t>(first_with_name.size()));
