@@ -289,7 +289,12 @@ int Reconcile(const ReconcileOptions& o) {
     if (!list.ok()) return fail(list.status().message());
     std::cerr << o.inputs[i] << ": " << Number(list->size()) << " rows (" << table->encoding
               << ")\n";
-    for (auto& r : *list) records.push_back(std::move(r));
+    if (records.empty()) {
+      records = std::move(*list);
+    } else {
+      records.reserve(records.size() + list->size());
+      for (auto& r : *list) records.push_back(std::move(r));
+    }
   }
   timer.Lap("reading");
   auto gazetteer = Gazetteer(o.gazetteer);

@@ -1,7 +1,9 @@
 #include "linkage/blocking.h"
 
 #include <algorithm>
+#include <atomic>
 #include <numeric>
+#include <thread>
 
 namespace kuzot::linkage {
 namespace {
@@ -128,11 +130,28 @@ Blocker::Blocker(const Features& features, std::vector<BlockingRule> rules,
     return signature[x] != signature[y] ? signature[x] < signature[y] : x < y;
   });  // order_[r]: the record at rank r
 
-  for (const auto& rule : rules_) {
-    entries_.push_back(Entries(rule));
+  // The rules' indexes are independent: built on several threads at once
+  // (a few seconds each at a million records).
+  entries_.resize(rules_.size());
+  {
+    int threads = settings.threads > 0
+                      ? settings.threads
+                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    if (f_.size < 5000) threads = 1;
+    threads = std::min<int>(threads, static_cast<int>(rules_.size()));
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t r; (r = next++) < rules_.size();) entries_[r] = Entries(rules_[r]);
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (auto& th : pool) th.join();
+  }
+  for (size_t r = 0; r < rules_.size(); ++r) {
     RuleCount count;
-    count.rule = rule.text;
-    const auto& e = entries_.back();
+    count.rule = rules_[r].text;
+    const auto& e = entries_[r];
     for (size_t i = 0; i < e.size();) {
       size_t j = i;
       while (j < e.size() && e[j].key == e[i].key) ++j;
@@ -182,10 +201,9 @@ std::vector<Blocker::Entry> Blocker::Entries(const BlockingRule& rule) const {
         }
         words_done = true;
       }
-      const uint64_t tag = static_cast<uint64_t>(kind) + 1;  // a lambda may not capture a binding in clang 14
-      auto tagged = [&](uint64_t v) {
-        values.push_back(Combine(tag, v));
-      };
+      const uint64_t tag =
+          static_cast<uint64_t>(kind) + 1;  // a lambda may not capture a binding in clang 14
+      auto tagged = [&](uint64_t v) { values.push_back(Combine(tag, v)); };
       switch (kind) {
         case KeyKind::kNames:
           // Pairs of words: the name tokens and the father's name, which

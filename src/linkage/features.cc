@@ -1,6 +1,8 @@
 #include "linkage/features.h"
 
 #include <algorithm>
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
 #include <cmath>
 #include <thread>
 #include <unordered_set>
@@ -242,6 +244,22 @@ void Adjustments(const std::unordered_map<Key, uint32_t>& counts, uint64_t total
   }
 }
 
+// The same for counts indexed by string id (0 where the id does not occur).
+void DenseAdjustments(const std::vector<uint32_t>& counts, uint64_t total,
+                      std::vector<float>& out) {
+  if (total == 0) return;
+  double sum_sq = 0;
+  for (uint32_t c : counts) {
+    double f = static_cast<double>(c) / total;
+    sum_sq += f * f;
+  }
+  for (size_t k = 0; k < counts.size(); ++k) {
+    if (!counts[k]) continue;
+    double f = static_cast<double>(counts[k]) / total;
+    out[k] = static_cast<float>(std::log2(sum_sq / f));
+  }
+}
+
 }  // namespace
 
 Result<Features> Prepare(const std::vector<Record>& records, const Settings& settings,
@@ -253,7 +271,8 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
                                    "event_date");
   }
   {
-    std::unordered_set<std::string_view> ids;
+    boost::unordered_flat_set<std::string_view> ids;
+    ids.reserve(records.size());
     for (const auto& r : records) {
       if (r.id.empty()) return Status::InvalidArgument(r.origin + ": the id is empty", "id");
       if (!ids.insert(r.id).second) {
@@ -272,7 +291,7 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
   std::vector<uint32_t> name_of(n);
   std::vector<uint32_t> first_with_name;  // a record of each distinct name
   {
-    std::unordered_map<uint32_t, uint32_t, SameNameHash, SameNameEq> index(
+    boost::unordered_flat_map<uint32_t, uint32_t, SameNameHash, SameNameEq> index(
         n, SameNameHash{&records}, SameNameEq{&records});
     for (uint32_t i = 0; i < n; ++i) {
       auto [it, fresh] = index.try_emplace(i, static_cast<uint32_t>(first_with_name.size()));
@@ -434,7 +453,9 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
   f.tf_full_name.assign(f.strings.size(), 0.f);
   f.tf_place.assign(f.strings.size(), 0.f);
   if (settings.term_frequency) {
-    std::unordered_map<uint32_t, uint32_t> names, full_names, places;
+    // String ids are dense: counted in arrays rather than hash tables.
+    std::vector<uint32_t> names(f.strings.size()), full_names(f.strings.size()),
+        places(f.strings.size());
     uint64_t full_total = 0;
     std::unordered_map<int32_t, uint32_t> dates;
     uint64_t name_total = 0, place_total = 0, date_total = 0;
@@ -448,10 +469,9 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
       if (f.place[i]) ++places[f.place[i]], ++place_total;
       if (f.birth_date[i]) ++dates[f.birth_date[i]], ++date_total;
     }
-    Adjustments<uint32_t>(names, name_total, [&](uint32_t k, float w) { f.tf_name[k] = w; });
-    Adjustments<uint32_t>(full_names, full_total,
-                          [&](uint32_t k, float w) { f.tf_full_name[k] = w; });
-    Adjustments<uint32_t>(places, place_total, [&](uint32_t k, float w) { f.tf_place[k] = w; });
+    DenseAdjustments(names, name_total, f.tf_name);
+    DenseAdjustments(full_names, full_total, f.tf_full_name);
+    DenseAdjustments(places, place_total, f.tf_place);
     Adjustments<int32_t>(dates, date_total, [&](int32_t k, float w) { f.tf_date[k] = w; });
   }
   f.gazetteer = std::move(gazetteer);

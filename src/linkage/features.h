@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -27,8 +28,9 @@ class Interner {
   size_t size() const { return strings_.size(); }
 
  private:
-  // Views into strings_, whose elements never move (a deque).
-  std::unordered_map<std::string_view, uint32_t> ids_;
+  // Views into strings_, whose elements never move (a deque). An open-
+  // addressing table: a million records intern several million strings.
+  boost::unordered_flat_map<std::string_view, uint32_t> ids_;
   std::deque<std::string> strings_;
 };
 

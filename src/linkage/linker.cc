@@ -33,9 +33,7 @@ class LinkerImpl : public Linker {
         features_(std::move(features)),
         blocker_(features_, std::move(rules), settings_),
         comparer_(features_, settings_),
-        warnings_(std::move(warnings)) {
-    for (uint32_t i = 0; i < records_.size(); ++i) index_.emplace(records_[i].id, i);
-  }
+        warnings_(std::move(warnings)) {}
 
   const std::vector<RuleCount>& PlannedComparisons() const override { return blocker_.planned(); }
   void ApplyBudget(int64_t budget) { blocker_.ApplyBudget(budget); }
@@ -58,7 +56,9 @@ class LinkerImpl : public Linker {
   Blocker blocker_;
   Comparer comparer_;
   std::vector<std::string> warnings_;
-  std::unordered_map<std::string, uint32_t> index_;
+  // Record ids to indexes, built by Run only when there are decisions:
+  // at a million records the table costs a second to build and free.
+  std::unordered_map<std::string_view, uint32_t> index_;
   // After Run: the model and the decisions, for Explain.
   bool ran_ = false;
   FittedModel fitted_;
@@ -115,6 +115,10 @@ Result<Outcome> LinkerImpl::Run(const std::vector<Label>& labels, const Progress
   // 3. Decisions: labels for EM, forced links and non-links.
   decided_.clear();
   std::vector<PatternCount> labelled;
+  if (!labels.empty() && index_.empty()) {
+    index_.reserve(records_.size());
+    for (uint32_t i = 0; i < records_.size(); ++i) index_.emplace(records_[i].id, i);
+  }
   for (const auto& label : labels) {
     if (label.decision == Decision::kUnsure) continue;
     auto ia = index_.find(label.left_id), ib = index_.find(label.right_id);

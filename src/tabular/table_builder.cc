@@ -72,11 +72,13 @@ void TableBuilder::AddRow(std::vector<std::string> cells, int64_t row_number) {
     return;
   }
   const size_t width = table_.header.size();
-  std::string where = table_.name + ", row " + std::to_string(row_number);
+  // Built only for a message: a million rows would otherwise build a
+  // million strings.
+  auto where = [&] { return table_.name + ", row " + std::to_string(row_number); };
   if (cells.size() > width) {
     for (size_t i = width; i < cells.size(); ++i) {
       if (!Trim(cells[i]).empty()) {
-        status_ = Status::InvalidArgument(where + ": has " + std::to_string(cells.size()) +
+        status_ = Status::InvalidArgument(where() + ": has " + std::to_string(cells.size()) +
                                           " cells, the header has " + std::to_string(width) +
                                           " (a separator inside a value that is not quoted?)");
         return;
@@ -86,7 +88,7 @@ void TableBuilder::AddRow(std::vector<std::string> cells, int64_t row_number) {
   }
   if (cells.size() < width) {
     if (!pad_short_rows_) {
-      status_ = Status::InvalidArgument(where + ": has " + std::to_string(cells.size()) +
+      status_ = Status::InvalidArgument(where() + ": has " + std::to_string(cells.size()) +
                                         " cells, the header has " + std::to_string(width) +
                                         "; the first missing is column \"" +
                                         table_.header[cells.size()] + "\"");

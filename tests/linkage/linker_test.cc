@@ -222,5 +222,39 @@ TEST(LinkerErrorsTest, WarnsAboutEmptyNamesAndImpossibleDatesAndStillLinks) {
   EXPECT_NE(all.find("31.02.1990"), std::string::npos) << all;
 }
 
+// Large lists are turned into records on several threads; the error
+// reported must still be the first one met reading row by row.
+TEST(RecordsFromTableTest, ManyRowsKeepOrderAndReportTheFirstErrorInRowOrder) {
+  tabular::Table table;
+  table.name = "big.csv";
+  table.header = {"id", "name"};
+  const int rows = 50000;
+  for (int i = 0; i < rows; ++i) {
+    table.rows.push_back({std::to_string(i), "Name" + std::to_string(i)});
+    table.row_numbers.push_back(i + 2);
+  }
+  const std::vector<ColumnRole> columns = {{"id", Role::kId}, {"name", Role::kFullName}};
+  auto ok = RecordsFromTable(table, columns, 0, "big");
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  ASSERT_EQ(ok->size(), static_cast<size_t>(rows));
+  EXPECT_EQ((*ok)[0].id, "big:0");
+  EXPECT_EQ((*ok)[rows - 1].id, "big:" + std::to_string(rows - 1));
+  EXPECT_EQ((*ok)[rows - 1].full_name, "Name" + std::to_string(rows - 1));
+  EXPECT_EQ((*ok)[rows - 1].origin, "big.csv, row " + std::to_string(rows + 1));
+
+  // An empty id late in the list and a repeated id earlier: the repeat is
+  // met first.
+  table.rows[45000][0] = "";
+  table.rows[30000][0] = "7";
+  auto dup = RecordsFromTable(table, columns, 0, "big");
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.status().message(), "big.csv, row 30002: the id \"7\" is used twice in the list");
+  // The empty id first.
+  table.rows[20000][0] = "";
+  auto empty = RecordsFromTable(table, columns, 0, "big");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.status().message(), "big.csv, row 20002, column \"id\": the id is empty");
+}
+
 }  // namespace
 }  // namespace kuzot::linkage
