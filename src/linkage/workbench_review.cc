@@ -294,7 +294,10 @@ Result<Json> WorkbenchImpl::Merge(const Caller& caller, const Json& request) {
         body[key] = value;
       } else if (body[key] != value) {
         // The survivor's value stays; the other list's is in its citation.
-        conflicts.push_back({{"field", key}, {"person_id", absorbed[i]}});
+        // Both are shown so that the reviewer sees what was set aside (the
+        // caller could read both records: they were loaded as the caller).
+        conflicts.push_back(
+            {{"field", key}, {"person_id", absorbed[i]}, {"kept", body[key]}, {"other", value}});
       }
     }
   }

@@ -245,5 +245,30 @@ TEST_F(LinkageMergeTest, KillNineBetweenRecordsAndLinkageStoreLeavesNothingHalfD
   EXPECT_EQ(kuzot_->Request("POST", "/api/v1/linkage/merges/" + merge_id + "/undo").status, 409);
 }
 
+// Where the persons disagree, the answer says what each one said: the
+// survivor's value stays, the other is shown so that a reviewer can see
+// what was set aside. Fields only one of them has are simply taken.
+TEST_F(LinkageMergeTest, DisagreementsShowBothValues) {
+  const std::string survivor = Create("persons", {{"names", {{{"value", "Бакыт кызы Айгерим"}}}},
+                                                  {"birth_date", "1994"},
+                                                  {"occupation", "teacher"}});
+  const std::string absorbed = Create("persons", {{"names", {{{"value", "Aigerim Bakytovna"}}}},
+                                                  {"birth_date", "1995-03-02"},
+                                                  {"occupation", "teacher"},
+                                                  {"sex", "female"}});
+  auto merged = Merge(survivor, absorbed);
+  ASSERT_EQ(merged.status, 201) << merged.body;
+  const Json conflicts = merged.json()["conflicts"];
+  ASSERT_EQ(conflicts.size(), 1u) << conflicts.dump();
+  EXPECT_EQ(conflicts[0]["field"], "birth_date");
+  EXPECT_EQ(conflicts[0]["person_id"], absorbed);
+  EXPECT_EQ(conflicts[0]["kept"], "1994");
+  EXPECT_EQ(conflicts[0]["other"], "1995-03-02");
+  Json person = Get("persons", survivor);
+  EXPECT_EQ(person["birth_date"], "1994");
+  EXPECT_EQ(person["sex"], "female") << "a field only the absorbed person had is taken";
+  EXPECT_EQ(person["names"].size(), 2u) << person.dump();
+}
+
 }  // namespace
 }  // namespace kuzot::testing

@@ -91,6 +91,11 @@ test('a documenter imports two lists, merges a pair found the same, and undoes t
     const survivor = persons.find((p) => p.names[0].value === cyrillic);
     const absorbed = persons.find((p) => p.names[0].value === latin);
 
+    // The two lists disagree on an occupation: the merge keeps the
+    // survivor's and shows both.
+    await admin.call('PATCH', '/persons/' + survivor.id, { occupation: 'teacher' });
+    await admin.call('PATCH', '/persons/' + absorbed.id, { occupation: 'nurse' });
+
     // Same person, then merge into the monitors' spelling.
     await page.getByRole('button', { name: 'Same person' }).click();
     await page.getByRole('group', { name: 'Merge into one person: who stays?' }).waitFor();
@@ -98,6 +103,12 @@ test('a documenter imports two lists, merges a pair found the same, and undoes t
     await page.getByRole('button', { name: 'Merge', exact: true }).click();
     await page.getByText('References moved to the merged person: 1.').waitFor();
     await page.locator('.merge-changes').getByText('victim_person_id').waitFor();
+    const disagreement = page.locator('.merge-conflicts tbody tr');
+    await disagreement.waitFor();
+    assert.deepEqual(
+      (await disagreement.locator('td').allTextContents()).map((s) => s.trim()),
+      ['occupation', 'teacher', 'nurse ' + absorbed.id],
+    );
     await screenshot(page, 'linkage-import-2-merged');
     const act = await admin.get('/acts/' + actOf[absorbed.id]);
     assert.equal(act.victim_person_id, survivor.id);

@@ -16,6 +16,13 @@ export interface MergePerson {
   id: string;
   names?: { value: string }[];
 }
+// A field the merged persons disagree on: the survivor's value stays.
+interface Conflict {
+  field: string;
+  person_id: string;
+  kept?: unknown;
+  other?: unknown;
+}
 interface Change {
   id: string;
   type: string;
@@ -28,13 +35,48 @@ export interface MergeAnswer {
   merged_by: string;
   merged_at: string;
   undone: boolean;
-  conflicts?: { field: string; person_id: string }[];
+  conflicts?: Conflict[];
   repointed?: Change[];
   repointed_hidden?: number;
   pointed_back?: Change[];
   pointed_back_hidden?: number;
   skipped?: Change[];
   skipped_hidden?: number;
+}
+
+const shown = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+// What each list said where they disagree, so that the reviewer sees the
+// values set aside and can correct the survivor if the wrong one stayed.
+function Conflicts({ conflicts }: { conflicts: Conflict[] }) {
+  if (!conflicts.length) return null;
+  return (
+    <div class="merge-conflicts">
+      <p class="small">
+        {t('merge.conflicts', { fields: [...new Set(conflicts.map((c) => c.field))].join(', ') })}
+      </p>
+      <table class="small">
+        <thead>
+          <tr>
+            <th scope="col">{t('merge.field')}</th>
+            <th scope="col">{t('merge.kept')}</th>
+            <th scope="col">{t('merge.other')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {conflicts.map((c) => (
+            <tr key={c.field + c.person_id}>
+              <td>{c.field}</td>
+              <td>{shown(c.kept)}</td>
+              <td>
+                {shown(c.other)} <a href={recordPath('person', c.person_id)} class="muted">{c.person_id}</a>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
 }
 
 const nameOf = (p: MergePerson) => (p.names ?? []).map((n) => n.value).join(' / ') || p.id;
@@ -94,11 +136,7 @@ export function MergeResult({ merge, onUndone }: { merge: MergeAnswer; onUndone:
         {hidden > 0 && ' ' + t('merge.hidden', { n: formatNumber(hidden) })}
       </p>
       <Changes changes={merge.repointed ?? []} />
-      {(merge.conflicts?.length ?? 0) > 0 && (
-        <p class="small">
-          {t('merge.conflicts', { fields: [...new Set(merge.conflicts!.map((c) => c.field))].join(', ') })}
-        </p>
-      )}
+      <Conflicts conflicts={merge.conflicts ?? []} />
       <UndoButton merge={merge} onUndone={onUndone} />
     </div>
   );
