@@ -63,6 +63,9 @@ int Comparer::WordLevel(const std::string& p, const std::string& q) const {
 int Comparer::TokenLevel(const Token& x, const Token& y) const {
   if (x.key == y.key || (x.alt && (x.alt == y.key || x.alt == y.alt)) ||
       (y.alt && y.alt == x.key)) {
+    // A father's name is not a given name: "Морозов Михаил" and "Морозов
+    // Юрий Михаилович" are father and son, not one person twice.
+    if (x.father != y.father && !x.initial && !y.initial) return kFar;
     return x.initial == y.initial ? (x.initial ? kInitial : kExact) : kInitial;
   }
   if (x.initial || y.initial) {
@@ -99,6 +102,7 @@ Comparer::NameLevel Comparer::CompareNames(uint32_t a, uint32_t b, bool describe
       if ((used_b >> j) & 1 || tb[j].initial) continue;
       const Token& x = ta[i];
       const Token& y = tb[j];
+      if (x.father != y.father) continue;
       if (x.key == y.key || (x.alt && (x.alt == y.key || x.alt == y.alt)) ||
           (y.alt && y.alt == x.key)) {
         matches[m++] = {kExact, i, j};

@@ -179,6 +179,18 @@ TEST_F(LinkerTest, DoesNotChainDifferentPeopleThroughAnInitial) {
   EXPECT_FALSE(Together("x", "z"));
 }
 
+// A father's name is not a given name: the son's patronymic is the
+// father's first name, and the surname is the same, yet they are two people.
+TEST_F(LinkerTest, AFathersNameIsNotAGivenName) {
+  Build({Person("father", 0, "Морозов Михаил", ""), Person("son", 1, "Морозов Юрий Михайлович", ""),
+         Person("daughter", 2, "Морозова Валентина Михайловна", ""),
+         Person("son again", 3, "Yuriy Mikhailovich Morozov", "")});
+  Run();
+  EXPECT_FALSE(Together("father", "son"));
+  EXPECT_FALSE(Together("father", "daughter"));
+  EXPECT_TRUE(Together("son", "son again"));
+}
+
 TEST(LinkerErrorsTest, RefusesBadInputWithClearMessages) {
   Record a = Person("same", 0, "Asanova Aizada");
   Record b = Person("same", 1, "Asanova Aizada");
