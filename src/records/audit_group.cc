@@ -1,7 +1,5 @@
 #include "records/audit_group.h"
 
-#include <spdlog/spdlog.h>
-
 namespace kuzot::records {
 
 AuditGroup::~AuditGroup() {
@@ -36,8 +34,10 @@ void AuditGroup::SyncLoop() {
     unsynced_ = false;
     lock.unlock();
     Status status = store_->Sync();
-    if (!status.ok()) spdlog::warn("syncing the audit log: {}", status.ToString());
     lock.lock();
+    // Not synced (the disk refused?): try again after another delay, but
+    // not forever when stopping. The next write of records syncs it too.
+    if (!status.ok() && !stopping_) unsynced_ = true;
   }
 }
 
