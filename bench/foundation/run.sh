@@ -39,19 +39,7 @@ read -r seconds peak_kb <"$OUT/import.time"
 records=$(sed -n 's/^imported \([0-9]*\) records.*/\1/p' "$OUT/import.log")
 echo "import: $records records in $seconds s = $(awk "BEGIN{printf \"%.0f\", $records/$seconds}") records/s, peak RSS $((peak_kb / 1024)) MB"
 
-"$KUZOT" serve --data "$OUT/data" --port "$PORT" >"$OUT/serve.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  curl -sf "localhost:$PORT/api/v1/health" >/dev/null && break
-  sleep 0.2
-done
-login=$(curl -sf -c "$OUT/jar" -H 'Content-Type: application/json' \
-  -d "{\"username\":\"admin\",\"password\":\"$KUZOT_ADMIN_PASSWORD\"}" "localhost:$PORT/api/v1/auth/login")
-csrf=$(echo "$login" | sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p')
-token=$(curl -sf -b "$OUT/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
-  -d '{"name":"bench"}' "localhost:$PORT/api/v1/tokens" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
-[ -n "$token" ] || { echo "could not get an API token"; exit 1; }
+source bench/foundation/serve.sh
 auth="Authorization: Bearer $token"
 
 run() {  # name, then wrk arguments after the URL

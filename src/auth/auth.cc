@@ -276,7 +276,24 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
   return result;
 }
 
+// Declared first in a function that changes tokens or users: when it
+// returns (after its transaction committed or rolled back) no session
+// cached before is trusted any more.
+class AuthService::SessionsChanged {
+ public:
+  explicit SessionsChanged(AuthService& service) : service_(service) {}
+  ~SessionsChanged() {
+    std::lock_guard<std::mutex> lock(service_.sessions_mutex_);
+    ++service_.sessions_generation_;
+    service_.sessions_.clear();
+  }
+
+ private:
+  AuthService& service_;
+};
+
 Status AuthService::Logout(const std::string& token, const std::string& remote) {
+  SessionsChanged changed(*this);
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
   KUZOT_ASSIGN_OR_RETURN(auto row, tx->GetToken(Sha256Hex(token)));
   if (!row || row->kind != "session") return Status::Unauthorized("not signed in");
@@ -290,14 +307,35 @@ Status AuthService::Logout(const std::string& token, const std::string& remote) 
 
 Result<Session> AuthService::Authenticate(const std::string& token, const std::string& remote) {
   if (token.size() < 10 || token.size() > 200) return Status::Unauthorized("sign in first");
+  std::string hash = Sha256Hex(token);
+  auto now = std::chrono::steady_clock::now();
+  uint64_t generation;
+  {
+    std::lock_guard<std::mutex> lock(sessions_mutex_);
+    generation = sessions_generation_;
+    auto it = sessions_.find(hash);
+    if (it != sessions_.end() && it->second.generation == generation &&
+        now - it->second.checked < std::chrono::milliseconds(kSessionCacheMs) &&
+        (!it->second.expires_ms || it->second.expires_ms >= NowMillis())) {
+      Session s = it->second.session;
+      s.caller.remote_address = remote;
+      return s;
+    }
+  }
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_.BeginRead());
-  KUZOT_ASSIGN_OR_RETURN(auto row, tx->GetToken(Sha256Hex(token)));
+  KUZOT_ASSIGN_OR_RETURN(auto row, tx->GetToken(hash));
   if (!row || row->revoked || (row->expires_ms && row->expires_ms < NowMillis())) {
     return Status::Unauthorized("the session has ended; sign in again");
   }
   KUZOT_ASSIGN_OR_RETURN(auto user, tx->GetUser(row->username));
   if (!user || user->disabled) return Status::Unauthorized("the session has ended; sign in again");
   Session s{CallerFor(user->username, user->role), ToUser(*user), row->kind, row->csrf_token};
+  {
+    std::lock_guard<std::mutex> lock(sessions_mutex_);
+    // Many distinct tokens (a scan): start over rather than grow.
+    if (sessions_.size() >= 10000) sessions_.clear();
+    sessions_[hash] = CachedSession{s, row->expires_ms, now, generation};
+  }
   s.caller.remote_address = remote;
   return s;
 }
@@ -330,6 +368,7 @@ Result<User> AuthService::CreateUser(const Caller& actor, const std::string& use
 
 Status AuthService::SetPassword(const Caller& actor, const std::string& username,
                                 const std::string& password) {
+  SessionsChanged changed(*this);
   KUZOT_RETURN_IF_ERROR(CheckPasswordStrength(password));
   KUZOT_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
@@ -351,6 +390,7 @@ Status AuthService::SetPassword(const Caller& actor, const std::string& username
 Result<User> AuthService::UpdateUser(const Caller& actor, const std::string& username,
                                      std::optional<std::string> role, std::optional<bool> disabled,
                                      std::optional<std::string> display_name) {
+  SessionsChanged changed(*this);
   if (role && !IsRole(*role)) {
     return Status::InvalidArgument(
         "must be one of admin, coordinator, documenter, lawyer, analyst, viewer", "role");
@@ -419,6 +459,7 @@ Result<std::vector<ApiToken>> AuthService::ListApiTokens(const Caller& actor) {
 }
 
 Status AuthService::RevokeApiToken(const Caller& actor, const std::string& id) {
+  SessionsChanged changed(*this);
   KUZOT_ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
   KUZOT_ASSIGN_OR_RETURN(auto rows, tx->ListTokens(actor.user, "api"));
   for (auto& r : rows) {

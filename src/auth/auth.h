@@ -8,11 +8,13 @@
 // Thread safety: one AuthService serves all threads.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/caller.h"
@@ -99,6 +101,11 @@ class AuthService {
   static constexpr int kLockAfter = 10;
   static constexpr int kLockSeconds = 15 * 60;
   static constexpr int64_t kSessionLifetimeMs = 12LL * 3600 * 1000;
+  // How long Authenticate may trust a session it found valid without
+  // reading the database again. Changes made through this service (logout,
+  // revocation, disabling a user, a new password or role) take effect at
+  // once; changes made by another process (the kuzot CLI) within this.
+  static constexpr int64_t kSessionCacheMs = 1000;
 
  private:
   struct Throttle {
@@ -112,7 +119,22 @@ class AuthService {
   Status Audit(storage::Transaction& tx, const Caller& actor, const std::string& action,
                const std::string& target, const std::string& detail);
 
+  // Sessions found valid within kSessionCacheMs, by token hash. An entry
+  // is used only while sessions_generation_ is what it was before the
+  // database was read for it; every change to tokens or users bumps it
+  // (SessionsChanged) after its transaction ends.
+  struct CachedSession {
+    Session session;
+    int64_t expires_ms = 0;  // the token's own end, 0 for none
+    std::chrono::steady_clock::time_point checked;
+    uint64_t generation = 0;
+  };
+  class SessionsChanged;
+
   storage::Store& store_;
+  std::mutex sessions_mutex_;
+  std::unordered_map<std::string, CachedSession> sessions_;
+  uint64_t sessions_generation_ = 0;
   std::string dummy_hash_;  // verified against for unknown accounts: same time
   std::mutex throttle_mutex_;
   std::map<std::string, Throttle> throttles_;  // "user:NAME" and "addr:IP"

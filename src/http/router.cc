@@ -19,31 +19,37 @@ bool NextSegment(std::string_view s, size_t* i, std::string_view* segment) {
   return true;
 }
 
-// Whether `path` matches `pattern` segment by segment; fills `params` only
-// on a match. Allocates nothing until then: every request is matched
-// against the route table.
-bool Match(std::string_view pattern, std::string_view path,
+// The non-empty '/'-separated segments of `s`.
+template <typename Segment>
+std::vector<Segment> Segments(std::string_view s) {
+  std::vector<Segment> out;
+  size_t i = 0;
+  std::string_view segment;
+  while (NextSegment(s, &i, &segment)) out.emplace_back(segment);
+  return out;
+}
+
+bool IsParam(std::string_view p) { return p.size() > 2 && p.front() == '{' && p.back() == '}'; }
+
+// Whether the segments of a path match a pattern's; fills `params` only on
+// a match. Allocates nothing until then: every request is matched against
+// the route table.
+bool Match(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path,
            std::map<std::string, std::string>* params) {
-  size_t pi = 0, si = 0;
-  std::string_view p, s;
+  if (pattern.size() != path.size()) return false;
   bool has_params = false;
-  for (;;) {
-    bool more_p = NextSegment(pattern, &pi, &p);
-    bool more_s = NextSegment(path, &si, &s);
-    if (more_p != more_s) return false;
-    if (!more_p) break;
-    if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (IsParam(pattern[i])) {
       has_params = true;
-    } else if (p != s) {
+    } else if (pattern[i] != path[i]) {
       return false;
     }
   }
   params->clear();
   if (!has_params) return true;
-  pi = si = 0;
-  while (NextSegment(pattern, &pi, &p) && NextSegment(path, &si, &s)) {
-    if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-      (*params)[std::string(p.substr(1, p.size() - 2))] = std::string(s);
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (IsParam(pattern[i])) {
+      (*params)[pattern[i].substr(1, pattern[i].size() - 2)] = std::string(path[i]);
     }
   }
   return true;
@@ -138,12 +144,17 @@ void SplitTarget(std::string_view target, Request* request) {
   if (q != std::string_view::npos) request->query = ParseQuery(target.substr(q + 1));
 }
 
-void Router::Add(Route route) { routes_.push_back(std::move(route)); }
+void Router::Add(Route route) {
+  segments_.push_back(Segments<std::string>(route.pattern));
+  routes_.push_back(std::move(route));
+}
 
 bool Router::StreamsBody(const std::string& method, const std::string& path) const {
-  for (const Route& route : routes_) {
+  auto segments = Segments<std::string_view>(path);
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    const Route& route = routes_[i];
     std::map<std::string, std::string> params;
-    if (route.method == method && Match(route.pattern, path, &params)) {
+    if (route.method == method && Match(segments_[i], segments, &params)) {
       return static_cast<bool>(route.stream_handler);
     }
   }
@@ -152,9 +163,11 @@ bool Router::StreamsBody(const std::string& method, const std::string& path) con
 
 StreamStart Router::DispatchStream(Request& request) const {
   StreamStart start;
-  for (const Route& route : routes_) {
+  auto segments = Segments<std::string_view>(request.path);
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    const Route& route = routes_[i];
     std::map<std::string, std::string> params;
-    if (route.method != request.method || !Match(route.pattern, request.path, &params)) continue;
+    if (route.method != request.method || !Match(segments_[i], segments, &params)) continue;
     request.params = std::move(params);
     try {
       if (authenticator_) {
@@ -177,9 +190,11 @@ StreamStart Router::DispatchStream(Request& request) const {
 
 Response Router::Dispatch(Request& request) const {
   std::vector<std::string> allowed;
-  for (const Route& route : routes_) {
+  auto segments = Segments<std::string_view>(request.path);
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    const Route& route = routes_[i];
     std::map<std::string, std::string> params;
-    if (!Match(route.pattern, request.path, &params)) continue;
+    if (!Match(segments_[i], segments, &params)) continue;
     if (route.method != request.method) {
       allowed.push_back(route.method);
       continue;

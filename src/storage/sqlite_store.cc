@@ -53,7 +53,8 @@ std::string FieldExpr(const std::string& field, bool sealed = false) {
   return std::string("ifnull(json_extract(") + BodyExpr(sealed) + ",'$." + field + "'),'')";
 }
 
-Result<std::unique_ptr<Connection>> OpenConnection(const StoreOptions& options) {
+// `reader`: a pooled read connection rather than the writer.
+Result<std::unique_ptr<Connection>> OpenConnection(const StoreOptions& options, bool reader) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(options.path.c_str(), &db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -65,12 +66,18 @@ Result<std::unique_ptr<Connection>> OpenConnection(const StoreOptions& options) 
                              "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                              "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; "
                              "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
-                             // Reads map the file instead of copying pages:
-                             // every write (an audited read is one) empties
-                             // the other connections' page caches.
+                             // The writer maps the file (readers do not, below).
                              "PRAGMA mmap_size=1073741824; "
                              // Deleted content is overwritten, not left in free pages.
                              "PRAGMA secure_delete=ON;"));
+  if (reader) {
+    // Read connections copy pages instead of mapping them: every commit
+    // (an audited read is one) makes each of them drop what it cached,
+    // and dropping a 1 GiB mapping and faulting it in again cost more
+    // CPU than reading the pages anew (doc/storage.md, "Audit entries of
+    // reads"). 32 MiB each: ten of them stay well under the memory target.
+    KUZOT_RETURN_IF_ERROR(Exec(db, "PRAGMA mmap_size=0; PRAGMA cache_size=-32768;"));
+  }
   if (options.on_connection) KUZOT_RETURN_IF_ERROR(options.on_connection(db));
   if (options.codec) KUZOT_RETURN_IF_ERROR(RegisterBodyFunction(db, options.codec.get()));
   return connection;
@@ -83,7 +90,7 @@ class SqliteStore : public Store {
   explicit SqliteStore(StoreOptions options) : options_(std::move(options)) {}
 
   Status Init() {
-    KUZOT_ASSIGN_OR_RETURN(writer_, OpenConnection(options_));
+    KUZOT_ASSIGN_OR_RETURN(writer_, OpenConnection(options_, false));
     KUZOT_RETURN_IF_ERROR(Migrate(writer_->db(), options_.fts_tokenizer));
     return MigrateFacts(writer_->db());
   }
@@ -98,7 +105,7 @@ class SqliteStore : public Store {
       }
     }
     if (!connection) {
-      KUZOT_ASSIGN_OR_RETURN(connection, OpenConnection(options_));
+      KUZOT_ASSIGN_OR_RETURN(connection, OpenConnection(options_, true));
     }
     // Prepared once per connection: parsing BEGIN and ROLLBACK anew cost a
     // noticeable share of a one-record GET.
@@ -107,10 +114,35 @@ class SqliteStore : public Store {
         this, std::move(connection), false, std::unique_lock<std::timed_mutex>()));
   }
 
-  Result<std::unique_ptr<Transaction>> BeginWrite() override {
+  Result<std::unique_ptr<Transaction>> BeginWrite() override { return BeginWriteSynced(true); }
+  Result<std::unique_ptr<Transaction>> BeginLogWrite() override { return BeginWriteSynced(false); }
+
+  // On a connection of its own, not the writer: a passive checkpoint
+  // needs no write lock, so the commits of reads and writes go on while it
+  // syncs (holding the writer through two fsyncs was a p99 of 40+ ms).
+  Status Sync() override {
+    std::lock_guard<std::mutex> lock(sync_mutex_);
+    if (!syncer_) {
+      KUZOT_ASSIGN_OR_RETURN(syncer_, OpenConnection(options_, true));
+    }
+    return Exec(syncer_->db(), "PRAGMA wal_checkpoint(PASSIVE)");
+  }
+
+  // `full`: the commit waits for the disk (every write of records);
+  // otherwise only for the OS (audit entries of reads, BeginLogWrite).
+  Result<std::unique_ptr<Transaction>> BeginWriteSynced(bool full) {
     std::unique_lock<std::timed_mutex> lock(write_mutex_, std::defer_lock);
     if (!lock.try_lock_for(std::chrono::seconds(10))) {
       return Status::Unavailable("the database is busy with another write; try again");
+    }
+    if (writer_full_sync_ != full) {
+      // Executed, not prepared: the pragma acts when compiled, and SQLite
+      // refuses it inside a transaction. Until it succeeds the flag keeps
+      // saying the level is not FULL, so a durable write fails rather
+      // than commit without syncing.
+      KUZOT_RETURN_IF_ERROR(
+          Exec(writer_->db(), full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"));
+      writer_full_sync_ = full;
     }
     KUZOT_RETURN_IF_ERROR(writer_->Prepared("BEGIN IMMEDIATE").Run());
     return std::unique_ptr<Transaction>(
@@ -166,6 +198,10 @@ class SqliteStore : public Store {
       std::lock_guard<std::mutex> pool(pool_mutex_);
       readers_.clear();  // idle readers hold no snapshot, but may hold the WAL open
     }
+    {
+      std::lock_guard<std::mutex> sync(sync_mutex_);
+      syncer_.reset();
+    }
     if (vacuum) KUZOT_RETURN_IF_ERROR(Exec(writer_->db(), "VACUUM"));
     return Exec(writer_->db(), "PRAGMA wal_checkpoint(TRUNCATE)");
   }
@@ -185,6 +221,9 @@ class SqliteStore : public Store {
   StoreOptions options_;
   std::timed_mutex write_mutex_;
   std::unique_ptr<Connection> writer_;  // null while a write transaction holds it
+  bool writer_full_sync_ = true;        // writer_ is at synchronous=FULL (under write_mutex_)
+  std::mutex sync_mutex_;
+  std::unique_ptr<Connection> syncer_;  // Sync()'s checkpoints
   std::mutex pool_mutex_;
   std::vector<std::unique_ptr<Connection>> readers_;
   std::set<std::pair<std::string, std::string>> list_leads_;  // (type, first field)

@@ -469,6 +469,17 @@ class Store {
   virtual Result<std::unique_ptr<Transaction>> BeginRead() = 0;
   // Waits for the single writer slot (up to a few seconds, then Unavailable).
   virtual Result<std::unique_ptr<Transaction>> BeginWrite() = 0;
+  // Like BeginWrite, for transactions that only append audit entries of
+  // reads (records/audit_group.h): the commit is written to the
+  // write-ahead log without waiting for the disk (synchronous=NORMAL). It
+  // survives the process being killed (the OS holds it) and reaches the
+  // disk with the next BeginWrite commit, checkpoint or Sync(); only a
+  // power cut before then can lose it, and then only from the end of the
+  // log (the hash chain stays whole). Never use it for records.
+  virtual Result<std::unique_ptr<Transaction>> BeginLogWrite() = 0;
+  // Forces what BeginLogWrite committed to the disk (a passive checkpoint,
+  // which first syncs the write-ahead log), without waiting for writers.
+  virtual Status Sync() = 0;
   // Creates, if missing, an index serving kEq filters and sorting on
   // `field` of records of `type`.
   virtual Status EnsureFieldIndex(std::string_view type, std::string_view field) = 0;

@@ -66,5 +66,70 @@ TEST(CrashTest, AcknowledgedWritesSurviveKill9) {
   EXPECT_GE(total.json()["total"].get<size_t>(), acknowledged.size());
 }
 
+// Audit entries of reads are committed without waiting for the disk
+// (Store::BeginLogWrite): a killed process must still leave every entry of
+// an answered read in the log, with the chain whole, amid durable writes.
+TEST(CrashTest, AuditEntriesOfAnsweredReadsSurviveKill9) {
+  auto dir = TestDir("crash-audit");
+  std::string id;
+  std::atomic<int> answered{0};
+  std::vector<std::string> acknowledged;
+  {
+    KuzotProcess kuzot(dir);
+    ASSERT_TRUE(kuzot.Start());
+    auto created =
+        kuzot.Request("POST", "/api/v1/events",
+                      R"({"title": "Restricted event", "confidentiality": "restricted"})");
+    ASSERT_EQ(created.status, 201);
+    id = created.json()["id"];
+    std::mutex mutex;
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> clients;
+    for (int c = 0; c < 4; ++c) {
+      clients.emplace_back([&, c] {
+        for (int i = 0; !stop; ++i) {
+          if (c == 0) {
+            auto r = kuzot.Request("POST", "/api/v1/events",
+                                   "{\"title\": \"event " + std::to_string(i) + "\"}");
+            if (r.status != 201) break;
+            std::lock_guard<std::mutex> lock(mutex);
+            acknowledged.push_back(r.json()["id"]);
+          } else {
+            if (kuzot.Request("GET", "/api/v1/events/" + id).status != 200) break;
+            ++answered;
+          }
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    kuzot.Kill();
+    stop = true;
+    for (auto& t : clients) t.join();
+  }
+  EXPECT_EQ(IntegrityCheck(dir / "kuzot.db"), "ok");
+  ASSERT_GT(answered.load(), 10);
+  KuzotProcess kuzot(dir);
+  ASSERT_TRUE(kuzot.Start());
+  for (const auto& written : acknowledged) {
+    ASSERT_EQ(kuzot.Request("GET", "/api/v1/events/" + written).status, 200)
+        << "acknowledged write " << written << " was lost";
+  }
+  int logged = 0;
+  for (int64_t after = 0;;) {
+    auto page = kuzot.Request("GET", "/api/v1/audit?action=record.read&target=event/" + id +
+                                         "&limit=1000&after=" + std::to_string(after));
+    ASSERT_EQ(page.status, 200) << page.body;
+    Json body = page.json();
+    const Json& items = body["items"];
+    if (items.empty()) break;
+    logged += static_cast<int>(items.size());
+    after = items.back()["seq"].get<int64_t>();
+  }
+  EXPECT_GE(logged, answered.load()) << "answered reads missing from the audit log";
+  kuzot.Stop();
+  std::string output;
+  EXPECT_EQ(RunKuzot({"verify", "--data", dir.string()}, dir, &output), 0) << output;
+}
+
 }  // namespace
 }  // namespace kuzot::testing

@@ -119,6 +119,27 @@ TEST(PermissionTest, ApiTokensWorkWithoutCsrfAndCanBeRevoked) {
             401);
 }
 
+// The server trusts a session it checked for up to a second
+// (AuthService::kSessionCacheMs); ending it through the server must still
+// take effect on the very next request.
+TEST(PermissionTest, DisablingAUserOrChangingARoleActsOnTheNextRequest) {
+  KuzotProcess kuzot(TestDir("session-cache"));
+  ASSERT_TRUE(kuzot.Start());
+  ASSERT_TRUE(kuzot.ActAs("documenter"));
+  ASSERT_EQ(kuzot.Request("POST", "/api/v1/events", R"({"title": "before"})").status, 201);
+  kuzot.ActAs("admin");
+  ASSERT_EQ(kuzot.Request("PATCH", "/api/v1/users/documenter1", R"({"role": "viewer"})").status,
+            200);
+  kuzot.ActAs("documenter");
+  EXPECT_EQ(kuzot.Request("POST", "/api/v1/events", R"({"title": "after"})").status, 403);
+  EXPECT_EQ(kuzot.Request("GET", "/api/v1/events").status, 200);
+  kuzot.ActAs("admin");
+  ASSERT_EQ(kuzot.Request("PATCH", "/api/v1/users/documenter1", R"({"disabled": true})").status,
+            200);
+  kuzot.ActAs("documenter");
+  EXPECT_EQ(kuzot.Request("GET", "/api/v1/events").status, 401);
+}
+
 TEST(PermissionTest, FailedLoginsAreSlowedThenLockedAndRevealNothing) {
   KuzotProcess kuzot(TestDir("throttle"));
   ASSERT_TRUE(kuzot.Start());
