@@ -8,6 +8,7 @@
 
 #include "common/clock.h"
 #include "evidence/metadata.h"
+#include "evidence/read_ahead.h"
 #include "evidence/service_impl.h"
 #include "evidence/thumbnail.h"
 
@@ -288,10 +289,13 @@ Result<Json> EvidenceService::Custody(const Caller& caller, const std::string& i
 
 namespace {
 
+// Downloads decrypt one step ahead of the network (ReadAhead).
 class BlobFileStream : public FileStream {
  public:
   BlobFileStream(std::unique_ptr<BlobReader> reader, EvidenceService::Impl* impl, std::string name)
-      : reader_(std::move(reader)), impl_(impl), name_(std::move(name)) {}
+      : reader_(std::make_unique<ReadAhead>(std::move(reader))),
+        impl_(impl),
+        name_(std::move(name)) {}
   uint64_t size() const override { return reader_->size(); }
   Status Seek(uint64_t offset) override { return Checked(reader_->Seek(offset)); }
   Result<size_t> Read(char* out, size_t n) override {
@@ -308,7 +312,7 @@ class BlobFileStream : public FileStream {
     }
     return s;
   }
-  std::unique_ptr<BlobReader> reader_;
+  std::unique_ptr<ReadAhead> reader_;
   EvidenceService::Impl* impl_;
   std::string name_;
 };
