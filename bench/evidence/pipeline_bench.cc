@@ -4,8 +4,8 @@
 // prints each run and the medians in MB/s. Tells what the server could do
 // if loopback and the other processes on the machine cost nothing.
 // COLD=1 drops the file from the page cache between writing and reading
-// (a download of a file stored earlier). Reads go through ReadAhead (the
-// worker decrypting ahead, as downloads do); READAHEAD=0 reads with the
+// (a download of a file stored earlier). Reads go through ReadAhead (two
+// workers decrypting ahead, as downloads do); READAHEAD=0 reads with the
 // bare BlobReader.
 // Usage: pipeline_bench DIR   (DIR: a scratch folder, removed afterwards)
 #include <fcntl.h>
@@ -74,7 +74,10 @@ int main(int argc, char** argv) {
     if (!r.ok()) return 1;
     std::unique_ptr<kuzot::evidence::BlobReader> bare = std::move(r).value();
     std::unique_ptr<kuzot::evidence::ReadAhead> ahead;
-    if (read_ahead) ahead = std::make_unique<kuzot::evidence::ReadAhead>(std::move(bare));
+    if (read_ahead) {
+      ahead = std::make_unique<kuzot::evidence::ReadAhead>(
+          std::move(bare), [&] { return store.Open(committed->name, size); });
+    }
     uint64_t total = 0;
     for (;;) {
       auto n =

@@ -9,9 +9,9 @@
 namespace kuzot::evidence {
 namespace {
 
-constexpr size_t kPieceBytes = 1 << 20;
-// Pieces decrypted ahead or in work: one being sent, two ready.
-constexpr size_t kPieces = 3;
+// A piece is a segment's plaintext: each worker seeks to a segment start
+// and decrypts whole segments.
+constexpr uint64_t kPieceBytes = kChunkBytes * kChunksPerSegment;
 
 // Zeroes a buffer of plaintext up to its capacity (a shorter last piece
 // leaves earlier bytes behind its end).
@@ -22,71 +22,99 @@ void Wipe(std::string& b) {
 
 }  // namespace
 
-ReadAhead::ReadAhead(std::unique_ptr<BlobReader> reader)
-    : reader_(std::move(reader)), position_(reader_->position()) {}
+ReadAhead::ReadAhead(std::unique_ptr<BlobReader> reader,
+                     std::function<Result<std::unique_ptr<BlobReader>>()> open_another)
+    : reader_(std::move(reader)),
+      open_another_(std::move(open_another)),
+      position_(reader_->position()) {}
 
 ReadAhead::~ReadAhead() {
   Stop();
   for (auto& b : free_) Wipe(b);
 }
 
+uint64_t ReadAhead::PieceStart(uint64_t k) const {
+  return k == 0 ? base_ : std::min(size(), (base_ / kPieceBytes + k) * kPieceBytes);
+}
+
+uint64_t ReadAhead::PieceEnd(uint64_t k) const {
+  return std::min(size(), (base_ / kPieceBytes + k + 1) * kPieceBytes);
+}
+
 void ReadAhead::Start() {
+  if (!second_ && open_another_) {
+    auto r = open_another_();
+    if (r.ok()) second_ = std::move(r).value();
+    open_another_ = nullptr;  // tried once
+  }
   stop_ = false;
-  worker_done_ = false;
+  base_ = position_;
+  next_ = 0;
+  uint64_t workers = second_ ? 2 : 1;
   try {
-    worker_ = std::thread([this] { Run(); });
+    workers_.emplace_back([this, workers] { Run(*reader_, 0, workers); });
+    if (workers == 2) workers_.emplace_back([this] { Run(*second_, 1, 2); });
   } catch (const std::system_error&) {
-    no_thread_ = true;  // read on this thread, as before the read-ahead
+    if (workers_.empty()) {
+      no_thread_ = true;  // read on this thread, as before the read-ahead
+    } else {
+      Stop();  // one worker with a stride of two would leave holes
+      no_thread_ = true;
+    }
   }
 }
 
 void ReadAhead::Stop() {
-  if (!worker_.joinable()) return;
+  if (workers_.empty()) return;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
   }
   changed_.notify_all();
-  worker_.join();
-  for (auto& p : ready_) free_.push_back(std::move(p.data));
+  for (auto& t : workers_) t.join();
+  workers_.clear();
+  for (auto& [k, p] : ready_) free_.push_back(std::move(p.data));
   ready_.clear();
 }
 
-void ReadAhead::Run() {
-  for (;;) {
+void ReadAhead::Run(BlobReader& reader, uint64_t w, uint64_t workers) {
+  for (uint64_t k = w;; k += workers) {
+    uint64_t from = PieceStart(k);
+    uint64_t to = PieceEnd(k);
+    if (from >= to) return;  // past the end
     std::string buffer;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      changed_.wait(lock, [&] { return stop_ || !free_.empty() || made_ < kPieces; });
+      // Within kPieces of what the caller reads: memory stays bounded, and
+      // the caller's next piece is always someone's to make.
+      changed_.wait(lock, [&] { return stop_ || k < next_ + kPieces; });
       if (stop_) return;
       if (!free_.empty()) {
         buffer = std::move(free_.back());
         free_.pop_back();
-      } else {
-        ++made_;
       }
     }
-    buffer.resize(kPieceBytes);
+    buffer.resize(to - from);
     size_t got = 0;
-    Status status;
-    while (got < kPieceBytes && reader_->position() < reader_->size()) {
-      auto r = reader_->Read(buffer.data() + got, kPieceBytes - got);
+    Status status = reader.position() == from ? Status::Ok() : reader.Seek(from);
+    while (status.ok() && got < buffer.size()) {
+      auto r = reader.Read(buffer.data() + got, buffer.size() - got);
       if (!r.ok()) {
         status = r.status();
-        break;
+      } else if (r.value() == 0) {
+        status = Status::Corrupt("the stored file ended early");
+      } else {
+        got += r.value();
       }
-      if (r.value() == 0) break;
-      got += r.value();
     }
     buffer.resize(got);
-    bool end = !status.ok() || reader_->position() >= reader_->size();
+    bool failed = !status.ok();
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      ready_.push_back(Piece{std::move(buffer), 0, std::move(status)});
-      if (end) worker_done_ = true;
+      ready_[k] = Piece{std::move(buffer), 0, std::move(status)};
     }
     changed_.notify_all();
-    if (end) return;
+    if (failed) return;
   }
 }
 
@@ -99,23 +127,24 @@ Status ReadAhead::Seek(uint64_t offset) {
 }
 
 Result<size_t> ReadAhead::Read(char* out, size_t n) {
-  if (!worker_.joinable()) {
+  if (workers_.empty()) {
     if (in_a_row_ < kReadAheadAfterBytes || no_thread_ || position_ >= size()) {
+      // The workers may have left reader_ elsewhere: read from position_.
+      if (reader_->position() != position_) KUZOT_RETURN_IF_ERROR(reader_->Seek(position_));
       KUZOT_ASSIGN_OR_RETURN(size_t got, reader_->Read(out, n));
       position_ += got;
       in_a_row_ += got;
       return got;
     }
     Start();
-    if (no_thread_) return Read(out, n);
+    if (workers_.empty()) return Read(out, n);
   }
   size_t done = 0;
   std::unique_lock<std::mutex> lock(mutex_);
-  while (done < n) {
-    changed_.wait(lock, [&] { return !ready_.empty() || worker_done_; });
-    if (ready_.empty()) break;  // the end
-    // The worker only appends to ready_, which leaves this element in place.
-    Piece& p = ready_.front();
+  while (done < n && position_ < size()) {
+    changed_.wait(lock, [&] { return ready_.count(next_) > 0; });
+    // Workers only add other pieces to ready_, which leaves this one in place.
+    Piece& p = ready_[next_];
     if (p.used < p.data.size()) {
       size_t take = std::min(n - done, p.data.size() - p.used);
       lock.unlock();
@@ -132,7 +161,8 @@ Result<size_t> ReadAhead::Read(char* out, size_t n) {
       return p.status;
     }
     free_.push_back(std::move(p.data));
-    ready_.pop_front();
+    ready_.erase(next_);
+    ++next_;
     changed_.notify_all();
   }
   return done;

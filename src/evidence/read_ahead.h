@@ -1,13 +1,16 @@
-// Sequential reading of a blob with decryption one step ahead: a worker
-// thread reads and decrypts the next pieces (1 MiB each, at most three
-// ready or in work) while the caller sends the current one, so that on a
-// two-core machine the download's disk wait and cipher overlap its network
-// copies (bench/README.md, "Evidence files").
+// Sequential reading of a blob with decryption ahead, on two worker
+// threads: the blob's segments (1 MiB of plaintext each, every one its own
+// secretstream, doc/evidence.md) are independent, so worker 0 decrypts the
+// even pieces and worker 1 the odd ones, each with its own BlobReader,
+// while the caller sends the current piece. On a two-core machine the
+// download's disk waits, cipher and network copies overlap
+// (bench/README.md, "Evidence files").
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -19,19 +22,24 @@
 
 namespace kuzot::evidence {
 
-// Wraps a BlobReader for one consumer. The worker starts only once the
+// Wraps a BlobReader for one consumer. The workers start only once the
 // caller has read kReadAheadAfterBytes in a row from one place, so that the
 // short reads of a seeking video player (HTTP Range) decrypt nothing
-// beyond what they ask for; Seek stops it. An error of the reader (a
-// corrupt chunk) reaches the caller after every good byte before it, as
-// with the bare reader: nothing unauthenticated is returned. Not
+// beyond what they ask for; Seek stops them. At most kPieces pieces of
+// 1 MiB are decrypted ahead or in work: memory stays flat. An error of a
+// reader (a corrupt chunk) reaches the caller after every good byte before
+// it, as with the bare reader: nothing unauthenticated is returned. Not
 // thread-safe: one calling thread.
 class ReadAhead {
  public:
   static constexpr uint64_t kReadAheadAfterBytes = 1 << 20;
+  static constexpr size_t kPieces = 4;
 
-  explicit ReadAhead(std::unique_ptr<BlobReader> reader);
-  // Stops the worker and wipes the plaintext buffers.
+  // `open_another` opens a second reader of the same blob for the second
+  // worker; without it (or when it fails) one worker decrypts every piece.
+  explicit ReadAhead(std::unique_ptr<BlobReader> reader,
+                     std::function<Result<std::unique_ptr<BlobReader>>()> open_another = nullptr);
+  // Stops the workers and wipes the plaintext buffers.
   ~ReadAhead();
   ReadAhead(const ReadAhead&) = delete;
   ReadAhead& operator=(const ReadAhead&) = delete;
@@ -49,21 +57,27 @@ class ReadAhead {
   };
   void Start();
   void Stop();
-  void Run();
+  // Worker `w` of `workers`: pieces w, w + workers, … through `reader`.
+  void Run(BlobReader& reader, uint64_t w, uint64_t workers);
+  // The plaintext range of piece `k` since Start.
+  uint64_t PieceStart(uint64_t k) const;
+  uint64_t PieceEnd(uint64_t k) const;
 
-  std::unique_ptr<BlobReader> reader_;  // the worker's while it runs
+  std::unique_ptr<BlobReader> reader_;  // worker 0's while the workers run
+  std::function<Result<std::unique_ptr<BlobReader>>()> open_another_;
+  std::unique_ptr<BlobReader> second_;  // worker 1's, opened at the first Start
   uint64_t position_ = 0;               // the caller's
   uint64_t in_a_row_ = 0;               // bytes read since the last seek
   bool no_thread_ = false;              // no thread could be started
+  uint64_t base_ = 0;                   // position_ at Start
 
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<Piece> ready_;        // decrypted, in order
-  std::vector<std::string> free_;  // buffers to reuse
-  size_t made_ = 0;                // buffers allocated
+  std::map<uint64_t, Piece> ready_;  // decrypted pieces by number
+  uint64_t next_ = 0;                // the piece the caller reads next
+  std::vector<std::string> free_;    // buffers to reuse
   bool stop_ = false;
-  bool worker_done_ = false;  // the worker reached the end or an error
-  std::thread worker_;
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace kuzot::evidence

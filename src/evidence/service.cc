@@ -289,11 +289,15 @@ Result<Json> EvidenceService::Custody(const Caller& caller, const std::string& i
 
 namespace {
 
-// Downloads decrypt one step ahead of the network (ReadAhead).
+// Downloads decrypt ahead of the network on two workers (ReadAhead).
 class BlobFileStream : public FileStream {
  public:
   BlobFileStream(std::unique_ptr<BlobReader> reader, EvidenceService::Impl* impl, std::string name)
-      : reader_(std::make_unique<ReadAhead>(std::move(reader))),
+      // The second worker's reader; `name` is still whole here (reader_ is
+      // the first member).
+      : reader_(std::make_unique<ReadAhead>(
+            std::move(reader),
+            [impl, name, size = reader->size()] { return impl->blobs.Open(name, size); })),
         impl_(impl),
         name_(std::move(name)) {}
   uint64_t size() const override { return reader_->size(); }

@@ -46,6 +46,14 @@ class PipelineTest : public StoreTest {
     return committed->name;
   }
 
+  // A read-ahead over the blob `name` with two workers, as downloads have.
+  std::unique_ptr<ReadAhead> OpenAhead(const std::string& name, uint64_t size) {
+    auto r = store_->Open(name, size);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return std::make_unique<ReadAhead>(std::move(r).value(),
+                                       [this, name, size] { return store_->Open(name, size); });
+  }
+
   // Reads everything from the current position in reads of `n` bytes.
   static Result<std::string> ReadRest(ReadAhead& r, size_t n) {
     std::string out;
@@ -63,10 +71,14 @@ TEST_F(PipelineTest, LargeAndSmallPiecesInAnyOrderRoundTrip) {
   for (auto pieces : std::vector<std::vector<size_t>>{
            {1 << 20}, {300007, 1, 65536, 1 << 20, 17}, {100, 2 << 20}, {(1 << 20) + 1}}) {
     std::string name = PutInPieces(content, pieces);
-    auto r = store_->Open(name, content.size());
+    auto two = OpenAhead(name, content.size());
+    auto back = ReadRest(*two, 1 << 20);
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_EQ(back.value(), content) << pieces.size();
+    auto r = store_->Open(name, content.size());  // one worker
     ASSERT_TRUE(r.ok()) << r.status().ToString();
-    ReadAhead ahead(std::move(r).value());
-    auto back = ReadRest(ahead, 1 << 20);
+    ReadAhead one(std::move(r).value());
+    back = ReadRest(one, 77777);
     ASSERT_TRUE(back.ok()) << back.status().ToString();
     EXPECT_EQ(back.value(), content) << pieces.size();
     ASSERT_TRUE(store_->Check(name, content.size(), Sha256::Hex(content)).ok());
@@ -94,18 +106,15 @@ TEST_F(PipelineTest, RollBackAfterQueuedPiecesForgetsThem) {
   EXPECT_EQ(sha.value(), Sha256::Hex(good + rest));
   auto committed = store_->Commit(temp, sha.value());
   ASSERT_TRUE(committed.ok());
-  auto r = store_->Open(committed->name, good.size() + rest.size());
-  ASSERT_TRUE(r.ok());
-  ReadAhead ahead(std::move(r).value());
-  EXPECT_EQ(ReadRest(ahead, 99991).value(), good + rest);
+  auto ahead = OpenAhead(committed->name, good.size() + rest.size());
+  EXPECT_EQ(ReadRest(*ahead, 99991).value(), good + rest);
 }
 
 TEST_F(PipelineTest, SeeksWhileReadingAheadGiveTheRightBytes) {
   std::string content = RandomBytes(6 * (1 << 20) + 999);
   std::string name = Put(content);
-  auto r = store_->Open(name, content.size());
-  ASSERT_TRUE(r.ok());
-  ReadAhead ahead(std::move(r).value());
+  auto owned = OpenAhead(name, content.size());
+  ReadAhead& ahead = *owned;
   std::string buffer(1 << 20, '\0');
   // Two megabytes in a row start the worker; then seek back and forth.
   for (uint64_t at : {uint64_t{0}, uint64_t{4 << 20}, uint64_t{12345}, uint64_t{(1 << 20) - 1},
@@ -136,9 +145,8 @@ TEST_F(PipelineTest, ACorruptChunkAheadIsReportedAfterTheGoodBytes) {
     c ^= 1;
     f.write(&c, 1);
   }
-  auto r = store_->Open(name, content.size());
-  ASSERT_TRUE(r.ok());
-  ReadAhead ahead(std::move(r).value());
+  auto owned = OpenAhead(name, content.size());
+  ReadAhead& ahead = *owned;
   std::string got;
   std::string buffer(1 << 20, '\0');
   Status error;
