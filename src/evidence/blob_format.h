@@ -186,7 +186,9 @@ class BlobReader {
 
  private:
   BlobReader(int fd, uint64_t plain_size);
-  Status LoadChunk(uint64_t chunk);
+  // Decrypts chunk `chunk` into plain_, or into `into` (kChunkBytes) when
+  // given and the chunk is not the final one.
+  Status LoadChunk(uint64_t chunk, unsigned char* into = nullptr);
   // Reads `size` bytes at `offset` of the file; segment_data_ points to them.
   Status ReadSegment(uint64_t offset, size_t size);
 
@@ -204,7 +206,8 @@ class BlobReader {
   uint64_t window_from_ = 0;  // the file's bytes [window_from_, window_end_) are in buffer_
   uint64_t window_end_ = 0;   // (direct reads only)
   std::string plain_;
-  size_t in_chunk_ = 0;  // read position within plain_
+  size_t in_chunk_ = 0;      // read position within plain_
+  bool plain_holds_ = true;  // plain_ holds chunk_ (false: it went to the caller)
   uint64_t position_ = 0;
 };
 

@@ -161,3 +161,33 @@ TEST_F(PipelineTest, ACorruptChunkAheadIsReportedAfterTheGoodBytes) {
 
 }  // namespace
 }  // namespace kuzot::evidence
+
+namespace kuzot::evidence {
+namespace {
+
+// Whole chunks are decrypted straight into the caller's buffer; a seek
+// back into such a chunk must not take the reader's own (older) copy.
+TEST_F(PipelineTest, SeekIntoAChunkDecryptedIntoTheCallersBuffer) {
+  std::string content = RandomBytes(5 * kChunkBytes + 321);
+  std::string name = Put(content);
+  auto r = store_->Open(name, content.size());
+  ASSERT_TRUE(r.ok());
+  BlobReader& reader = *r.value();
+  std::string buffer(3 * kChunkBytes, '\0');  // ends on a chunk decrypted into it
+  auto n = reader.Read(buffer.data(), buffer.size());
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(buffer.substr(0, n.value()), content.substr(0, n.value()));
+  for (uint64_t at : {2 * kChunkBytes + 100, 2 * kChunkBytes + 100, kChunkBytes - 1,
+                      4 * kChunkBytes + 300, 5 * kChunkBytes}) {
+    ASSERT_TRUE(reader.Seek(at).ok());
+    std::string got(kChunkBytes + 50, '\0');
+    auto m = reader.Read(got.data(), got.size());
+    ASSERT_TRUE(m.ok());
+    got.resize(m.value());
+    EXPECT_EQ(got, content.substr(at, got.size())) << at;
+    EXPECT_EQ(got.size(), std::min<uint64_t>(kChunkBytes + 50, content.size() - at)) << at;
+  }
+}
+
+}  // namespace
+}  // namespace kuzot::evidence
