@@ -4,9 +4,9 @@
 // prints each run and the medians in MB/s. Tells what the server could do
 // if loopback and the other processes on the machine cost nothing.
 // COLD=1 drops the file from the page cache between writing and reading
-// (a download of a file stored earlier). Reads go through ReadAhead (two
-// workers decrypting ahead, as downloads do); READAHEAD=0 reads with the
-// bare BlobReader.
+// (a download of a file stored earlier). Reads use the bare BlobReader, as
+// downloads do; READAHEAD=2 reads through ReadAhead with two workers
+// decrypting ahead, READAHEAD=1 with one.
 // Usage: pipeline_bench DIR   (DIR: a scratch folder, removed afterwards)
 #include <fcntl.h>
 #include <sodium.h>
@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
   int runs = runs_env ? std::atoi(runs_env) : 5;
   // COLD=1: drop the file's pages from the page cache before reading it.
   bool cold = std::getenv("COLD") && std::string(std::getenv("COLD")) == "1";
-  bool read_ahead = !(std::getenv("READAHEAD") && std::string(std::getenv("READAHEAD")) == "0");
+  std::string workers = std::getenv("READAHEAD") ? std::getenv("READAHEAD") : "0";
   fs::path dir = argv[1];
   fs::remove_all(dir);
   fs::create_directories(dir / "keys" / "keyring");
@@ -74,7 +74,9 @@ int main(int argc, char** argv) {
     if (!r.ok()) return 1;
     std::unique_ptr<kuzot::evidence::BlobReader> bare = std::move(r).value();
     std::unique_ptr<kuzot::evidence::ReadAhead> ahead;
-    if (read_ahead) {
+    if (workers == "1") {
+      ahead = std::make_unique<kuzot::evidence::ReadAhead>(std::move(bare));
+    } else if (workers != "0") {
       ahead = std::make_unique<kuzot::evidence::ReadAhead>(
           std::move(bare), [&] { return store.Open(committed->name, size); });
     }

@@ -8,7 +8,6 @@
 
 #include "common/clock.h"
 #include "evidence/metadata.h"
-#include "evidence/read_ahead.h"
 #include "evidence/service_impl.h"
 #include "evidence/thumbnail.h"
 
@@ -289,17 +288,14 @@ Result<Json> EvidenceService::Custody(const Caller& caller, const std::string& i
 
 namespace {
 
-// Downloads decrypt ahead of the network on two workers (ReadAhead).
+// Downloads read on the connection's thread. ReadAhead (two workers
+// decrypting ahead) was slower than this under load, in-process and over
+// HTTP (bench/README.md, "Two cores"); not used until measured on an idle
+// machine.
 class BlobFileStream : public FileStream {
  public:
   BlobFileStream(std::unique_ptr<BlobReader> reader, EvidenceService::Impl* impl, std::string name)
-      // The second worker's reader; `name` is still whole here (reader_ is
-      // the first member).
-      : reader_(std::make_unique<ReadAhead>(
-            std::move(reader),
-            [impl, name, size = reader->size()] { return impl->blobs.Open(name, size); })),
-        impl_(impl),
-        name_(std::move(name)) {}
+      : reader_(std::move(reader)), impl_(impl), name_(std::move(name)) {}
   uint64_t size() const override { return reader_->size(); }
   Status Seek(uint64_t offset) override { return Checked(reader_->Seek(offset)); }
   Result<size_t> Read(char* out, size_t n) override {
@@ -316,7 +312,7 @@ class BlobFileStream : public FileStream {
     }
     return s;
   }
-  std::unique_ptr<ReadAhead> reader_;
+  std::unique_ptr<BlobReader> reader_;
   EvidenceService::Impl* impl_;
   std::string name_;
 };
