@@ -3,8 +3,9 @@
 // secretstream, doc/evidence.md) are independent, so worker 0 decrypts the
 // even pieces and worker 1 the odd ones, each with its own BlobReader,
 // while the caller sends the current piece. On a two-core machine the
-// download's disk waits, cipher and network copies overlap
-// (bench/README.md, "Evidence files").
+// download's disk waits, cipher and network copies could overlap. Not used
+// by downloads yet: on the loaded machine it was slower than the bare
+// reader (bench/README.md, "Two cores"); the pipeline bench measures both.
 #pragma once
 
 #include <condition_variable>
