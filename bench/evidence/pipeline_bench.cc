@@ -4,7 +4,9 @@
 // prints each run and the medians in MB/s. Tells what the server could do
 // if loopback and the other processes on the machine cost nothing.
 // COLD=1 drops the file from the page cache between writing and reading
-// (a download of a file stored earlier).
+// (a download of a file stored earlier). Reads use the bare BlobReader, as
+// downloads do; READAHEAD=2 reads through ReadAhead with two workers
+// decrypting ahead, READAHEAD=1 with one.
 // Usage: pipeline_bench DIR   (DIR: a scratch folder, removed afterwards)
 #include <fcntl.h>
 #include <sodium.h>
@@ -20,6 +22,7 @@
 
 #include "crypto/crypto.h"
 #include "evidence/blob_store.h"
+#include "evidence/read_ahead.h"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -35,6 +38,7 @@ int main(int argc, char** argv) {
   int runs = runs_env ? std::atoi(runs_env) : 5;
   // COLD=1: drop the file's pages from the page cache before reading it.
   bool cold = std::getenv("COLD") && std::string(std::getenv("COLD")) == "1";
+  std::string workers = std::getenv("READAHEAD") ? std::getenv("READAHEAD") : "0";
   fs::path dir = argv[1];
   fs::remove_all(dir);
   fs::create_directories(dir / "keys" / "keyring");
@@ -67,9 +71,19 @@ int main(int argc, char** argv) {
     }
     auto t1 = Clock::now();
     auto r = store.Open(committed->name, size);
+    if (!r.ok()) return 1;
+    std::unique_ptr<kuzot::evidence::BlobReader> bare = std::move(r).value();
+    std::unique_ptr<kuzot::evidence::ReadAhead> ahead;
+    if (workers == "1") {
+      ahead = std::make_unique<kuzot::evidence::ReadAhead>(std::move(bare));
+    } else if (workers != "0") {
+      ahead = std::make_unique<kuzot::evidence::ReadAhead>(
+          std::move(bare), [&] { return store.Open(committed->name, size); });
+    }
     uint64_t total = 0;
     for (;;) {
-      auto n = r.value()->Read(piece.data(), piece.size());
+      auto n =
+          ahead ? ahead->Read(piece.data(), piece.size()) : bare->Read(piece.data(), piece.size());
       if (!n.ok() || n.value() == 0) break;
       total += n.value();
     }

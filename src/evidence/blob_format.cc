@@ -5,9 +5,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
-#include <future>
+#include <deque>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 namespace kuzot::evidence {
 namespace {
@@ -31,7 +36,11 @@ constexpr size_t kReadBufferBytes =
 constexpr size_t kStagingBytes =
     (kDirectAlign + kFlushBytes + 2 * (kChunkBytes + 64) + kDirectAlign - 1) / kDirectAlign *
     kDirectAlign;
-constexpr size_t kParallelHashBytes = 256 << 10;
+// Appends of at least this size start the writer's pipeline.
+constexpr size_t kPipelineFromBytes = 256 << 10;
+// Pieces waiting or in work in a writer's pipeline (each up to the
+// caller's piece size, 1 MiB from the HTTP server).
+constexpr size_t kPipelinePieces = 3;
 
 uint64_t SegmentStart(uint64_t segment) { return kBlobHeaderBytes + segment * kSegmentBytes; }
 
@@ -216,6 +225,7 @@ BlobWriter::BlobWriter(int fd, int io_fd, bool direct) : fd_(fd), io_fd_(io_fd),
 }
 
 BlobWriter::~BlobWriter() {
+  pipeline_.reset();  // its thread uses the descriptors
   if (fd_ >= 0) ::close(fd_);
   if (io_fd_ >= 0 && io_fd_ != fd_) ::close(io_fd_);
   sodium_memzero(&state_, sizeof state_);
@@ -333,23 +343,111 @@ Status BlobWriter::FlushAll() {
   return WriteAllAt(io_fd_, staging_.data, staging_.size, written_);
 }
 
+// The writer's worker: encrypts and writes the queued pieces in order.
+class BlobWriter::Pipeline {
+ public:
+  // Starts the thread; throws std::system_error when it cannot.
+  explicit Pipeline(BlobWriter& writer) : writer_(writer), thread_([this] { Run(); }) {}
+  // Stops the worker (pieces still queued are dropped) and wipes the buffers.
+  ~Pipeline() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+    // Up to the capacity: a shorter piece leaves earlier bytes behind its end.
+    auto wipe = [](std::string& b) {
+      b.resize(b.capacity());
+      sodium_memzero(b.data(), b.size());
+    };
+    for (auto& b : free_) wipe(b);
+    for (auto& b : queue_) wipe(b);
+  }
+
+  // Copies `data` into a free buffer (waiting for one) and queues it.
+  Status Push(std::string_view data) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return !error_.ok() || !free_.empty() || made_ < kPipelinePieces; });
+    if (!error_.ok()) return error_;
+    std::string buffer;
+    if (!free_.empty()) {
+      buffer = std::move(free_.back());
+      free_.pop_back();
+    } else {
+      ++made_;
+    }
+    lock.unlock();
+    buffer.assign(data.data(), data.size());
+    lock.lock();
+    queue_.push_back(std::move(buffer));
+    changed_.notify_all();
+    return Status::Ok();
+  }
+
+  // Waits until every queued piece is encrypted and written.
+  Status Drain() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return queue_.empty() && !busy_; });
+    return error_;
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      changed_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      if (stop_) return;
+      std::string piece = std::move(queue_.front());
+      queue_.pop_front();
+      busy_ = true;
+      bool failed = !error_.ok();  // after an error, pieces are dropped
+      lock.unlock();
+      Status s = failed ? Status::Ok() : writer_.EncryptPiece(piece);
+      lock.lock();
+      if (!s.ok()) error_ = s;
+      busy_ = false;
+      free_.push_back(std::move(piece));
+      changed_.notify_all();
+    }
+  }
+
+  BlobWriter& writer_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::string> queue_;  // pieces to encrypt, in order
+  std::vector<std::string> free_;  // buffers to reuse
+  size_t made_ = 0;                // buffers allocated
+  bool busy_ = false;              // the worker holds a piece
+  bool stop_ = false;
+  Status error_;
+  std::thread thread_;  // last: starts once the rest is built
+};
+
 Status BlobWriter::Append(std::string_view data) {
   if (finished_) return Status::Internal("append to a finished blob");
-  // Large pieces are hashed on a second thread while this one encrypts:
-  // the two are the costly parts and the machine has two cores.
-  std::future<void> hashing;
-  if (data.size() >= kParallelHashBytes) {
-    hashing = std::async(std::launch::async, [this, data] { hash_.Update(data); });
-  } else {
-    hash_.Update(data);
+  if (!pipeline_ && data.size() >= kPipelineFromBytes) {
+    try {
+      pipeline_ = std::make_unique<Pipeline>(*this);
+    } catch (const std::system_error&) {
+      // No thread to be had: everything on this one, as for small pieces.
+    }
   }
-  Status s = EncryptPiece(data);
-  if (hashing.valid()) hashing.get();
-  return s;
+  if (!pipeline_) {  // small pieces, or no thread to be had
+    hash_.Update(data);
+    offset_ += data.size();
+    return EncryptPiece(data);
+  }
+  // Encryption of this piece on the worker while it is hashed here.
+  KUZOT_RETURN_IF_ERROR(pipeline_->Push(data));
+  hash_.Update(data);
+  offset_ += data.size();
+  return Status::Ok();
 }
 
+Status BlobWriter::Drain() { return pipeline_ ? pipeline_->Drain() : Status::Ok(); }
+
 Status BlobWriter::EncryptPiece(std::string_view data) {
-  offset_ += data.size();
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
   size_t n = data.size();
   if (!tail_.empty()) {
@@ -374,12 +472,17 @@ Status BlobWriter::EncryptPiece(std::string_view data) {
 }
 
 Status BlobWriter::Sync() {
+  KUZOT_RETURN_IF_ERROR(Drain());
   KUZOT_RETURN_IF_ERROR(FlushAll());
   if (::fdatasync(io_fd_) != 0) return Errno("syncing an evidence blob");
   return Status::Ok();
 }
 
-BlobWriter::Mark BlobWriter::MarkHere() const { return Mark{offset_, tail_, hash_}; }
+BlobWriter::Mark BlobWriter::MarkHere() {
+  // An error of the worker is not lost: every later call returns it.
+  (void)Drain();
+  return Mark{offset_, tail_, hash_};
+}
 
 Status BlobWriter::RestartAt(uint64_t chunks) {
   // Everything on disk first, so that the file is what is read back below.
@@ -415,6 +518,7 @@ Status BlobWriter::RestartAt(uint64_t chunks) {
 Status BlobWriter::RollBack(const Mark& mark) {
   if (finished_) return Status::Internal("roll back of a finished blob");
   if (mark.offset > offset_) return Status::Internal("roll back to a mark in the future");
+  KUZOT_RETURN_IF_ERROR(Drain());
   uint64_t chunks = (mark.offset - mark.tail.size()) / kChunkBytes;
   KUZOT_RETURN_IF_ERROR(RestartAt(chunks));
   offset_ = mark.offset;
@@ -425,6 +529,7 @@ Status BlobWriter::RollBack(const Mark& mark) {
 
 Result<std::string> BlobWriter::Finish() {
   if (finished_) return Status::Internal("blob finished twice");
+  KUZOT_RETURN_IF_ERROR(Drain());
   KUZOT_RETURN_IF_ERROR(EncryptChunk(reinterpret_cast<const unsigned char*>(tail_.data()),
                                      tail_.size(),
                                      crypto_secretstream_xchacha20poly1305_TAG_FINAL));
@@ -473,7 +578,7 @@ Result<std::unique_ptr<BlobReader>> BlobReader::Open(const std::filesystem::path
   return r;
 }
 
-Status BlobReader::LoadChunk(uint64_t chunk) {
+Status BlobReader::LoadChunk(uint64_t chunk, unsigned char* into) {
   uint64_t segment = chunk / kChunksPerSegment;
   if (static_cast<int64_t>(segment) != segment_ || static_cast<int64_t>(chunk) <= chunk_) {
     // Read the segment's ciphertext up to the file's last chunk.
@@ -497,11 +602,15 @@ Status BlobReader::LoadChunk(uint64_t chunk) {
     bool final = next == chunk_count_ - 1;
     size_t plain_size = final ? plain_size_ % kChunkBytes : kChunkBytes;
     size_t at = ChunkOffset(next) - SegmentStart(segment);
-    plain_.resize(plain_size);
+    // The chunk asked for goes to `into` when given (a whole chunk, never
+    // the final one: Read checks); the ones skipped on the way to plain_.
+    bool direct = into != nullptr && next == chunk && !final;
+    if (!direct) plain_.resize(plain_size);
+    unsigned char* dest = direct ? into : reinterpret_cast<unsigned char*>(plain_.data());
+    plain_holds_ = !direct;
     unsigned char tag = 0;
-    if (crypto_secretstream_xchacha20poly1305_pull(
-            &state_, reinterpret_cast<unsigned char*>(plain_.data()), nullptr, &tag,
-            segment_data_ + at, plain_size + kTagBytes, ad, sizeof ad) != 0) {
+    if (crypto_secretstream_xchacha20poly1305_pull(&state_, dest, nullptr, &tag, segment_data_ + at,
+                                                   plain_size + kTagBytes, ad, sizeof ad) != 0) {
       segment_ = -1;
       chunk_ = -1;
       return Status::Corrupt("the stored file fails authentication at byte " +
@@ -569,7 +678,10 @@ Status BlobReader::ReadSegment(uint64_t offset, size_t size) {
 Status BlobReader::Seek(uint64_t offset) {
   if (offset > plain_size_) return Status::RangeNotSatisfiable("seek past the end of the file");
   uint64_t chunk = std::min(offset / kChunkBytes, chunk_count_ - 1);
-  if (static_cast<int64_t>(chunk) != chunk_) KUZOT_RETURN_IF_ERROR(LoadChunk(chunk));
+  // A chunk decrypted into a caller's buffer is not in plain_: again.
+  if (static_cast<int64_t>(chunk) != chunk_ || !plain_holds_) {
+    KUZOT_RETURN_IF_ERROR(LoadChunk(chunk));
+  }
   in_chunk_ = offset - chunk * kChunkBytes;
   position_ = offset;
   return Status::Ok();
@@ -579,7 +691,17 @@ Result<size_t> BlobReader::Read(char* out, size_t n) {
   size_t done = 0;
   while (done < n && position_ < plain_size_) {
     if (in_chunk_ == plain_.size()) {
-      KUZOT_RETURN_IF_ERROR(LoadChunk(static_cast<uint64_t>(chunk_ + 1)));
+      uint64_t next = static_cast<uint64_t>(chunk_ + 1);
+      if (n - done >= kChunkBytes && next + 1 < chunk_count_) {
+        // A whole chunk that is not the last: decrypted straight into
+        // `out`, which saves copying every byte once more.
+        KUZOT_RETURN_IF_ERROR(LoadChunk(next, reinterpret_cast<unsigned char*>(out + done)));
+        in_chunk_ = plain_.size();  // plain_ holds nothing to give
+        done += kChunkBytes;
+        position_ += kChunkBytes;
+        continue;
+      }
+      KUZOT_RETURN_IF_ERROR(LoadChunk(next));
     }
     size_t take = std::min(n - done, plain_.size() - in_chunk_);
     std::memcpy(out + done, plain_.data() + in_chunk_, take);

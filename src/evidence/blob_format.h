@@ -62,7 +62,17 @@ Status CopyUnfinished(const std::filesystem::path& from, const KeyLookup& keys, 
 // cipher, bench/README.md) nor evicts what the database keeps there. The
 // unaligned end (under 4 KiB) is written through an ordinary descriptor
 // when the writer syncs. Without O_DIRECT (tmpfs, some file systems) the
-// writes are ordinary. Not thread-safe; one writer per file.
+// writes are ordinary.
+//
+// Large appends are pipelined over the machine's two cores: Append copies
+// the piece into one of a few 1 MiB buffers, hands it to the writer's own
+// worker thread (encryption + disk writes, in order) and hashes it on the
+// calling thread meanwhile, then returns, so that the caller (the HTTP
+// connection) receives the next piece while this one is encrypted. At most
+// three pieces wait or are in work: memory stays flat. An error
+// of the worker (a failed write) is returned by the next Append, Sync,
+// RollBack or Finish. Not thread-safe; one writer per file, used by one
+// thread at a time.
 class BlobWriter {
  public:
   // Starts a new blob at `path` (replacing any file there) under `key` of
@@ -78,6 +88,8 @@ class BlobWriter {
                                                     std::string tail);
   ~BlobWriter();
 
+  // Accepts `data` (the writer copies what it keeps; `data` may be reused
+  // as soon as this returns).
   Status Append(std::string_view data);
   // Makes every complete chunk durable (write + fdatasync). The tail stays
   // in memory: callers persist it themselves (sealed) when they must.
@@ -89,7 +101,8 @@ class BlobWriter {
     std::string tail;
     Sha256 hash;
   };
-  Mark MarkHere() const;
+  // Waits for the pieces in work first.
+  Mark MarkHere();
   // Forgets everything appended since `mark` was taken.
   Status RollBack(const Mark& mark);
 
@@ -97,7 +110,9 @@ class BlobWriter {
   // The writer is spent afterwards.
   Result<std::string> Finish();
 
+  // Plaintext bytes accepted so far (pieces in work included).
   uint64_t size() const { return offset_; }
+  // Accepted bytes not yet in a complete chunk; valid after Sync.
   const std::string& tail() const { return tail_; }
 
  private:
@@ -112,6 +127,12 @@ class BlobWriter {
     size_t size = 0;
     void Append(const void* bytes, size_t n);
   };
+
+  // The worker thread and its queue of pieces (blob_format.cc).
+  class Pipeline;
+  // Waits until the worker has encrypted and written every piece handed to
+  // it; returns its first error (which stays: the writer is then unusable).
+  Status Drain();
 
   // Opens `path` with `flags` for writing (O_DIRECT when it can).
   static Result<std::unique_ptr<BlobWriter>> OpenFile(const std::filesystem::path& path, int flags);
@@ -139,8 +160,11 @@ class BlobWriter {
   uint64_t offset_ = 0;  // plaintext bytes accepted
   std::string tail_;     // accepted bytes not yet in a chunk
   Staging staging_;      // ciphertext not yet written (or written only unaligned)
-  Sha256 hash_;
+  Sha256 hash_;          // updated by the calling thread only
   bool finished_ = false;
+  // Started by the first large Append; until then everything is done on
+  // the calling thread. Declared last: destroyed (its thread joined) first.
+  std::unique_ptr<Pipeline> pipeline_;
 };
 
 // Reads a blob back, decrypting and authenticating each chunk; seeks in
@@ -162,7 +186,9 @@ class BlobReader {
 
  private:
   BlobReader(int fd, uint64_t plain_size);
-  Status LoadChunk(uint64_t chunk);
+  // Decrypts chunk `chunk` into plain_, or into `into` (kChunkBytes) when
+  // given and the chunk is not the final one.
+  Status LoadChunk(uint64_t chunk, unsigned char* into = nullptr);
   // Reads `size` bytes at `offset` of the file; segment_data_ points to them.
   Status ReadSegment(uint64_t offset, size_t size);
 
@@ -180,7 +206,8 @@ class BlobReader {
   uint64_t window_from_ = 0;  // the file's bytes [window_from_, window_end_) are in buffer_
   uint64_t window_end_ = 0;   // (direct reads only)
   std::string plain_;
-  size_t in_chunk_ = 0;  // read position within plain_
+  size_t in_chunk_ = 0;      // read position within plain_
+  bool plain_holds_ = true;  // plain_ holds chunk_ (false: it went to the caller)
   uint64_t position_ = 0;
 };
 

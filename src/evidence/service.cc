@@ -288,6 +288,10 @@ Result<Json> EvidenceService::Custody(const Caller& caller, const std::string& i
 
 namespace {
 
+// Downloads read on the connection's thread. ReadAhead (two workers
+// decrypting ahead) was slower than this under load, in-process and over
+// HTTP (bench/README.md, "Two cores"); not used until measured on an idle
+// machine.
 class BlobFileStream : public FileStream {
  public:
   BlobFileStream(std::unique_ptr<BlobReader> reader, EvidenceService::Impl* impl, std::string name)

@@ -15,12 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string RandomBytes(size_t n) {
-  std::string s(n, '\0');
-  randombytes_buf(s.data(), n);
-  return s;
-}
-
 class BlobTest : public ::testing::Test {
  protected:
   void SetUp() override {

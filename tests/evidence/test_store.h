@@ -8,11 +8,19 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "crypto/crypto.h"
 #include "evidence/blob_store.h"
 
 namespace kuzot::evidence {
+
+// `n` random bytes (test content nobody could guess or compress).
+inline std::string RandomBytes(size_t n) {
+  std::string s(n, '\0');
+  randombytes_buf(s.data(), n);
+  return s;
+}
 
 inline std::unique_ptr<crypto::Keyring> TestKeyring(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir / "keyring");
