@@ -117,6 +117,25 @@ class SqliteStore : public Store {
         new SqliteTransaction(this, std::move(writer_), true, std::move(lock)));
   }
 
+  Result<std::unique_ptr<Transaction>> BeginBulkWrite() override {
+    std::unique_lock<std::timed_mutex> lock(write_mutex_, std::defer_lock);
+    if (!lock.try_lock_for(std::chrono::seconds(10))) {
+      return Status::Unavailable("the database is busy with another write; try again");
+    }
+    {
+      std::lock_guard<std::mutex> pool(pool_mutex_);
+      readers_.clear();  // they hold the log open: the journal could not change
+    }
+    // Only possible while no other connection (another process) has the
+    // database open; otherwise the import stays on the log, as safe and slower.
+    Statement mode(writer_->db(), "PRAGMA journal_mode=DELETE");
+    rollback_journal_ = mode.Step() && mode.Text(0) == "delete";
+    mode.Reset();
+    KUZOT_RETURN_IF_ERROR(writer_->Prepared("BEGIN IMMEDIATE").Run());
+    return std::unique_ptr<Transaction>(
+        new SqliteTransaction(this, std::move(writer_), true, std::move(lock)));
+  }
+
   Status EnsureFieldIndex(std::string_view type, std::string_view field) override {
     if (!IsIdentifier(type) || !IsIdentifier(field)) {
       return Status::InvalidArgument("bad index name");
@@ -173,6 +192,12 @@ class SqliteStore : public Store {
   void Return(std::unique_ptr<Connection> connection, bool write) {
     if (write) {
       writer_ = std::move(connection);
+      if (rollback_journal_) {
+        // Back to the log. Should this fail, every connection opened later
+        // asks for it again (OpenConnection).
+        rollback_journal_ = false;
+        (void)Exec(writer_->db(), "PRAGMA journal_mode=WAL");
+      }
       return;
     }
     std::lock_guard<std::mutex> lock(pool_mutex_);
@@ -185,6 +210,7 @@ class SqliteStore : public Store {
   StoreOptions options_;
   std::timed_mutex write_mutex_;
   std::unique_ptr<Connection> writer_;  // null while a write transaction holds it
+  bool rollback_journal_ = false;       // the writer runs a BeginBulkWrite transaction
   std::mutex pool_mutex_;
   std::vector<std::unique_ptr<Connection>> readers_;
   std::set<std::pair<std::string, std::string>> list_leads_;  // (type, first field)

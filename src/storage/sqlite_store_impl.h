@@ -111,6 +111,9 @@ class SqliteTransaction : public Transaction {
                          const std::function<Status(const PersonFact&)>& fn) override;
   Result<FactMarks> LastFacts() override;
   Status PutBlindTerms(std::string_view id, const std::vector<BlindTerm>& terms) override;
+  Result<bool> InsertNew(const StoredRecord& record, const std::vector<Reference>& references,
+                         std::string_view search_text,
+                         const std::vector<BlindTerm>& blind_terms) override;
   Result<std::vector<SearchHit>> BlindSearch(const BlindQuery& query) override;
   Result<std::optional<std::string>> GetMeta(std::string_view key) override;
   Status SetMeta(std::string_view key, std::string_view value) override;
