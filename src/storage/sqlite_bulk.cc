@@ -6,6 +6,18 @@
 
 namespace kuzot::storage {
 
+Status SqliteTransaction::InsertRow(const StoredRecord& r, const std::string& body,
+                                    bool unless_there) {
+  Statement& s = Prepared(std::string("INSERT INTO records(id, type, revision, confidentiality, "
+                                      "body, created_at, created_by, updated_at, updated_by, "
+                                      "deleted) VALUES(?,?,?,?,?,?,?,?,?,?)") +
+                          (unless_there ? " ON CONFLICT(id) DO NOTHING" : ""));
+  s.Bind(1, r.id).Bind(2, r.type).Bind(3, r.revision).Bind(4, r.confidentiality);
+  s.Bind(5, body).Bind(6, r.created_at).Bind(7, r.created_by).Bind(8, r.updated_at);
+  s.Bind(9, r.updated_by).Bind(10, static_cast<int64_t>(r.deleted));
+  return s.Run();
+}
+
 Result<bool> SqliteTransaction::InsertNew(const StoredRecord& r,
                                           const std::vector<Reference>& references,
                                           std::string_view search_text,
@@ -13,13 +25,7 @@ Result<bool> SqliteTransaction::InsertNew(const StoredRecord& r,
   if (!write_) return Status::Internal("write in a read transaction");
   if (bulk_) KUZOT_RETURN_IF_ERROR(DropTypeIndexes(r.type));
   KUZOT_ASSIGN_OR_RETURN(std::string body, Encoded(r));
-  Statement& s = Prepared(
-      "INSERT INTO records(id, type, revision, confidentiality, body, created_at, created_by, "
-      "updated_at, updated_by, deleted) VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
-  s.Bind(1, r.id).Bind(2, r.type).Bind(3, r.revision).Bind(4, r.confidentiality);
-  s.Bind(5, body).Bind(6, r.created_at).Bind(7, r.created_by).Bind(8, r.updated_at);
-  s.Bind(9, r.updated_by).Bind(10, static_cast<int64_t>(r.deleted));
-  KUZOT_RETURN_IF_ERROR(s.Run());
+  KUZOT_RETURN_IF_ERROR(InsertRow(r, body, true));
   if (sqlite3_changes(db()) == 0) return false;  // a record of this id is there
   const int64_t seq = sqlite3_last_insert_rowid(db());
   for (const Reference& ref : references) {
