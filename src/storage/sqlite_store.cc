@@ -769,7 +769,9 @@ Status SqliteTransaction::SetBulkMode(bool on) {
       KUZOT_RETURN_IF_ERROR(Exec(db(), "DROP INDEX \"" + name + "\""));
       dropped_indexes_.push_back(sql);
     }
-    KUZOT_RETURN_IF_ERROR(Exec(db(), "PRAGMA cache_size=-1048576"));
+    // 256 MiB: with the indexes dropped the rows are appended; at two
+    // million records 1 GiB was no faster and 0.8 GB more resident.
+    KUZOT_RETURN_IF_ERROR(Exec(db(), "PRAGMA cache_size=-262144"));
     bulk_ = true;
     return Status::Ok();
   }
