@@ -217,6 +217,7 @@ class RecordService::Importer {
   }
 
   Status Run(std::string_view text, const Survey& survey) {
+    text_ = text;
     KUZOT_ASSIGN_OR_RETURN(first_seq_, tx_.LastRecordSeq());
     KUZOT_ASSIGN_OR_RETURN(auto names, tx_.VocabularyNames());
     for (const auto& name : names) {
@@ -340,12 +341,7 @@ class RecordService::Importer {
         return Status::InvalidArgument("is not a record id", path + ".id");
     } else {
       record.id = NewId();
-    }
-    KUZOT_ASSIGN_OR_RETURN(auto existing, tx_.Get(record.id));
-    if (existing) {
-      skipped_.insert(record.id);
-      ++report_.skipped;
-      return Status::Ok();
+      unnamed_ = true;
     }
     record.type = spec->name;
     KUZOT_ASSIGN_OR_RETURN(record.revision, IntOr(r, "revision", 1, path));
@@ -364,11 +360,19 @@ class RecordService::Importer {
     StoredIndex index = IndexFor(*spec, record.confidentiality, valid.value(), codec);
     // No revision yet: it comes from the bundle's history or, without one,
     // from AddCreateRevisions at the end.
-    KUZOT_RETURN_IF_ERROR(
-        tx_.Put(record, "", index.references, record.deleted ? "" : index.search_text));
-    if (codec) KUZOT_RETURN_IF_ERROR(tx_.PutBlindTerms(record.id, index.blind_terms));
+    KUZOT_ASSIGN_OR_RETURN(
+        bool added, tx_.InsertNew(record, index.references, index.search_text, index.blind_terms));
+    if (!added) {  // already in the database (or earlier in this bundle): kept as it is
+      skipped_.insert(record.id);
+      ++report_.skipped;
+      return Status::Ok();
+    }
     if (codec && codec->SealsWholeBody(record.confidentiality)) secret_ids_.push_back(record.id);
-    if (!valid->references.empty()) paths_[record.id] = path;
+    // A record the bundle names by id or key is found again in the text
+    // should its references dangle (PathOf); keeping every path cost
+    // ~100 bytes a record.
+    if (unnamed_ && !valid->references.empty()) paths_[record.id] = path;
+    unnamed_ = false;
     ++report_.records;
     if (progress_ && report_.records % 1000 == 0) progress_(report_.records, 0);
     return Status::Ok();
@@ -381,9 +385,35 @@ class RecordService::Importer {
     KUZOT_ASSIGN_OR_RETURN(auto dangling, tx_.FindDanglingReference(&target));
     if (!dangling) return Status::Ok();
     auto it = paths_.find(dangling->from_id);
-    std::string where = it == paths_.end() ? "record " + dangling->from_id : it->second;
+    std::string where = it == paths_.end() ? PathOf(dangling->from_id) : it->second;
     return Status::InvalidArgument("refers to '" + target + "', which does not exist",
                                    where + ".body." + dangling->field);
+  }
+
+  // "records[i]" of the record the bundle names `id` (by id or by key),
+  // found by walking the text again: only on the way to an error.
+  std::string PathOf(const std::string& id) {
+    std::string found;
+    Walker walker;
+    (void)walker.Walk(
+        text_,
+        [&](const std::string& member, size_t i, Json& r) -> Status {
+          if (member != "records" || !r.is_object()) return Status::Ok();
+          std::string named;
+          auto key = r.find("key");
+          auto own = r.find("id");
+          if (key != r.end() && key->is_string()) {
+            auto k = key_ids_.find(key->get<std::string>());
+            if (k != key_ids_.end()) named = k->second;
+          } else if (own != r.end() && own->is_string()) {
+            named = own->get<std::string>();
+          }
+          if (named != id) return Status::Ok();
+          found = "records[" + std::to_string(i) + "]";
+          return Status::NotFound("found");  // any error stops the walk
+        },
+        [](const std::string&, const Json&) { return Status::Ok(); });
+    return found.empty() ? "record " + id : found;
   }
 
   Status Revision(const Json& r, size_t i) {
@@ -444,7 +474,9 @@ class RecordService::Importer {
   std::map<std::string, std::string> key_ids_;
   std::set<std::string> skipped_;
   std::vector<std::string> secret_ids_;       // their whole history is sealed too
-  std::map<std::string, std::string> paths_;  // record id -> "records[i]", for errors
+  std::map<std::string, std::string> paths_;  // unnamed record's id -> "records[i]"
+  bool unnamed_ = false;                      // the current record got a new id
+  std::string_view text_;                     // the bundle
   // Elements held until the end (see Survey): vocabularies, records, revisions.
   std::vector<Json> held_[3];
 };
@@ -458,7 +490,7 @@ Result<ImportReport> RecordService::ImportBundle(std::istream& in, const Caller&
 Result<ImportReport> RecordService::ImportBundle(std::string_view text, const Caller& caller,
                                                  const Progress& progress) {
   Survey survey = SurveyText(text);
-  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginWrite());
+  KUZOT_ASSIGN_OR_RETURN(auto tx, store_->BeginBulkWrite());
   Importer importer(*this, *tx, caller, progress);
   if (survey.keyed) KUZOT_RETURN_IF_ERROR(importer.CollectKeys(text));
   KUZOT_RETURN_IF_ERROR(importer.Run(text, survey));

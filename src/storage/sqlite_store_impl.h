@@ -111,6 +111,9 @@ class SqliteTransaction : public Transaction {
                          const std::function<Status(const PersonFact&)>& fn) override;
   Result<FactMarks> LastFacts() override;
   Status PutBlindTerms(std::string_view id, const std::vector<BlindTerm>& terms) override;
+  Result<bool> InsertNew(const StoredRecord& record, const std::vector<Reference>& references,
+                         std::string_view search_text,
+                         const std::vector<BlindTerm>& blind_terms) override;
   Result<std::vector<SearchHit>> BlindSearch(const BlindQuery& query) override;
   Result<std::optional<std::string>> GetMeta(std::string_view key) override;
   Status SetMeta(std::string_view key, std::string_view value) override;
@@ -129,6 +132,9 @@ class SqliteTransaction : public Transaction {
   Statement& Prepared(const std::string& sql) { return connection_->Prepared(sql); }
   // Seals the audit log's last entry in meta (see sqlite_accounts.cc).
   Status WriteAuditHead(int64_t seq, const std::string& hash, const std::string& key);
+  // Inserts the row of `record` with its stored (sealed) `body`; with
+  // `unless_there`, nothing when its id is taken (sqlite_bulk.cc).
+  Status InsertRow(const StoredRecord& record, const std::string& body, bool unless_there);
   // Bulk mode: drops the indexes of `type`'s rows, if not done yet.
   Status DropTypeIndexes(const std::string& type);
   // Appends a revision whose stored (sealed) body is `body`.

@@ -405,6 +405,13 @@ class Transaction {
   virtual Status ScanPersonFacts(const FactScan& scan,
                                  const std::function<Status(const PersonFact&)>& fn) = 0;
   virtual Result<FactMarks> LastFacts() = 0;
+  // Adds a record that is not stored yet, with its references, search text
+  // and blind terms, but no revision (an import adds the history itself):
+  // false, and nothing written, when a record of this id is stored.
+  virtual Result<bool> InsertNew(const StoredRecord& record,
+                                 const std::vector<Reference>& references,
+                                 std::string_view search_text,
+                                 const std::vector<BlindTerm>& blind_terms) = 0;
   // Blind terms of a record (replacing those it had).
   virtual Status PutBlindTerms(std::string_view id, const std::vector<BlindTerm>& terms) = 0;
   // Live records matching a blind query, ordered by id.
@@ -480,6 +487,14 @@ class Store {
   // Forces what BeginLogWrite committed to the disk (a passive checkpoint,
   // which first syncs the write-ahead log), without waiting for writers.
   virtual Status Sync() = 0;
+  // A write transaction for loading many new rows (kuzot import): as safe
+  // as BeginWrite (all or nothing, also across kill -9), but when no other
+  // connection has the database open it runs under a rollback journal
+  // instead of the write-ahead log, which keeps only the pages the database
+  // had before: rows appended to a new or small database are written once,
+  // not to the log and then again into the file. The log is back on when
+  // the transaction ends.
+  virtual Result<std::unique_ptr<Transaction>> BeginBulkWrite() { return BeginWrite(); }
   // Creates, if missing, an index serving kEq filters and sorting on
   // `field` of records of `type`.
   virtual Status EnsureFieldIndex(std::string_view type, std::string_view field) = 0;

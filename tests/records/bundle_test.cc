@@ -157,5 +157,41 @@ TEST_F(BundleTest, BadBundleImportsNothing) {
             StatusCode::kInvalidArgument);
 }
 
+// A dangling reference is reported at the record that holds it, whether
+// the bundle names that record by id, by key or not at all; records already
+// stored (or named twice) are skipped, not replaced.
+TEST_F(BundleTest, DanglingReferenceNamesItsRecordAndKnownRecordsAreSkipped) {
+  std::stringstream by_id(R"({"format":"kuzot-bundle","version":1,"records":[
+    {"id":"01ARZ3NDEKTSV4RRFFQ69G5FAV","type":"event","body":{"title":"Fine"}},
+    {"id":"01ARZ3NDEKTSV4RRFFQ69G5FAW","type":"act","body":{"type":"injury","object":{"kind":"house"},
+     "event_id":"01ARZ3NDEKTSV4RRFFQ69G5FAX"}}]})");
+  auto report = service_->ImportBundle(by_id, caller_);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().field(), "records[1].body.event_id");
+  std::stringstream unnamed(R"({"format":"kuzot-bundle","version":1,"records":[
+    {"type":"event","body":{"title":"Fine"}},
+    {"type":"act","body":{"type":"injury","object":{"kind":"house"},
+     "event_id":"01ARZ3NDEKTSV4RRFFQ69G5FAX"}}]})");
+  report = service_->ImportBundle(unnamed, caller_);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().field(), "records[1].body.event_id");
+  EXPECT_EQ(service_->CountRecords("event").value(), 0);
+
+  Json event = MustCreate("event", {{"title", "Already here"}});
+  std::string id = event["id"];
+  std::stringstream known(R"({"format":"kuzot-bundle","version":1,"records":[
+    {"id":")" + id + R"(","type":"event","body":{"title":"Replaced?"}},
+    {"id":"01ARZ3NDEKTSV4RRFFQ69G5FAV","type":"event","body":{"title":"New"}},
+    {"id":"01ARZ3NDEKTSV4RRFFQ69G5FAV","type":"event","body":{"title":"Twice"}}]})");
+  report = service_->ImportBundle(known, caller_);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->records, 1);
+  EXPECT_EQ(report->skipped, 2);
+  EXPECT_EQ(service_->CountRecords("event").value(), 2);
+  auto kept = service_->Get(caller_, "event", id);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept.value()["title"], "Already here");
+}
+
 }  // namespace
 }  // namespace kuzot::records

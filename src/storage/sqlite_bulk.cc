@@ -1,0 +1,53 @@
+// Loading many new records (kuzot import): one INSERT per row and no
+// look-ups. Put must first find out whether the record exists (to replace
+// it) and PutBlindTerms looks its row up again; a record an import adds is
+// new or skipped, which the INSERT itself tells (ON CONFLICT DO NOTHING).
+#include "storage/sqlite_store_impl.h"
+
+namespace kuzot::storage {
+
+Status SqliteTransaction::InsertRow(const StoredRecord& r, const std::string& body,
+                                    bool unless_there) {
+  Statement& s = Prepared(std::string("INSERT INTO records(id, type, revision, confidentiality, "
+                                      "body, created_at, created_by, updated_at, updated_by, "
+                                      "deleted) VALUES(?,?,?,?,?,?,?,?,?,?)") +
+                          (unless_there ? " ON CONFLICT(id) DO NOTHING" : ""));
+  s.Bind(1, r.id).Bind(2, r.type).Bind(3, r.revision).Bind(4, r.confidentiality);
+  s.Bind(5, body).Bind(6, r.created_at).Bind(7, r.created_by).Bind(8, r.updated_at);
+  s.Bind(9, r.updated_by).Bind(10, static_cast<int64_t>(r.deleted));
+  return s.Run();
+}
+
+Result<bool> SqliteTransaction::InsertNew(const StoredRecord& r,
+                                          const std::vector<Reference>& references,
+                                          std::string_view search_text,
+                                          const std::vector<BlindTerm>& blind_terms) {
+  if (!write_) return Status::Internal("write in a read transaction");
+  if (bulk_) KUZOT_RETURN_IF_ERROR(DropTypeIndexes(r.type));
+  KUZOT_ASSIGN_OR_RETURN(std::string body, Encoded(r));
+  KUZOT_RETURN_IF_ERROR(InsertRow(r, body, true));
+  if (sqlite3_changes(db()) == 0) return false;  // a record of this id is there
+  const int64_t seq = sqlite3_last_insert_rowid(db());
+  for (const Reference& ref : references) {
+    Statement& f = Prepared("INSERT OR IGNORE INTO refs(from_id, field, to_id) VALUES(?,?,?)");
+    f.Bind(1, r.id).Bind(2, ref.field).Bind(3, ref.target_id);
+    KUZOT_RETURN_IF_ERROR(f.Run());
+  }
+  for (const BlindTerm& t : blind_terms) {
+    Statement& b =
+        Prepared("INSERT OR IGNORE INTO blind_terms(term, kind, record_seq) VALUES(?,?,?)");
+    b.Bind(1, t.term).Bind(2, int64_t{t.kind}).Bind(3, seq);
+    KUZOT_RETURN_IF_ERROR(b.Run());
+  }
+  if (r.deleted || search_text.empty()) return true;
+  Statement& t = Prepared("INSERT INTO search_text(seq, text) VALUES(?,?)");
+  t.Bind(1, seq).Bind(2, search_text);
+  KUZOT_RETURN_IF_ERROR(t.Run());
+  if (bulk_) return true;  // indexed all at once when bulk mode ends
+  Statement& f = Prepared("INSERT INTO search(rowid, text) VALUES(?,?)");
+  f.Bind(1, seq).Bind(2, search_text);
+  KUZOT_RETURN_IF_ERROR(f.Run());
+  return true;
+}
+
+}  // namespace kuzot::storage
