@@ -10,11 +10,17 @@ test('the map shows events and acts without tiles; places are picked from the ga
     await signIn(page, server.url, user);
     await page.getByRole('link', { name: 'Map', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Map of events and acts' }).waitFor();
-    await page.locator('.leaflet-overlay-pane path.leaflet-interactive').first().waitFor();
-    const markers = await page.locator('.leaflet-overlay-pane path.leaflet-interactive').count();
+    // Markers arrive with the records, page by page: count them once the
+    // number has stopped changing (a loaded machine draws slowly).
+    const paths = page.locator('.leaflet-overlay-pane path.leaflet-interactive');
+    let markers = -1;
+    for (let i = 0, last = -2; i < 100 && !(markers >= 5 && markers === last); ++i) {
+      last = markers;
+      await page.waitForTimeout(200);
+      markers = await paths.count();
+    }
     assert.ok(markers >= 5, `${markers} places drawn`);
-    const table = await page.locator('table.records').textContent();
-    assert.match(table, /Kök-Tash/);
+    await page.locator('table.records', { hasText: 'Kök-Tash' }).waitFor();
     // A marker opens a popup with links to its records.
     await page.locator('.leaflet-overlay-pane path.leaflet-interactive').first().dispatchEvent('click');
     await page.locator('.leaflet-popup-content a').first().waitFor();
