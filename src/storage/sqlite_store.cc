@@ -56,9 +56,9 @@ std::string FieldExpr(const std::string& field, bool sealed = false) {
 // `reader`: a pooled read connection rather than the writer.
 Result<std::unique_ptr<Connection>> OpenConnection(const StoreOptions& options, bool reader) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(options.path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(options.path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   auto connection = std::make_unique<Connection>(db);
   if (rc != SQLITE_OK) return SqliteStatus(db, rc, "opening " + options.path);
   sqlite3_extended_result_codes(db, 1);
@@ -114,8 +114,11 @@ class SqliteStore : public Store {
         this, std::move(connection), false, std::unique_lock<std::timed_mutex>()));
   }
 
-  Result<std::unique_ptr<Transaction>> BeginWrite() override { return BeginWriteSynced(true); }
-  Result<std::unique_ptr<Transaction>> BeginLogWrite() override { return BeginWriteSynced(false); }
+  Result<std::unique_ptr<Transaction>> BeginWrite() override { return BeginWriter(true, false); }
+  Result<std::unique_ptr<Transaction>> BeginLogWrite() override {
+    return BeginWriter(false, false);
+  }
+  Result<std::unique_ptr<Transaction>> BeginBulkWrite() override { return BeginWriter(true, true); }
 
   // On a connection of its own, not the writer: a passive checkpoint
   // needs no write lock, so the commits of reads and writes go on while it
@@ -130,10 +133,19 @@ class SqliteStore : public Store {
 
   // `full`: the commit waits for the disk (every write of records);
   // otherwise only for the OS (audit entries of reads, BeginLogWrite).
-  Result<std::unique_ptr<Transaction>> BeginWriteSynced(bool full) {
+  // `bulk`: a BeginBulkWrite, under a rollback journal when it can be.
+  Result<std::unique_ptr<Transaction>> BeginWriter(bool full, bool bulk) {
     std::unique_lock<std::timed_mutex> lock(write_mutex_, std::defer_lock);
     if (!lock.try_lock_for(std::chrono::seconds(10))) {
       return Status::Unavailable("the database is busy with another write; try again");
+    }
+    if (bulk) {
+      {
+        std::lock_guard<std::mutex> pool(pool_mutex_);
+        readers_.clear();  // they hold the log open: the journal could not change
+      }
+      std::lock_guard<std::mutex> sync(sync_mutex_);
+      syncer_.reset();  // likewise Sync()'s connection
     }
     if (writer_full_sync_ != full) {
       // Executed, not prepared: the pragma acts when compiled, and SQLite
@@ -144,38 +156,16 @@ class SqliteStore : public Store {
           Exec(writer_->db(), full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"));
       writer_full_sync_ = full;
     }
-    KUZOT_RETURN_IF_ERROR(writer_->Prepared("BEGIN IMMEDIATE").Run());
-    return std::unique_ptr<Transaction>(
-        new SqliteTransaction(this, std::move(writer_), true, std::move(lock)));
-  }
-
-  Result<std::unique_ptr<Transaction>> BeginBulkWrite() override {
-    std::unique_lock<std::timed_mutex> lock(write_mutex_, std::defer_lock);
-    if (!lock.try_lock_for(std::chrono::seconds(10))) {
-      return Status::Unavailable("the database is busy with another write; try again");
+    if (bulk) {
+      // Only possible while no other connection (another process) has the
+      // database open; otherwise the import stays on the log, as safe and slower.
+      Statement mode(writer_->db(), "PRAGMA journal_mode=DELETE");
+      rollback_journal_ = mode.Step() && mode.Text(0) == "delete";
+      mode.Reset();
+      // Pages read through the map would stay resident beside the page cache
+      // (+0.5 GB at two million records); the import reads little it did not write.
+      if (rollback_journal_) (void)Exec(writer_->db(), "PRAGMA mmap_size=0");
     }
-    {
-      std::lock_guard<std::mutex> pool(pool_mutex_);
-      readers_.clear();  // they hold the log open: the journal could not change
-    }
-    {
-      std::lock_guard<std::mutex> sync(sync_mutex_);
-      syncer_.reset();  // likewise Sync()'s connection
-    }
-    if (!writer_full_sync_) {
-      // The last commit was an audit entry of a read (BeginLogWrite): the
-      // import waits for the disk like every write of records.
-      KUZOT_RETURN_IF_ERROR(Exec(writer_->db(), "PRAGMA synchronous=FULL"));
-      writer_full_sync_ = true;
-    }
-    // Only possible while no other connection (another process) has the
-    // database open; otherwise the import stays on the log, as safe and slower.
-    Statement mode(writer_->db(), "PRAGMA journal_mode=DELETE");
-    rollback_journal_ = mode.Step() && mode.Text(0) == "delete";
-    mode.Reset();
-    // Pages read through the map would stay resident beside the page cache
-    // (+0.5 GB at two million records); the import reads little it did not write.
-    if (rollback_journal_) (void)Exec(writer_->db(), "PRAGMA mmap_size=0");
     KUZOT_RETURN_IF_ERROR(writer_->Prepared("BEGIN IMMEDIATE").Run());
     return std::unique_ptr<Transaction>(
         new SqliteTransaction(this, std::move(writer_), true, std::move(lock)));
@@ -363,8 +353,7 @@ Status SqliteTransaction::Put(const StoredRecord& r, std::string_view op,
     old.Bind(1, seq);
     if (old.Step()) {
       std::string text = old.Text(0);
-      Statement& del =
-          Prepared("INSERT INTO search(search, rowid, text) VALUES('delete', ?, ?)");
+      Statement& del = Prepared("INSERT INTO search(search, rowid, text) VALUES('delete', ?, ?)");
       del.Bind(1, seq).Bind(2, text);
       KUZOT_RETURN_IF_ERROR(del.Run());
       KUZOT_RETURN_IF_ERROR(Prepared("DELETE FROM search_text WHERE seq=?").Bind(1, seq).Run());
@@ -536,8 +525,9 @@ Result<bool> SqliteTransaction::NeedsSealedArm(const ListQuery& q) {
   // the sealed arm would find nothing, yet cost a look-up per reference of
   // a reference filter (every act of an event). The partial index of
   // secret records answers in one step, in this transaction's snapshot.
-  Statement& s = Prepared("SELECT 1 FROM records WHERE type=? AND "
-                          "confidentiality='secret' LIMIT 1");
+  Statement& s = Prepared(
+      "SELECT 1 FROM records WHERE type=? AND "
+      "confidentiality='secret' LIMIT 1");
   s.Bind(1, q.type);
   bool any = s.Step();
   KUZOT_RETURN_IF_ERROR(s.status());
@@ -645,10 +635,10 @@ Result<std::optional<StoredRecord>> SqliteTransaction::AsOf(std::string_view id,
 
 Result<std::vector<Backlink>> SqliteTransaction::ReferencesTo(std::string_view id,
                                                               bool include_deleted) {
-  Statement& s = Prepared(std::string(
-      "SELECT f.from_id, r.type, f.field FROM refs f JOIN records r ON r.id=f.from_id "
-      "WHERE f.to_id=?") + (include_deleted ? "" : " AND r.deleted=0") +
-      " ORDER BY f.from_id LIMIT 1000");
+  Statement& s = Prepared(
+      std::string("SELECT f.from_id, r.type, f.field FROM refs f JOIN records r ON r.id=f.from_id "
+                  "WHERE f.to_id=?") +
+      (include_deleted ? "" : " AND r.deleted=0") + " ORDER BY f.from_id LIMIT 1000");
   s.Bind(1, id);
   std::vector<Backlink> out;
   while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Text(2)});
