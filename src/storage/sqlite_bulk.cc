@@ -28,26 +28,40 @@ Result<bool> SqliteTransaction::InsertNew(const StoredRecord& r,
   KUZOT_RETURN_IF_ERROR(InsertRow(r, body, true));
   if (sqlite3_changes(db()) == 0) return false;  // a record of this id is there
   const int64_t seq = sqlite3_last_insert_rowid(db());
+  KUZOT_RETURN_IF_ERROR(InsertRefs(r.id, references));
+  KUZOT_RETURN_IF_ERROR(InsertBlindTerms(seq, blind_terms));
+  if (!r.deleted && !search_text.empty()) KUZOT_RETURN_IF_ERROR(IndexText(seq, search_text));
+  return true;
+}
+
+Status SqliteTransaction::InsertRefs(std::string_view id,
+                                     const std::vector<Reference>& references) {
   for (const Reference& ref : references) {
     Statement& f = Prepared("INSERT OR IGNORE INTO refs(from_id, field, to_id) VALUES(?,?,?)");
-    f.Bind(1, r.id).Bind(2, ref.field).Bind(3, ref.target_id);
+    f.Bind(1, id).Bind(2, ref.field).Bind(3, ref.target_id);
     KUZOT_RETURN_IF_ERROR(f.Run());
   }
-  for (const BlindTerm& t : blind_terms) {
+  return Status::Ok();
+}
+
+Status SqliteTransaction::InsertBlindTerms(int64_t seq, const std::vector<BlindTerm>& terms) {
+  for (const BlindTerm& t : terms) {
     Statement& b =
         Prepared("INSERT OR IGNORE INTO blind_terms(term, kind, record_seq) VALUES(?,?,?)");
     b.Bind(1, t.term).Bind(2, int64_t{t.kind}).Bind(3, seq);
     KUZOT_RETURN_IF_ERROR(b.Run());
   }
-  if (r.deleted || search_text.empty()) return true;
+  return Status::Ok();
+}
+
+Status SqliteTransaction::IndexText(int64_t seq, std::string_view text) {
   Statement& t = Prepared("INSERT INTO search_text(seq, text) VALUES(?,?)");
-  t.Bind(1, seq).Bind(2, search_text);
+  t.Bind(1, seq).Bind(2, text);
   KUZOT_RETURN_IF_ERROR(t.Run());
-  if (bulk_) return true;  // indexed all at once when bulk mode ends
+  if (bulk_) return Status::Ok();  // indexed all at once when bulk mode ends
   Statement& f = Prepared("INSERT INTO search(rowid, text) VALUES(?,?)");
-  f.Bind(1, seq).Bind(2, search_text);
-  KUZOT_RETURN_IF_ERROR(f.Run());
-  return true;
+  f.Bind(1, seq).Bind(2, text);
+  return f.Run();
 }
 
 }  // namespace kuzot::storage

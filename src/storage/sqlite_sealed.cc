@@ -57,13 +57,7 @@ Status SqliteTransaction::PutBlindTerms(std::string_view id, const std::vector<B
   }
   if (seq == 0) return Status::Internal("blind terms for a record that is not stored");
   KUZOT_RETURN_IF_ERROR(Prepared("DELETE FROM blind_terms WHERE record_seq=?").Bind(1, seq).Run());
-  for (const BlindTerm& t : terms) {
-    Statement& s =
-        Prepared("INSERT OR IGNORE INTO blind_terms(term, kind, record_seq) VALUES(?,?,?)");
-    s.Bind(1, t.term).Bind(2, int64_t{t.kind}).Bind(3, seq);
-    KUZOT_RETURN_IF_ERROR(s.Run());
-  }
-  return Status::Ok();
+  return InsertBlindTerms(seq, terms);
 }
 
 Result<std::vector<SearchHit>> SqliteTransaction::BlindSearch(const BlindQuery& q) {

@@ -53,6 +53,9 @@ std::string FieldExpr(const std::string& field, bool sealed = false) {
   return std::string("ifnull(json_extract(") + BodyExpr(sealed) + ",'$." + field + "'),'')";
 }
 
+// How much of the database file the writer maps.
+constexpr char kWriterMap[] = "PRAGMA mmap_size=1073741824";
+
 // `reader`: a pooled read connection rather than the writer.
 Result<std::unique_ptr<Connection>> OpenConnection(const StoreOptions& options, bool reader) {
   sqlite3* db = nullptr;
@@ -66,18 +69,15 @@ Result<std::unique_ptr<Connection>> OpenConnection(const StoreOptions& options, 
                              "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                              "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; "
                              "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
-                             // The writer maps the file (readers do not, below).
-                             "PRAGMA mmap_size=1073741824; "
                              // Deleted content is overwritten, not left in free pages.
                              "PRAGMA secure_delete=ON;"));
-  if (reader) {
-    // Read connections copy pages instead of mapping them: every commit
-    // (an audited read is one) makes each of them drop what it cached,
-    // and dropping a 1 GiB mapping and faulting it in again cost more
-    // CPU than reading the pages anew (doc/storage.md, "Audit entries of
-    // reads"). 32 MiB each: ten of them stay well under the memory target.
-    KUZOT_RETURN_IF_ERROR(Exec(db, "PRAGMA mmap_size=0; PRAGMA cache_size=-32768;"));
-  }
+  // The writer maps the file. Read connections copy pages instead: every
+  // commit (an audited read is one) makes each of them drop what it
+  // cached, and dropping a 1 GiB mapping and faulting it in again cost
+  // more CPU than reading the pages anew (doc/storage.md, "Audit entries
+  // of reads"). 32 MiB each: ten of them stay well under the memory target.
+  KUZOT_RETURN_IF_ERROR(
+      Exec(db, reader ? "PRAGMA mmap_size=0; PRAGMA cache_size=-32768;" : kWriterMap));
   if (options.on_connection) KUZOT_RETURN_IF_ERROR(options.on_connection(db));
   if (options.codec) KUZOT_RETURN_IF_ERROR(RegisterBodyFunction(db, options.codec.get()));
   return connection;
@@ -139,14 +139,7 @@ class SqliteStore : public Store {
     if (!lock.try_lock_for(std::chrono::seconds(10))) {
       return Status::Unavailable("the database is busy with another write; try again");
     }
-    if (bulk) {
-      {
-        std::lock_guard<std::mutex> pool(pool_mutex_);
-        readers_.clear();  // they hold the log open: the journal could not change
-      }
-      std::lock_guard<std::mutex> sync(sync_mutex_);
-      syncer_.reset();  // likewise Sync()'s connection
-    }
+    if (bulk) CloseOtherConnections();  // they would keep the journal from changing
     if (writer_full_sync_ != full) {
       // Executed, not prepared: the pragma acts when compiled, and SQLite
       // refuses it inside a transaction. Until it succeeds the flag keeps
@@ -216,14 +209,7 @@ class SqliteStore : public Store {
 
   Status Compact(bool vacuum) override {
     std::unique_lock<std::timed_mutex> lock(write_mutex_);
-    {
-      std::lock_guard<std::mutex> pool(pool_mutex_);
-      readers_.clear();  // idle readers hold no snapshot, but may hold the WAL open
-    }
-    {
-      std::lock_guard<std::mutex> sync(sync_mutex_);
-      syncer_.reset();
-    }
+    CloseOtherConnections();
     if (vacuum) KUZOT_RETURN_IF_ERROR(Exec(writer_->db(), "VACUUM"));
     return Exec(writer_->db(), "PRAGMA wal_checkpoint(TRUNCATE)");
   }
@@ -235,7 +221,8 @@ class SqliteStore : public Store {
         // Back to the log. Should this fail, every connection opened later
         // asks for it again (OpenConnection).
         rollback_journal_ = false;
-        (void)Exec(writer_->db(), "PRAGMA journal_mode=WAL; PRAGMA mmap_size=1073741824");
+        if (Exec(writer_->db(), "PRAGMA journal_mode=WAL").ok())
+          (void)Exec(writer_->db(), kWriterMap);
       }
       return;
     }
@@ -246,6 +233,18 @@ class SqliteStore : public Store {
   }
 
  private:
+  // Closes the idle read connections and Sync()'s: idle readers hold no
+  // snapshot, but they hold the write-ahead log open, which keeps a
+  // checkpoint from truncating it and the journal mode from changing.
+  void CloseOtherConnections() {
+    {
+      std::lock_guard<std::mutex> pool(pool_mutex_);
+      readers_.clear();
+    }
+    std::lock_guard<std::mutex> sync(sync_mutex_);
+    syncer_.reset();
+  }
+
   StoreOptions options_;
   std::timed_mutex write_mutex_;
   std::unique_ptr<Connection> writer_;  // null while a write transaction holds it
@@ -361,20 +360,8 @@ Status SqliteTransaction::Put(const StoredRecord& r, std::string_view op,
     KUZOT_RETURN_IF_ERROR(old.status());
   }
   if (!op.empty()) KUZOT_RETURN_IF_ERROR(InsertRevision(r, op, body));
-  for (const Reference& ref : references) {
-    Statement& s = Prepared("INSERT OR IGNORE INTO refs(from_id, field, to_id) VALUES(?,?,?)");
-    s.Bind(1, r.id).Bind(2, ref.field).Bind(3, ref.target_id);
-    KUZOT_RETURN_IF_ERROR(s.Run());
-  }
-  if (!r.deleted && !search_text.empty()) {
-    Statement& t = Prepared("INSERT INTO search_text(seq, text) VALUES(?,?)");
-    t.Bind(1, seq).Bind(2, search_text);
-    KUZOT_RETURN_IF_ERROR(t.Run());
-    if (bulk_) return Status::Ok();  // indexed all at once when bulk mode ends
-    Statement& f = Prepared("INSERT INTO search(rowid, text) VALUES(?,?)");
-    f.Bind(1, seq).Bind(2, search_text);
-    KUZOT_RETURN_IF_ERROR(f.Run());
-  }
+  KUZOT_RETURN_IF_ERROR(InsertRefs(r.id, references));
+  if (!r.deleted && !search_text.empty()) KUZOT_RETURN_IF_ERROR(IndexText(seq, search_text));
   return Status::Ok();
 }
 

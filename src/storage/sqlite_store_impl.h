@@ -135,6 +135,11 @@ class SqliteTransaction : public Transaction {
   // Inserts the row of `record` with its stored (sealed) `body`; with
   // `unless_there`, nothing when its id is taken (sqlite_bulk.cc).
   Status InsertRow(const StoredRecord& record, const std::string& body, bool unless_there);
+  // The rows beside a record's: its references, its text in the full-text
+  // index (not in bulk mode: indexed all at once when it ends), its blind terms.
+  Status InsertRefs(std::string_view id, const std::vector<Reference>& references);
+  Status IndexText(int64_t seq, std::string_view text);
+  Status InsertBlindTerms(int64_t seq, const std::vector<BlindTerm>& terms);
   // Bulk mode: drops the indexes of `type`'s rows, if not done yet.
   Status DropTypeIndexes(const std::string& type);
   // Appends a revision whose stored (sealed) body is `body`.
@@ -172,7 +177,6 @@ class SqliteTransaction : public Transaction {
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> type_indexes_;
   std::unique_lock<std::timed_mutex> write_lock_;
 };
-
 
 // Creates the statistics projection when missing and fills it from the
 // revisions already kept (sqlite_facts.cc).
