@@ -33,7 +33,7 @@ bool IsParam(std::string_view p) { return p.size() > 2 && p.front() == '{' && p.
 
 // Whether the segments of a path match a pattern's; fills `params` only on
 // a match. Allocates nothing until then: every request is matched against
-// the route table.
+// the route table, its path split once (Segments) for all the routes.
 bool Match(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path,
            std::map<std::string, std::string>* params) {
   if (pattern.size() != path.size()) return false;
