@@ -327,6 +327,7 @@ class RecordService::Importer {
     });
     if (!valid.ok()) return valid.status().WithFieldPrefix(path + ".body");
     storage::StoredRecord record;
+    bool unnamed = false;  // given a new id here
     if (r.contains("key")) {
       if (!r["key"].is_string()) return Status::InvalidArgument("must be a string", path + ".key");
       auto key = key_ids_.find(r["key"].get<std::string>());
@@ -341,7 +342,7 @@ class RecordService::Importer {
         return Status::InvalidArgument("is not a record id", path + ".id");
     } else {
       record.id = NewId();
-      unnamed_ = true;
+      unnamed = true;
     }
     record.type = spec->name;
     KUZOT_ASSIGN_OR_RETURN(record.revision, IntOr(r, "revision", 1, path));
@@ -371,8 +372,7 @@ class RecordService::Importer {
     // A record the bundle names by id or key is found again in the text
     // should its references dangle (PathOf); keeping every path cost
     // ~100 bytes a record.
-    if (unnamed_ && !valid->references.empty()) paths_[record.id] = path;
-    unnamed_ = false;
+    if (unnamed && !valid->references.empty()) paths_[record.id] = path;
     ++report_.records;
     if (progress_ && report_.records % 1000 == 0) progress_(report_.records, 0);
     return Status::Ok();
@@ -475,7 +475,6 @@ class RecordService::Importer {
   std::set<std::string> skipped_;
   std::vector<std::string> secret_ids_;       // their whole history is sealed too
   std::map<std::string, std::string> paths_;  // unnamed record's id -> "records[i]"
-  bool unnamed_ = false;                      // the current record got a new id
   std::string_view text_;                     // the bundle
   // Elements held until the end (see Survey): vocabularies, records, revisions.
   std::vector<Json> held_[3];
