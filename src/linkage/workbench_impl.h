@@ -79,11 +79,13 @@ class WorkbenchImpl : public Workbench {
   // The person record as `caller` sees it; NotFound when it is not there
   // or not visible.
   Result<Json> Person(const Caller& caller, const std::string& id);
-  // Writes the merge's row and its "same" decisions, and removes its
-  // intent; `outcome` is the records' account of the merge.
-  Status FinishMerge(storage::MergeRow merge, const Json& outcome);
-  // Marks the merge undone (with "unsure" decisions), removing the intent.
-  Status FinishUnmerge(storage::MergeRow merge, const std::string& by, const std::string& at);
+  // Writes the merge's row (with the survivor's revision after it, set in
+  // `merge`) and its "same" decisions, and removes its intent; `outcome` is
+  // the records' account of the merge.
+  Status FinishMerge(storage::MergeRow& merge, const Json& outcome);
+  // Marks the merge undone in `merge` and its row (with "unsure"
+  // decisions), removing the intent.
+  Status FinishUnmerge(storage::MergeRow& merge, const std::string& by, const std::string& at);
 
   records::RecordService& records_;
   std::unique_ptr<storage::LinkageStore> store_;

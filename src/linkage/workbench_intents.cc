@@ -36,38 +36,42 @@ std::string MergeIntent(const storage::MergeRow& m) {
       .dump();
 }
 
-Status WorkbenchImpl::FinishMerge(storage::MergeRow merge, const Json& outcome) {
-  merge.survivor_revision_after = outcome["survivor"]["revision_after"];
-  std::vector<storage::DecisionRow> decisions;
-  for (const auto& id : merge.absorbed_ids) {
-    storage::DecisionRow d;
-    std::tie(d.left_id, d.right_id) = Ordered(merge.survivor_id, id);
-    d.decision = "same";
-    d.note = "merge " + merge.id;
-    d.job_id = merge.job_id;
-    d.decided_by = merge.merged_by;
-    d.decided_at = merge.merged_at;
-    decisions.push_back(std::move(d));
-  }
-  return store_->CompleteMerge(merge, decisions, merge.id);
-}
+namespace {
 
-Status WorkbenchImpl::FinishUnmerge(storage::MergeRow merge, const std::string& by,
-                                    const std::string& at) {
-  merge.undone_by = by;
-  merge.undone_at = at;
-  // The merge's "same" no longer holds: the pairs are open again.
+// One decision per absorbed person, on the pair (survivor, absorbed).
+std::vector<storage::DecisionRow> MergeDecisions(const storage::MergeRow& merge,
+                                                 const std::string& decision,
+                                                 const std::string& note, const std::string& by,
+                                                 const std::string& at) {
   std::vector<storage::DecisionRow> decisions;
   for (const auto& id : merge.absorbed_ids) {
     storage::DecisionRow d;
     std::tie(d.left_id, d.right_id) = Ordered(merge.survivor_id, id);
-    d.decision = "unsure";
-    d.note = "merge " + merge.id + " undone";
+    d.decision = decision;
+    d.note = note;
     d.job_id = merge.job_id;
     d.decided_by = by;
     d.decided_at = at;
     decisions.push_back(std::move(d));
   }
+  return decisions;
+}
+
+}  // namespace
+
+Status WorkbenchImpl::FinishMerge(storage::MergeRow& merge, const Json& outcome) {
+  merge.survivor_revision_after = outcome["survivor"]["revision_after"];
+  auto decisions =
+      MergeDecisions(merge, "same", "merge " + merge.id, merge.merged_by, merge.merged_at);
+  return store_->CompleteMerge(merge, decisions, merge.id);
+}
+
+Status WorkbenchImpl::FinishUnmerge(storage::MergeRow& merge, const std::string& by,
+                                    const std::string& at) {
+  merge.undone_by = by;
+  merge.undone_at = at;
+  // The merge's "same" no longer holds: the pairs are open again.
+  auto decisions = MergeDecisions(merge, "unsure", "merge " + merge.id + " undone", by, at);
   return store_->CompleteMerge(merge, decisions, merge.id);
 }
 

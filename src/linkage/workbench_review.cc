@@ -324,8 +324,7 @@ Result<Json> WorkbenchImpl::Merge(const Caller& caller, const Json& request) {
   }
   FailPoint("merge-written");
   KUZOT_RETURN_IF_ERROR(FinishMerge(merge, *outcome));
-  KUZOT_ASSIGN_OR_RETURN(auto stored, store_->GetMerge(merge.id));
-  Json out = MergeJson(stored ? *stored : merge);
+  Json out = MergeJson(merge);
   out["conflicts"] = std::move(conflicts);
   AddChanges(caller, (*outcome)["repointed"], out, "repointed");
   return out;
@@ -379,8 +378,6 @@ Result<Json> WorkbenchImpl::Unmerge(const Caller& caller, const std::string& mer
   }
   FailPoint("unmerge-written");
   KUZOT_RETURN_IF_ERROR(FinishUnmerge(*merge, caller.user, at));
-  merge->undone_by = caller.user;
-  merge->undone_at = at;
   Json out = MergeJson(*merge);
   AddChanges(caller, (*undone)["pointed_back"], out, "pointed_back");
   AddChanges(caller, (*undone)["skipped"], out, "skipped");

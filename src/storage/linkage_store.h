@@ -125,7 +125,6 @@ class LinkageStore {
                                                    const std::string& right_id);
   Result<std::vector<DecisionRow>> RecentDecisions(int limit);
 
-  Status PutMerge(const MergeRow& merge);
   // Puts the merge, adds the decisions (filling their seq) and removes the
   // intent `intent_id`, in one transaction.
   Status CompleteMerge(const MergeRow& merge, std::vector<DecisionRow>& decisions,

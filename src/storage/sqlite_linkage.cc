@@ -486,11 +486,6 @@ Result<std::vector<DecisionRow>> LinkageStore::RecentDecisions(int limit) {
   return out;
 }
 
-Status LinkageStore::PutMerge(const MergeRow& m) {
-  std::lock_guard lock(mutex_);
-  return PutMergeIn(m);
-}
-
 Status LinkageStore::CompleteMerge(const MergeRow& merge, std::vector<DecisionRow>& decisions,
                                    const std::string& intent_id) {
   std::lock_guard lock(mutex_);
