@@ -229,35 +229,32 @@ Parsed ParseOne(const Record& r, const ParsedName* name, int settings_event_year
 
 // log2(sum of squared frequencies / frequency of the value): the term-
 // frequency adjustment of an exact agreement on the value (doc/linkage.md).
-template <typename Key>
-void Adjustments(const std::unordered_map<Key, uint32_t>& counts, uint64_t total,
-                 const std::function<void(Key, float)>& set) {
+// `for_each(visit)` calls visit(value, count) for every value that occurs;
+// `set(value, weight)` receives its adjustment.
+template <typename ForEach, typename Set>
+void Adjustments(const ForEach& for_each, uint64_t total, const Set& set) {
   if (total == 0) return;
   double sum_sq = 0;
-  for (const auto& [k, c] : counts) {
+  for_each([&](auto, uint32_t c) {
     double f = static_cast<double>(c) / total;
     sum_sq += f * f;
-  }
-  for (const auto& [k, c] : counts) {
+  });
+  for_each([&](auto k, uint32_t c) {
     double f = static_cast<double>(c) / total;
     set(k, static_cast<float>(std::log2(sum_sq / f)));
-  }
+  });
 }
 
 // The same for counts indexed by string id (0 where the id does not occur).
 void DenseAdjustments(const std::vector<uint32_t>& counts, uint64_t total,
                       std::vector<float>& out) {
-  if (total == 0) return;
-  double sum_sq = 0;
-  for (uint32_t c : counts) {
-    double f = static_cast<double>(c) / total;
-    sum_sq += f * f;
-  }
-  for (size_t k = 0; k < counts.size(); ++k) {
-    if (!counts[k]) continue;
-    double f = static_cast<double>(counts[k]) / total;
-    out[k] = static_cast<float>(std::log2(sum_sq / f));
-  }
+  Adjustments(
+      [&](const auto& visit) {
+        for (size_t k = 0; k < counts.size(); ++k) {
+          if (counts[k]) visit(k, counts[k]);
+        }
+      },
+      total, [&](size_t k, float w) { out[k] = w; });
 }
 
 }  // namespace
@@ -472,7 +469,11 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
     DenseAdjustments(names, name_total, f.tf_name);
     DenseAdjustments(full_names, full_total, f.tf_full_name);
     DenseAdjustments(places, place_total, f.tf_place);
-    Adjustments<int32_t>(dates, date_total, [&](int32_t k, float w) { f.tf_date[k] = w; });
+    Adjustments(
+        [&](const auto& visit) {
+          for (const auto& [k, c] : dates) visit(k, c);
+        },
+        date_total, [&](int32_t k, float w) { f.tf_date[k] = w; });
   }
   f.gazetteer = std::move(gazetteer);
   return f;
