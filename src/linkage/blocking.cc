@@ -134,11 +134,8 @@ Blocker::Blocker(const Features& features, std::vector<BlockingRule> rules,
   // (a few seconds each at a million records).
   entries_.resize(rules_.size());
   {
-    int threads = settings.threads > 0
-                      ? settings.threads
-                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    if (f_.size < 5000) threads = 1;
-    threads = std::min<int>(threads, static_cast<int>(rules_.size()));
+    const int threads =
+        std::min<int>(f_.size < 5000 ? 1 : ThreadCount(settings), static_cast<int>(rules_.size()));
     std::atomic<size_t> next{0};
     auto work = [&] {
       for (size_t r; (r = next++) < rules_.size();) entries_[r] = Entries(rules_[r]);

@@ -259,6 +259,11 @@ void DenseAdjustments(const std::vector<uint32_t>& counts, uint64_t total,
 
 }  // namespace
 
+int ThreadCount(const Settings& settings) {
+  return settings.threads > 0 ? settings.threads
+                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 Result<Features> Prepare(const std::vector<Record>& records, const Settings& settings,
                          Gazetteer gazetteer, std::vector<std::string>& warnings) {
   const uint32_t n = static_cast<uint32_t>(records.size());
@@ -282,9 +287,7 @@ Result<Features> Prepare(const std::vector<Record>& records, const Settings& set
   // Names repeat heavily (namesakes, the same person in several lists):
   // each distinct name is taken apart once, by one of the threads, and
   // shared by its records.
-  int threads =
-      settings.threads > 0 ? settings.threads : std::max(1u, std::thread::hardware_concurrency());
-  if (n < 5000) threads = 1;
+  const int threads = n < 5000 ? 1 : ThreadCount(settings);
   std::vector<uint32_t> name_of(n);
   std::vector<uint32_t> first_with_name;  // a record of each distinct name
   {

@@ -106,4 +106,7 @@ struct Features {
 Result<Features> Prepare(const std::vector<Record>& records, const Settings& settings,
                          Gazetteer gazetteer, std::vector<std::string>& warnings);
 
+// The threads the stages use: settings.threads, or one per core when it is 0.
+int ThreadCount(const Settings& settings);
+
 }  // namespace kuzot::linkage

@@ -43,11 +43,7 @@ class LinkerImpl : public Linker {
   Result<Explanation> Explain(uint32_t a, uint32_t b) const override;
 
  private:
-  int Threads() const {
-    return settings_.threads > 0
-               ? settings_.threads
-               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  }
+  int Threads() const { return ThreadCount(settings_); }
   Model Describe(const FittedModel& fitted, int labelled) const;
 
   std::vector<Record> records_;
