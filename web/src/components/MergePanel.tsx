@@ -44,7 +44,7 @@ export interface MergeAnswer {
   skipped_hidden?: number;
 }
 
-const shown = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+const valueText = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
 // What each list said where they disagree, so that the reviewer sees the
 // values set aside and can correct the survivor if the wrong one stayed.
@@ -67,9 +67,9 @@ function Conflicts({ conflicts }: { conflicts: Conflict[] }) {
           {conflicts.map((c) => (
             <tr key={c.field + c.person_id}>
               <td>{c.field}</td>
-              <td>{shown(c.kept)}</td>
+              <td>{valueText(c.kept)}</td>
               <td>
-                {shown(c.other)} <a href={recordPath('person', c.person_id)} class="muted">{c.person_id}</a>
+                {valueText(c.other)} <a href={recordPath('person', c.person_id)} class="muted">{c.person_id}</a>
               </td>
             </tr>
           ))}
@@ -100,24 +100,22 @@ function Changes({ changes }: { changes: Change[] }) {
   );
 }
 
+// Changed records the user may see, plus those counted without being named.
+const count = (changes?: Change[], hidden?: number) => (changes?.length ?? 0) + (hidden ?? 0);
+
 // What a merge did, with its undo button; `onUndone` gets the answer.
 export function MergeResult({ merge, onUndone }: { merge: MergeAnswer; onUndone: (m: MergeAnswer) => void }) {
   if (merge.undone) {
+    const skipped = count(merge.skipped, merge.skipped_hidden);
     return (
       <div class="merge-result" role="status">
         <p>
-          {t('merge.undone', {
-            n: formatNumber((merge.pointed_back?.length ?? 0) + (merge.pointed_back_hidden ?? 0)),
-          })}
+          {t('merge.undone', { n: formatNumber(count(merge.pointed_back, merge.pointed_back_hidden)) })}
         </p>
         <Changes changes={merge.pointed_back ?? []} />
-        {(merge.skipped?.length ?? 0) + (merge.skipped_hidden ?? 0) > 0 && (
+        {skipped > 0 && (
           <>
-            <p>
-              {t('merge.skipped', {
-                n: formatNumber((merge.skipped?.length ?? 0) + (merge.skipped_hidden ?? 0)),
-              })}
-            </p>
+            <p>{t('merge.skipped', { n: formatNumber(skipped) })}</p>
             <Changes changes={merge.skipped ?? []} />
           </>
         )}

@@ -118,6 +118,11 @@ export function ReviewPage() {
   const [same, setSame] = useState<Item | null>(null);
   const [merge, setMerge] = useState<MergeAnswer | null>(null);
   const [merges, setMerges] = useState(0);
+  // A merge made or undone: shown here, and "Recent merges" reloads.
+  const showMerge = (m: MergeAnswer) => {
+    setMerge(m);
+    setMerges((n) => n + 1);
+  };
   // The doubtful range, in percent (the server's defaults).
   const [range, setRange] = useState<[number, number]>([10, 95]);
 
@@ -307,20 +312,14 @@ export function ReviewPage() {
               {merge ? (
                 <MergeResult
                   merge={merge}
-                  onUndone={(m) => {
-                    setMerge(m);
-                    setMerges((n) => n + 1);
-                  }}
+                  onUndone={showMerge}
                 />
               ) : (
                 <MergeChoice
                   left={item.left}
                   right={item.right}
                   jobId={job?.id}
-                  onMerged={(m) => {
-                    setMerge(m);
-                    setMerges((n) => n + 1);
-                  }}
+                  onMerged={showMerge}
                 />
               )}
               <button type="button" class="secondary" onClick={() => next(item)}>
