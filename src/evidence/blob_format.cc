@@ -157,6 +157,11 @@ Result<std::string> DecryptSegmentPrefix(int fd, const DataKey& key,
 
 }  // namespace
 
+void WipeBuffer(std::string& b) {
+  b.resize(b.capacity());
+  sodium_memzero(b.data(), b.size());
+}
+
 uint64_t CipherSize(uint64_t plain_size) {
   uint64_t last = plain_size / kChunkBytes;  // index of the final chunk
   return ChunkOffset(last) + plain_size % kChunkBytes + kTagBytes;
@@ -356,13 +361,8 @@ class BlobWriter::Pipeline {
     }
     changed_.notify_all();
     thread_.join();
-    // Up to the capacity: a shorter piece leaves earlier bytes behind its end.
-    auto wipe = [](std::string& b) {
-      b.resize(b.capacity());
-      sodium_memzero(b.data(), b.size());
-    };
-    for (auto& b : free_) wipe(b);
-    for (auto& b : queue_) wipe(b);
+    for (auto& b : free_) WipeBuffer(b);
+    for (auto& b : queue_) WipeBuffer(b);
   }
 
   // Copies `data` into a free buffer (waiting for one) and queues it.

@@ -42,6 +42,10 @@ using KeyLookup = std::function<Result<DataKey>(uint32_t generation)>;
 // Bytes on disk of a blob holding `plain_size` bytes.
 uint64_t CipherSize(uint64_t plain_size);
 
+// Zeroes a buffer of plaintext up to its capacity (a shorter last piece
+// leaves earlier bytes behind its end).
+void WipeBuffer(std::string& b);
+
 // The keyring generation named in the header of the blob (finished or not)
 // at `path`. Corrupt when it is not a Kuzot blob.
 Result<uint32_t> BlobGeneration(const std::filesystem::path& path);

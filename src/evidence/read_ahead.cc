@@ -1,7 +1,5 @@
 #include "evidence/read_ahead.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <cstring>
 #include <system_error>
@@ -13,13 +11,6 @@ namespace {
 // and decrypts whole segments.
 constexpr uint64_t kPieceBytes = kChunkBytes * kChunksPerSegment;
 
-// Zeroes a buffer of plaintext up to its capacity (a shorter last piece
-// leaves earlier bytes behind its end).
-void Wipe(std::string& b) {
-  b.resize(b.capacity());
-  sodium_memzero(b.data(), b.size());
-}
-
 }  // namespace
 
 ReadAhead::ReadAhead(std::unique_ptr<BlobReader> reader,
@@ -30,7 +21,7 @@ ReadAhead::ReadAhead(std::unique_ptr<BlobReader> reader,
 
 ReadAhead::~ReadAhead() {
   Stop();
-  for (auto& b : free_) Wipe(b);
+  for (auto& b : free_) WipeBuffer(b);
 }
 
 uint64_t ReadAhead::PieceStart(uint64_t k) const {
