@@ -19,15 +19,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// Digits only (no sign, no space): nullopt otherwise or on overflow.
-std::optional<uint64_t> Digits(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
-  return v;
-}
-
 bool EqualsNoCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
@@ -57,8 +48,8 @@ Result<std::optional<std::vector<ByteRange>>> ParseRanges(std::string_view heade
       if (dash == std::string_view::npos) return Ranges();
       std::string_view a = spec.substr(0, dash);
       std::string_view b = spec.substr(dash + 1);
-      auto first = Digits(a);
-      auto last = Digits(b);
+      auto first = ParseUint(a);
+      auto last = ParseUint(b);
       if (a.empty()) {  // suffix-range "-n": the last n bytes
         if (!last) return Ranges();
         if (*last > 0 && size > 0) {
@@ -102,6 +93,14 @@ Result<std::optional<std::vector<ByteRange>>> ParseRanges(std::string_view heade
     }
   }
   return Ranges(std::move(merged));
+}
+
+std::optional<uint64_t> ParseUint(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
+  return v;
 }
 
 std::string NewBoundary() {

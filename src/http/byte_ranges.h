@@ -37,6 +37,10 @@ inline constexpr size_t kMaxRanges = 64;
 // Range specs that start past the end are dropped when others remain.
 Result<std::optional<std::vector<ByteRange>>> ParseRanges(std::string_view header, uint64_t size);
 
+// A decimal number of digits only (no sign, no space), as HTTP writes
+// lengths and offsets; nullopt otherwise or on overflow.
+std::optional<uint64_t> ParseUint(std::string_view text);
+
 // A fresh random multipart boundary (32 hex digits): it cannot be guessed
 // by whoever wrote the file, so no file content can forge a part.
 std::string NewBoundary();

@@ -2,7 +2,6 @@
 
 #include <sodium.h>
 
-#include <charconv>
 #include <cstring>
 
 #include "common/base64.h"
@@ -29,14 +28,6 @@ Response WithTus(Response r) {
 }
 
 Response TusError(const Status& s) { return WithTus(ErrorResponse(s)); }
-
-std::optional<uint64_t> ParseUint(const std::string& text) {
-  uint64_t v = 0;
-  if (text.empty()) return std::nullopt;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
-  return v;
-}
 
 // The evidence record's fields from upload metadata: "record" (a JSON
 // object) and/or single keys (title, description, captured_on, place_id,
