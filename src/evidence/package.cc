@@ -15,7 +15,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr char kFormat[] = "kuzot-evidence-package";
-constexpr char kSigningLabel[] = "signing-key";
 
 std::string Hex(std::string_view bytes) {
   std::string out(bytes.size() * 2 + 1, '\0');
@@ -57,10 +56,10 @@ at, actor, action, remote, sha256 and detail, each preceded by its length as
 }  // namespace
 
 Status EvidenceService::Impl::LoadSigningKey() {
-  fs::path path = blobs.root() / "sealed" / "signing-key";
+  fs::path path = blobs.root() / "sealed" / kSigningKeyFile;
   std::error_code ec;
   if (fs::exists(path, ec)) {
-    KUZOT_ASSIGN_OR_RETURN(signing_secret, blobs.ReadSealed(path, kSigningLabel));
+    KUZOT_ASSIGN_OR_RETURN(signing_secret, blobs.ReadSealed(path, kSigningKeyFile));
     if (signing_secret.size() != crypto_sign_SECRETKEYBYTES) {
       return Status::Corrupt("the installation's signing key is damaged");
     }
@@ -70,7 +69,7 @@ Status EvidenceService::Impl::LoadSigningKey() {
     signing_secret.assign(crypto_sign_SECRETKEYBYTES, '\0');
     crypto_sign_keypair(reinterpret_cast<unsigned char*>(pk.data()),
                         reinterpret_cast<unsigned char*>(signing_secret.data()));
-    KUZOT_RETURN_IF_ERROR(blobs.WriteSealed(path, kSigningLabel, signing_secret));
+    KUZOT_RETURN_IF_ERROR(blobs.WriteSealed(path, kSigningKeyFile, signing_secret));
   }
   signing_public.assign(crypto_sign_PUBLICKEYBYTES, '\0');
   crypto_sign_ed25519_sk_to_pk(reinterpret_cast<unsigned char*>(signing_public.data()),

@@ -3,7 +3,6 @@
 // key opens nothing that is stored any more.
 #include <filesystem>
 
-#include "common/base64.h"
 #include "evidence/service_impl.h"
 
 namespace kuzot::evidence {
@@ -14,8 +13,10 @@ namespace fs = std::filesystem;
 // The label a sealed file in sealed/ was written with (see service.cc and
 // package.cc); empty for a file Kuzot did not write there.
 std::string SealedLabel(const std::string& file_name) {
-  if (file_name == "signing-key") return "signing-key";
-  if (file_name.rfind("thumb-", 0) == 0) return "thumb:" + file_name.substr(6);
+  if (file_name == kSigningKeyFile) return kSigningKeyFile;
+  if (file_name.rfind(kThumbnailFilePrefix, 0) == 0) {
+    return ThumbnailLabel(file_name.substr(kThumbnailFilePrefix.size()));
+  }
   return "";
 }
 
@@ -54,15 +55,14 @@ Result<RotationReport> EvidenceService::ReencryptAll(
   for (const auto& entry : fs::directory_iterator(blobs.root() / "uploads", ec)) {
     if (entry.path().extension() != ".state") continue;
     std::string id = entry.path().stem().string();
-    std::string label = "upload:" + id;
+    std::string label = UploadLabel(id);
     auto state = [&]() -> Status {
       KUZOT_ASSIGN_OR_RETURN(std::string sealed, blobs.ReadSealed(entry.path(), label));
-      Json j = Json::parse(sealed, nullptr, false);
-      if (!j.is_object()) return Status::Corrupt("its saved state is unreadable");
+      auto saved = ParseUploadState(id, sealed);
+      if (!saved) return Status::Corrupt("its saved state is unreadable");
       fs::path partial = impl_->UploadBlobPath(id);
       if (fs::exists(partial, ec)) {
-        uint64_t offset = j.value("offset", uint64_t{0});
-        uint64_t tail = Base64Decode(j.value("tail", "")).value_or("").size();
+        const uint64_t offset = saved->offset, tail = saved->tail.size();
         if (tail > offset) return Status::Corrupt("its saved state is inconsistent");
         KUZOT_ASSIGN_OR_RETURN(bool rewritten,
                                blobs.ReencryptUnfinished(partial, (offset - tail) / kChunkBytes));

@@ -365,8 +365,8 @@ Result<std::string> EvidenceService::Thumbnail(const Caller& caller, const std::
   }
   std::string sha256 = body.value("sha256", "");
   std::string name = impl_->blobs.NameFor(sha256);
-  fs::path cached = impl_->blobs.root() / "sealed" / ("thumb-" + name);
-  std::string label = "thumb:" + name;
+  fs::path cached = impl_->blobs.root() / "sealed" / ThumbnailFile(name);
+  std::string label = ThumbnailLabel(name);
   std::string png;
   std::error_code ec;
   if (fs::exists(cached, ec)) {

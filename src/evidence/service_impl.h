@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string_view>
 
 #include "evidence/blob_store.h"
 #include "evidence/evidence.h"
@@ -26,6 +28,21 @@ struct UploadState {
   std::string evidence_id;
   std::string error;  // why the record could not be made, when it could not
 };
+
+// An upload's saved state (the JSON that SaveUploadState seals); nullopt
+// when it is not a JSON object.
+std::optional<UploadState> ParseUploadState(const std::string& id, const std::string& json);
+
+// The small sealed files Kuzot writes (BlobStore::WriteSealed): under
+// sealed/ the signing key (its file name is its label) and thumbnails;
+// beside each upload in progress, its state.
+inline constexpr char kSigningKeyFile[] = "signing-key";
+inline constexpr std::string_view kThumbnailFilePrefix = "thumb-";
+inline std::string ThumbnailFile(const std::string& name) {
+  return std::string(kThumbnailFilePrefix) + name;
+}
+inline std::string ThumbnailLabel(const std::string& name) { return "thumb:" + name; }
+inline std::string UploadLabel(const std::string& id) { return "upload:" + id; }
 
 struct ActiveUpload {
   std::mutex mutex;

@@ -103,7 +103,25 @@ Status EvidenceService::Impl::SaveUpload(const UploadState& s) {
             {"sha256", s.sha256},
             {"evidence_id", s.evidence_id},
             {"error", s.error}};
-  return blobs.WriteSealed(UploadStatePath(s.id), "upload:" + s.id, j.dump());
+  return blobs.WriteSealed(UploadStatePath(s.id), UploadLabel(s.id), j.dump());
+}
+
+std::optional<UploadState> ParseUploadState(const std::string& id, const std::string& json) {
+  Json j = Json::parse(json, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  UploadState s;
+  s.id = id;
+  s.owner = j.value("owner", "");
+  s.length = j.value("length", uint64_t{0});
+  s.offset = j.value("offset", uint64_t{0});
+  s.fields = j.value("fields", Json::object());
+  s.created_at = j.value("created_at", "");
+  s.expires_ms = j.value("expires_ms", int64_t{0});
+  s.tail = Base64Decode(j.value("tail", "")).value_or("");
+  s.sha256 = j.value("sha256", "");
+  s.evidence_id = j.value("evidence_id", "");
+  s.error = j.value("error", "");
+  return s;
 }
 
 Result<std::shared_ptr<ActiveUpload>> EvidenceService::Impl::FindUpload(const Caller& caller,
@@ -119,24 +137,12 @@ Result<std::shared_ptr<ActiveUpload>> EvidenceService::Impl::FindUpload(const Ca
     } else {
       std::error_code ec;
       if (!fs::exists(UploadStatePath(id), ec)) return not_found;
-      auto sealed = blobs.ReadSealed(UploadStatePath(id), "upload:" + id);
+      auto sealed = blobs.ReadSealed(UploadStatePath(id), UploadLabel(id));
       if (!sealed.ok()) return sealed.status();
-      Json j = Json::parse(sealed.value(), nullptr, false);
-      if (!j.is_object())
-        return Status::Corrupt("the saved state of upload " + id + " is unreadable");
+      auto state = ParseUploadState(id, sealed.value());
+      if (!state) return Status::Corrupt("the saved state of upload " + id + " is unreadable");
       upload = std::make_shared<ActiveUpload>();
-      UploadState& s = upload->state;
-      s.id = id;
-      s.owner = j.value("owner", "");
-      s.length = j.value("length", uint64_t{0});
-      s.offset = j.value("offset", uint64_t{0});
-      s.fields = j.value("fields", Json::object());
-      s.created_at = j.value("created_at", "");
-      s.expires_ms = j.value("expires_ms", int64_t{0});
-      s.tail = Base64Decode(j.value("tail", "")).value_or("");
-      s.sha256 = j.value("sha256", "");
-      s.evidence_id = j.value("evidence_id", "");
-      s.error = j.value("error", "");
+      upload->state = std::move(*state);
       uploads[id] = upload;
     }
   }
@@ -151,10 +157,10 @@ void EvidenceService::Impl::RemoveExpiredUploads() {
   for (const auto& entry : fs::directory_iterator(blobs.root() / "uploads", ec)) {
     if (entry.path().extension() != ".state") continue;
     std::string id = entry.path().stem().string();
-    auto sealed = blobs.ReadSealed(entry.path(), "upload:" + id);
+    auto sealed = blobs.ReadSealed(entry.path(), UploadLabel(id));
     if (!sealed.ok()) continue;
-    Json j = Json::parse(sealed.value(), nullptr, false);
-    if (!j.is_object() || j.value("expires_ms", int64_t{0}) > now) continue;
+    auto state = ParseUploadState(id, sealed.value());
+    if (!state || state->expires_ms > now) continue;
     fs::remove(UploadBlobPath(id), ec);
     fs::remove(entry.path(), ec);
     spdlog::info("removed expired upload {}", id);
