@@ -230,7 +230,7 @@ Result<bool> BlobStore::ReencryptUnfinished(const fs::path& path, uint64_t chunk
 Result<bool> BlobStore::Reseal(const fs::path& path, const std::string& label) {
   KUZOT_ASSIGN_OR_RETURN(std::string sealed, ReadWholeFile(path));
   if (crypto::Keyring::SealedGeneration(sealed) == generation_) return false;
-  KUZOT_ASSIGN_OR_RETURN(std::string plain, ReadSealed(path, label));
+  KUZOT_ASSIGN_OR_RETURN(std::string plain, OpenSealed(sealed, path, label));
   Status s = WriteSealed(path, label, plain);
   sodium_memzero(plain.data(), plain.size());
   KUZOT_RETURN_IF_ERROR(s);
@@ -245,6 +245,11 @@ Status BlobStore::WriteSealed(const fs::path& path, const std::string& label,
 
 Result<std::string> BlobStore::ReadSealed(const fs::path& path, const std::string& label) const {
   KUZOT_ASSIGN_OR_RETURN(std::string sealed, ReadWholeFile(path));
+  return OpenSealed(sealed, path, label);
+}
+
+Result<std::string> BlobStore::OpenSealed(const std::string& sealed, const fs::path& path,
+                                          const std::string& label) const {
   auto plain = keyring_.Open(sealed, label);
   if (!plain.ok()) {
     return Status::Corrupt(path.filename().string() +

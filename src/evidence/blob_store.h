@@ -97,6 +97,9 @@ class BlobStore {
   Result<std::string> ReadSealed(const std::filesystem::path& path, const std::string& label) const;
 
  private:
+  // Opens `sealed`, the bytes of the file at `path`; Corrupt naming the file.
+  Result<std::string> OpenSealed(const std::string& sealed, const std::filesystem::path& path,
+                                 const std::string& label) const;
   // Check of the blob at `path`.
   Status CheckPath(const std::filesystem::path& path, uint64_t size,
                    const std::string& sha256_hex) const;
