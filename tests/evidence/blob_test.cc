@@ -86,8 +86,7 @@ TEST_F(BlobTest, NothingOfThePlaintextIsOnDisk) {
   std::string content(300000, 'A');
   content.replace(1000, 24, "Abdykadyrova witness-07");
   CommittedBlob blob = Store(content);
-  std::ifstream in(store_->PathOf(blob.name), std::ios::binary);
-  std::string disk((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string disk = ReadWholeFile(store_->PathOf(blob.name)).value();
   EXPECT_EQ(disk.find("witness-07"), std::string::npos);
   EXPECT_EQ(disk.find(std::string(64, 'A')), std::string::npos);
   EXPECT_EQ(blob.name.find(Sha256::Hex(content)), std::string::npos) << "names reveal the hash";
@@ -209,10 +208,7 @@ TEST_F(BlobTest, SealedFilesAreBoundToTheirLabel) {
 
 // --- data-key rotation
 
-std::string FileBytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+std::string FileBytes(const fs::path& p) { return ReadWholeFile(p).value(); }
 
 // A key lookup that answers the old generation's content key whatever the
 // file asks for: what someone holding only the old data key can try.
