@@ -1,7 +1,7 @@
 // kill -9 during a stream of writes: after a restart every acknowledged
 // write is there and the database is intact.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -17,18 +17,24 @@
 namespace kuzot::testing {
 namespace {
 
-std::string IntegrityCheck(const std::filesystem::path& db_path) {
+// The first column of the first row of `sql` on the database, as text;
+// "no answer" when there is none. `flags`: how the file is opened.
+std::string Scalar(const std::filesystem::path& db_path, const char* sql, int flags) {
   sqlite3* db = nullptr;
-  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_open_v2(db_path.c_str(), &db, flags, nullptr);
   sqlite3_stmt* stmt = nullptr;
   std::string result = "no answer";
-  if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, nullptr) == SQLITE_OK &&
+  if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK &&
       sqlite3_step(stmt) == SQLITE_ROW) {
     result = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
   }
   sqlite3_finalize(stmt);
   sqlite3_close(db);
   return result;
+}
+
+std::string IntegrityCheck(const std::filesystem::path& db_path) {
+  return Scalar(db_path, "PRAGMA integrity_check", SQLITE_OPEN_READONLY);
 }
 
 TEST(CrashTest, AcknowledgedWritesSurviveKill9) {
@@ -136,18 +142,11 @@ TEST(CrashTest, AuditEntriesOfAnsweredReadsSurviveKill9) {
   EXPECT_EQ(RunKuzot({"verify", "--data", dir.string()}, dir, &output), 0) << output;
 }
 
+// Opened for writing, so that a hot journal left by a killed import is
+// rolled back first.
 int64_t CountRecords(const std::filesystem::path& db_path) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
-  sqlite3_stmt* stmt = nullptr;
-  int64_t n = -1;
-  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM records", -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW) {
-    n = sqlite3_column_int64(stmt, 0);
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return n;
+  std::string n = Scalar(db_path, "SELECT count(*) FROM records", SQLITE_OPEN_READWRITE);
+  return n == "no answer" ? -1 : std::stoll(n);
 }
 
 // kuzot import into a new database writes under a rollback journal (not
