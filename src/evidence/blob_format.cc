@@ -28,11 +28,10 @@ constexpr size_t kFlushBytes = 1 << 20;
 constexpr size_t kDirectAlign = 4096;
 // Largest staging: an unaligned carry, a flush's worth, one more chunk and
 // a segment header, rounded up to the alignment (aligned_alloc wants that).
-// Segments a sequential reader fetches in one direct read.
-constexpr uint64_t kReadAheadSegments = 4;
-constexpr size_t kReadBufferBytes =
-    (kReadAheadSegments * kSegmentBytes + 2 * kDirectAlign + kDirectAlign - 1) / kDirectAlign *
-    kDirectAlign;
+// How far ahead of a reader reading on the kernel is asked to fetch the
+// file (posix_fadvise WILLNEED), in steps of half of it: enough to keep
+// the disk busy while the segments before are decrypted and sent.
+constexpr uint64_t kAdviseBytes = 16 * kSegmentBytes;
 constexpr size_t kStagingBytes =
     (kDirectAlign + kFlushBytes + 2 * (kChunkBytes + 64) + kDirectAlign - 1) / kDirectAlign *
     kDirectAlign;
@@ -547,8 +546,6 @@ BlobReader::BlobReader(int fd, uint64_t plain_size)
 
 BlobReader::~BlobReader() {
   if (fd_ >= 0) ::close(fd_);
-  if (direct_fd_ >= 0) ::close(direct_fd_);
-  std::free(buffer_);
   if (!plain_.empty()) sodium_memzero(plain_.data(), plain_.size());
   sodium_memzero(&state_, sizeof state_);
 }
@@ -570,9 +567,9 @@ Result<std::unique_ptr<BlobReader>> BlobReader::Open(const std::filesystem::path
   uint32_t generation = 0;
   KUZOT_RETURN_IF_ERROR(ReadHeader(fd, r->file_id_, &generation));
   KUZOT_ASSIGN_OR_RETURN(r->key_, keys(generation));
-  r->buffer_ = static_cast<unsigned char*>(std::aligned_alloc(kDirectAlign, kReadBufferBytes));
-  if (!r->buffer_) return Status::Internal("out of memory for an evidence blob");
-  r->direct_fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT);
+  // Through the page cache (see ReadSegment); a larger kernel read-ahead.
+  (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  r->segment_data_.resize(kSegmentBytes);
   r->plain_.reserve(kChunkBytes);
   KUZOT_RETURN_IF_ERROR(r->LoadChunk(0));
   return r;
@@ -587,7 +584,7 @@ Status BlobReader::LoadChunk(uint64_t chunk, unsigned char* into) {
     uint64_t end = last == chunk_count_ - 1 ? CipherSize(plain_size_)
                                             : ChunkOffset(last) + kChunkBytes + kTagBytes;
     KUZOT_RETURN_IF_ERROR(ReadSegment(SegmentStart(segment), end - SegmentStart(segment)));
-    if (crypto_secretstream_xchacha20poly1305_init_pull(&state_, segment_data_,
+    if (crypto_secretstream_xchacha20poly1305_init_pull(&state_, segment_data_.data(),
                                                         key_.bytes.data()) != 0) {
       segment_ = -1;
       return Status::Corrupt("a segment header of the stored file is damaged");
@@ -609,7 +606,8 @@ Status BlobReader::LoadChunk(uint64_t chunk, unsigned char* into) {
     unsigned char* dest = direct ? into : reinterpret_cast<unsigned char*>(plain_.data());
     plain_holds_ = !direct;
     unsigned char tag = 0;
-    if (crypto_secretstream_xchacha20poly1305_pull(&state_, dest, nullptr, &tag, segment_data_ + at,
+    if (crypto_secretstream_xchacha20poly1305_pull(&state_, dest, nullptr, &tag,
+                                                   segment_data_.data() + at,
                                                    plain_size + kTagBytes, ad, sizeof ad) != 0) {
       segment_ = -1;
       chunk_ = -1;
@@ -628,50 +626,25 @@ Status BlobReader::LoadChunk(uint64_t chunk, unsigned char* into) {
   return Status::Ok();
 }
 
+// Ordinary reads, through the page cache: a file downloaded or played
+// again (a video seeked back and forth, a package made twice) is read from
+// memory, and the kernel's two-list LRU keeps a file read once from
+// pushing out pages used again and again, such as the database's. Writes
+// stay O_DIRECT (BlobWriter). Reading on from the segment before, the
+// kernel is asked to fetch the next kAdviseBytes: ReadAhead's two workers
+// read every other segment, which its own read-ahead does not take for a
+// sequential read. A seek (a Range request) fetches one segment.
 Status BlobReader::ReadSegment(uint64_t offset, size_t size) {
-  if (direct_fd_ < 0) {
-    KUZOT_RETURN_IF_ERROR(ReadAt(fd_, offset, reinterpret_cast<char*>(buffer_), size));
-    segment_data_ = buffer_;
-    return Status::Ok();
-  }
-  if (offset >= window_from_ && offset + size <= window_end_) {  // read ahead earlier
-    segment_data_ = buffer_ + (offset - window_from_);
-    return Status::Ok();
-  }
-  // Reading on from the previous segment: several segments in one request,
-  // since a direct read has no read-ahead of the kernel's to hide the
-  // disk's latency. A seek reads one segment.
   uint64_t file_end = CipherSize(plain_size_);
-  bool sequential = window_end_ > 0 && offset >= window_from_ && offset <= window_end_;
-  uint64_t ahead = sequential ? kReadAheadSegments * kSegmentBytes : size;
-  uint64_t until = std::min(file_end, std::max<uint64_t>(offset + size, offset + ahead));
-  // Whole aligned blocks; the last may end at the end of the file (a short
-  // read there).
-  uint64_t from = offset / kDirectAlign * kDirectAlign;
-  size_t need = static_cast<size_t>(offset + size - from);
-  size_t want =
-      static_cast<size_t>((until - from + kDirectAlign - 1) / kDirectAlign * kDirectAlign);
-  size_t got = 0;
-  window_from_ = window_end_ = 0;
-  while (got < want) {
-    ssize_t n = ::pread(direct_fd_, buffer_ + got, want - got, static_cast<off_t>(from + got));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EINVAL && got == 0) {  // O_DIRECT opened but refused: ordinary reads
-        ::close(direct_fd_);
-        direct_fd_ = -1;
-        return ReadSegment(offset, size);
-      }
-      return Errno("reading an evidence blob");
-    }
-    got += static_cast<size_t>(n);
-    // A short read ends the file: there is no aligned place to go on from.
-    if (n == 0 || got % kDirectAlign != 0) break;
+  bool reading_on = offset >= last_read_end_ && offset <= last_read_end_ + kSegmentBytes;
+  if (reading_on && advised_until_ < std::min(file_end, offset + kAdviseBytes / 2)) {
+    uint64_t from = std::max(advised_until_, offset);
+    advised_until_ = std::min(file_end, from + kAdviseBytes);
+    (void)::posix_fadvise(fd_, static_cast<off_t>(from), static_cast<off_t>(advised_until_ - from),
+                          POSIX_FADV_WILLNEED);
   }
-  if (got < need) return Status::Corrupt("the stored file is shorter than its record says");
-  window_from_ = from;
-  window_end_ = from + got;
-  segment_data_ = buffer_ + (offset - from);
+  KUZOT_RETURN_IF_ERROR(ReadAt(fd_, offset, reinterpret_cast<char*>(segment_data_.data()), size));
+  last_read_end_ = offset + size;
   return Status::Ok();
 }
 

@@ -24,6 +24,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "evidence/keys.h"
@@ -172,8 +173,8 @@ class BlobWriter {
 };
 
 // Reads a blob back, decrypting and authenticating each chunk; seeks in
-// O(1 MiB). Segments are read with O_DIRECT where the file system allows
-// it, straight into the reader's own buffer (see BlobWriter for why). A chunk that fails
+// O(1 MiB). Segments are read through the page cache (ReadSegment says
+// why), a whole segment at a time. A chunk that fails
 // authentication, a wrong size or a missing FINAL tag gives a Corrupt status: nothing
 // unauthenticated is returned.
 class BlobReader {
@@ -193,22 +194,20 @@ class BlobReader {
   // Decrypts chunk `chunk` into plain_, or into `into` (kChunkBytes) when
   // given and the chunk is not the final one.
   Status LoadChunk(uint64_t chunk, unsigned char* into = nullptr);
-  // Reads `size` bytes at `offset` of the file; segment_data_ points to them.
+  // Reads `size` bytes at `offset` of the file into segment_data_.
   Status ReadSegment(uint64_t offset, size_t size);
 
   int fd_;
-  int direct_fd_ = -1;               // O_DIRECT, when the file system has it
-  unsigned char* buffer_ = nullptr;  // aligned, for a segment and its edges
   DataKey key_;
   uint64_t plain_size_;
   uint64_t chunk_count_;
   unsigned char file_id_[16];
   crypto_secretstream_xchacha20poly1305_state state_;
-  int64_t segment_ = -1;                         // segment whose ciphertext is in segment_data_
-  int64_t chunk_ = -1;                           // chunk whose plaintext is in plain_
-  const unsigned char* segment_data_ = nullptr;  // within buffer_
-  uint64_t window_from_ = 0;  // the file's bytes [window_from_, window_end_) are in buffer_
-  uint64_t window_end_ = 0;   // (direct reads only)
+  int64_t segment_ = -1;                     // segment whose ciphertext is in segment_data_
+  int64_t chunk_ = -1;                       // chunk whose plaintext is in plain_
+  std::vector<unsigned char> segment_data_;  // the ciphertext of segment_
+  uint64_t last_read_end_ = 0;               // where the last segment read ended in the file
+  uint64_t advised_until_ = 0;               // the kernel was asked to fetch the file up to here
   std::string plain_;
   size_t in_chunk_ = 0;      // read position within plain_
   bool plain_holds_ = true;  // plain_ holds chunk_ (false: it went to the caller)

@@ -81,6 +81,13 @@ class FileStream {
   // Up to `n` bytes; 0 at the end; Corrupt when the stored file fails
   // authentication (the caller must not present what it sent as good).
   virtual Result<size_t> Read(char* out, size_t n) = 0;
+  // The next up to `n` bytes (empty at the end) as a view valid until the
+  // next call; without a copy when the stream holds them already (see
+  // BodySource::Next). By default, Read into a buffer of the stream's own.
+  virtual Result<std::string_view> Next(size_t n);
+
+ private:
+  std::string buffer_;  // for the default Next
 };
 
 struct Download {

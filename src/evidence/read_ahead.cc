@@ -22,6 +22,7 @@ ReadAhead::ReadAhead(std::unique_ptr<BlobReader> reader,
 ReadAhead::~ReadAhead() {
   Stop();
   for (auto& b : free_) WipeBuffer(b);
+  WipeBuffer(scratch_);
 }
 
 uint64_t ReadAhead::PieceStart(uint64_t k) const {
@@ -157,6 +158,39 @@ Result<size_t> ReadAhead::Read(char* out, size_t n) {
     changed_.notify_all();
   }
   return done;
+}
+
+Result<std::string_view> ReadAhead::Next(size_t n) {
+  if (workers_.empty() && in_a_row_ >= kReadAheadAfterBytes && !no_thread_ && position_ < size()) {
+    Start();
+  }
+  if (workers_.empty()) {  // a short read (a seeking player's Range), or no thread
+    scratch_.resize(n);
+    KUZOT_ASSIGN_OR_RETURN(size_t got, Read(scratch_.data(), n));
+    return std::string_view(scratch_.data(), got);
+  }
+  std::unique_lock<std::mutex> lock(mutex_);
+  // The piece the last view was into, once given out whole, is free only now.
+  auto last = ready_.find(next_);
+  if (last != ready_.end() && last->second.used == last->second.data.size() &&
+      last->second.status.ok()) {
+    free_.push_back(std::move(last->second.data));
+    ready_.erase(last);
+    ++next_;
+    changed_.notify_all();
+  }
+  if (position_ >= size()) return std::string_view();
+  changed_.wait(lock, [&] { return ready_.count(next_) > 0; });
+  Piece& p = ready_[next_];
+  if (p.used == p.data.size()) {  // every good byte given: the reader's error
+    if (!p.status.ok()) return p.status;
+    return Status::Internal("a piece read ahead is empty");
+  }
+  size_t take = std::min(n, p.data.size() - p.used);
+  std::string_view view(p.data.data() + p.used, take);
+  p.used += take;
+  position_ += take;
+  return view;
 }
 
 }  // namespace kuzot::evidence

@@ -8,6 +8,7 @@
 
 #include "common/clock.h"
 #include "evidence/metadata.h"
+#include "evidence/read_ahead.h"
 #include "evidence/service_impl.h"
 #include "evidence/thumbnail.h"
 
@@ -286,20 +287,35 @@ Result<Json> EvidenceService::Custody(const Caller& caller, const std::string& i
 
 // ------------------------------------------------------------- reading
 
+Result<std::string_view> FileStream::Next(size_t n) {
+  buffer_.resize(n);
+  KUZOT_ASSIGN_OR_RETURN(size_t got, Read(buffer_.data(), n));
+  return std::string_view(buffer_.data(), got);
+}
+
 namespace {
 
-// Downloads read on the connection's thread. ReadAhead (two workers
-// decrypting ahead) was slower than this under load, in-process and over
-// HTTP (bench/README.md, "Two cores"); not used until measured on an idle
-// machine.
+// A download: the blob's reader behind a ReadAhead, so that on a long
+// sequential read two workers decrypt the next segments while the
+// connection's thread sends the current one (bench/README.md, "Evidence").
+// A Range request of a seeking player reads on this thread.
 class BlobFileStream : public FileStream {
  public:
   BlobFileStream(std::unique_ptr<BlobReader> reader, EvidenceService::Impl* impl, std::string name)
-      : reader_(std::move(reader)), impl_(impl), name_(std::move(name)) {}
+      : impl_(impl), name_(std::move(name)) {
+    uint64_t size = reader->size();
+    reader_ = std::make_unique<ReadAhead>(
+        std::move(reader), [impl, blob = name_, size] { return impl->blobs.Open(blob, size); });
+  }
   uint64_t size() const override { return reader_->size(); }
   Status Seek(uint64_t offset) override { return Checked(reader_->Seek(offset)); }
   Result<size_t> Read(char* out, size_t n) override {
     auto r = reader_->Read(out, n);
+    if (!r.ok()) return Checked(r.status());
+    return r;
+  }
+  Result<std::string_view> Next(size_t n) override {
+    auto r = reader_->Next(n);
     if (!r.ok()) return Checked(r.status());
     return r;
   }
@@ -312,9 +328,9 @@ class BlobFileStream : public FileStream {
     }
     return s;
   }
-  std::unique_ptr<BlobReader> reader_;
   EvidenceService::Impl* impl_;
   std::string name_;
+  std::unique_ptr<ReadAhead> reader_;
 };
 
 }  // namespace

@@ -162,6 +162,12 @@ class FileSource : public BodySource {
     left_ -= got;
     return got;
   }
+  Result<std::string_view> Next(size_t n) override {
+    if (left_ == 0) return std::string_view();
+    KUZOT_ASSIGN_OR_RETURN(std::string_view got, stream_->Next(std::min<uint64_t>(n, left_)));
+    left_ -= got.size();
+    return got;
+  }
 
  private:
   std::unique_ptr<evidence::FileStream> stream_;

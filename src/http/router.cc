@@ -180,7 +180,8 @@ StreamStart Router::DispatchStream(Request& request) const {
       return route.stream_handler(request);
     } catch (const std::exception& e) {
       spdlog::error("{} {}: unhandled exception: {}", request.method, request.path, e.what());
-      start.response = ErrorResponse(Status::Internal("the server failed on this request; it is logged"));
+      start.response =
+          ErrorResponse(Status::Internal("the server failed on this request; it is logged"));
       return start;
     }
   }
@@ -216,14 +217,20 @@ Response Router::Dispatch(Request& request) const {
     return fallback_->handler(request);
   }
   if (!allowed.empty()) {
-    Response r = ErrorResponse(Status::InvalidArgument(
-        "this path does not take " + request.method.substr(0, 10)), 405);
+    Response r = ErrorResponse(
+        Status::InvalidArgument("this path does not take " + request.method.substr(0, 10)), 405);
     std::string allow;
     for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
     r.headers.emplace_back("Allow", allow);
     return r;
   }
   return ErrorResponse(Status::NotFound("no such path: " + request.path.substr(0, 200)));
+}
+
+Result<std::string_view> BodySource::Next(size_t n) {
+  buffer_.resize(n);
+  KUZOT_ASSIGN_OR_RETURN(size_t got, Read(buffer_.data(), n));
+  return std::string_view(buffer_.data(), got);
 }
 
 }  // namespace kuzot::http

@@ -54,6 +54,14 @@ class BodySource {
   // Up to `n` bytes; 0 at the end. An error cuts the connection, so that a
   // partial answer is never taken for a whole one.
   virtual Result<size_t> Read(char* out, size_t n) = 0;
+  // The next up to `n` bytes (empty at the end) as a view that stays valid
+  // until the next call. A source that holds its bytes already (a
+  // download decrypted ahead) hands them over without copying them; by
+  // default they are Read into a buffer of the source's own.
+  virtual Result<std::string_view> Next(size_t n);
+
+ private:
+  std::string buffer_;  // for the default Next
 };
 
 struct Response {

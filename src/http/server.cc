@@ -179,20 +179,19 @@ asio::awaitable<bool> WriteFromSource(Stream& stream, Response& r, unsigned vers
   auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, kTuple);
   if (ec) co_return false;
   if (head) co_return keep_alive;
-  std::vector<char> piece(kPieceBytes);
   uint64_t sent = 0;
   while (sent < r.source->size()) {
-    auto got = r.source->Read(piece.data(), piece.size());
-    if (!got.ok() || got.value() == 0) {
+    auto piece = r.source->Next(std::min<uint64_t>(kPieceBytes, r.source->size() - sent));
+    if (!piece.ok() || piece->empty()) {
       // Never let a partial answer look whole: cut the connection.
-      if (!got.ok()) spdlog::error("streamed answer stopped: {}", got.status().ToString());
+      if (!piece.ok()) spdlog::error("streamed answer stopped: {}", piece.status().ToString());
       co_return false;
     }
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(write_seconds));
     auto [wec, written] =
-        co_await asio::async_write(stream, asio::buffer(piece.data(), got.value()), kTuple);
+        co_await asio::async_write(stream, asio::buffer(piece->data(), piece->size()), kTuple);
     if (wec) co_return false;
-    sent += got.value();
+    sent += piece->size();
   }
   co_return keep_alive;
 }
@@ -383,7 +382,7 @@ struct Server::Impl {
       CompressJson(request, response);
       if (response.source) {
         bool keep = co_await WriteFromSource(stream, response, version, keep_alive, head,
-                                            tls_enabled, options.write_timeout_seconds);
+                                             tls_enabled, options.write_timeout_seconds);
         if (!keep) break;
         continue;
       }

@@ -1,7 +1,7 @@
 // The two-thread paths: a writer whose large pieces are encrypted on its
 // worker while the caller hashes (any mix of piece sizes, rollback after
-// queued pieces) and the read-ahead of downloads (odd read sizes, seeks
-// while the worker runs, a corrupt chunk reported after the good bytes).
+// queued pieces) and the read-ahead of downloads (odd read sizes, views,
+// seeks while the worker runs, a corrupt chunk reported after the good bytes).
 #include <gtest/gtest.h>
 #include <sodium.h>
 
@@ -126,6 +126,37 @@ TEST_F(PipelineTest, SeeksWhileReadingAheadGiveTheRightBytes) {
   }
 }
 
+// Downloads take views (Next) into the pieces decrypted ahead; mixed with
+// Reads and seeks they give the same bytes.
+TEST_F(PipelineTest, ViewsGiveTheSameBytesAsReads) {
+  std::string content = RandomBytes(7 * (1 << 20) + 12345);
+  std::string name = Put(content);
+  auto owned = OpenAhead(name, content.size());
+  ReadAhead& ahead = *owned;
+  std::string got;
+  std::string buffer(1 << 20, '\0');
+  for (size_t i = 0;; ++i) {
+    if (i == 20) {  // part-way: back to the start of the second megabyte
+      ASSERT_TRUE(ahead.Seek(1 << 20).ok());
+      got.resize(1 << 20);
+    }
+    if (i % 5 == 4) {
+      auto n = ahead.Read(buffer.data(), 100001);
+      ASSERT_TRUE(n.ok()) << n.status().ToString();
+      got.append(buffer.data(), n.value());
+      continue;
+    }
+    auto view = ahead.Next(i % 2 ? 1 << 20 : 250000);
+    ASSERT_TRUE(view.ok()) << view.status().ToString();
+    if (view->empty()) break;
+    got.append(view.value());
+  }
+  EXPECT_EQ(got.size(), content.size());
+  EXPECT_EQ(got, content);
+  EXPECT_TRUE(ahead.Next(1 << 20).value().empty());
+}
+
+// Through Read and through Next alike.
 TEST_F(PipelineTest, ACorruptChunkAheadIsReportedAfterTheGoodBytes) {
   std::string content = RandomBytes(5 * (1 << 20));
   std::string name = Put(content);
@@ -139,24 +170,31 @@ TEST_F(PipelineTest, ACorruptChunkAheadIsReportedAfterTheGoodBytes) {
     c ^= 1;
     f.write(&c, 1);
   }
-  auto owned = OpenAhead(name, content.size());
-  ReadAhead& ahead = *owned;
-  std::string got;
-  std::string buffer(1 << 20, '\0');
-  Status error;
-  for (;;) {
-    auto n = ahead.Read(buffer.data(), buffer.size());
-    if (!n.ok()) {
-      error = n.status();
-      break;
+  for (bool views : {false, true}) {
+    auto owned = OpenAhead(name, content.size());
+    ReadAhead& ahead = *owned;
+    std::string buffer(1 << 20, '\0');
+    auto next = [&]() -> Result<std::string_view> {
+      if (views) return ahead.Next(buffer.size());
+      KUZOT_ASSIGN_OR_RETURN(size_t n, ahead.Read(buffer.data(), buffer.size()));
+      return std::string_view(buffer.data(), n);
+    };
+    std::string got;
+    Status error;
+    for (;;) {
+      auto piece = next();
+      if (!piece.ok()) {
+        error = piece.status();
+        break;
+      }
+      ASSERT_FALSE(piece->empty()) << "the end was reached over a corrupt chunk";
+      got.append(piece.value());
     }
-    ASSERT_GT(n.value(), 0u) << "the end was reached over a corrupt chunk";
-    got.append(buffer.data(), n.value());
+    EXPECT_EQ(error.code(), StatusCode::kCorrupt) << error.ToString();
+    EXPECT_LT(got.size(), flip_at);  // nothing from the altered chunk on
+    EXPECT_EQ(got, content.substr(0, got.size()));
+    EXPECT_EQ(next().status().code(), StatusCode::kCorrupt);
   }
-  EXPECT_EQ(error.code(), StatusCode::kCorrupt) << error.ToString();
-  EXPECT_LT(got.size(), flip_at);  // nothing from the altered chunk on
-  EXPECT_EQ(got, content.substr(0, got.size()));
-  EXPECT_EQ(ahead.Read(buffer.data(), buffer.size()).status().code(), StatusCode::kCorrupt);
 }
 
 }  // namespace
