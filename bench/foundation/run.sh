@@ -61,10 +61,12 @@ run list_acts "$base/" -- "$OUT/ids/event_ids.txt" "/api/v1/acts?type=killing&li
 run search "$base/" -- "$OUT/ids/names.txt" "/api/v1/search?limit=20&q="
 names="health get_person list_acts search"
 if [ "$LOW_CONNECTIONS" -gt 0 ]; then
+  # The trivial route's own tail at this load: the floor under GET's p99.
+  run health_low "$base/api/v1/health"
   run get_person_low "$base/" -- "$OUT/ids/person_ids.txt" /api/v1/persons/
   run list_acts_low "$base/" -- "$OUT/ids/event_ids.txt" "/api/v1/acts?type=killing&limit=50&sort=-date&event_id="
   run search_low "$base/" -- "$OUT/ids/names.txt" "/api/v1/search?limit=20&q="
-  names="$names get_person_low list_acts_low search_low"
+  names="$names health_low get_person_low list_acts_low search_low"
 fi
 rss=$(awk '/VmRSS/{print int($2/1024)}' "/proc/$server/status")
 hwm=$(awk '/VmHWM/{print int($2/1024)}' "/proc/$server/status")

@@ -1,7 +1,8 @@
 # Sourced by run.sh and get_cpu.sh: starts `$KUZOT serve` on $OUT/data at
 # $PORT (log in $OUT/LOG_NAME), stops it on exit, waits for it, signs in
 # as admin and makes an API token. Sets `server` (its pid) and `token`.
-"$KUZOT" serve --data "$OUT/data" --port "$PORT" >"$OUT/${LOG_NAME:-serve.log}" 2>&1 &
+# SERVE_ARGS: more options of `kuzot serve` (e.g. --threads 4).
+"$KUZOT" serve --data "$OUT/data" --port "$PORT" ${SERVE_ARGS:-} >"$OUT/${LOG_NAME:-serve.log}" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
