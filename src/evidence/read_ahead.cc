@@ -13,6 +13,8 @@ constexpr uint64_t kPieceBytes = kChunkBytes * kChunksPerSegment;
 
 }  // namespace
 
+std::atomic<int> ReadAhead::reading_{0};
+
 ReadAhead::ReadAhead(std::unique_ptr<BlobReader> reader,
                      std::function<Result<std::unique_ptr<BlobReader>>()> open_another)
     : reader_(std::move(reader)),
@@ -34,6 +36,14 @@ uint64_t ReadAhead::PieceEnd(uint64_t k) const {
 }
 
 void ReadAhead::Start() {
+  // Past kMaxReading downloads at once, the others read on their own
+  // threads: threads and buffers stay bounded whatever the number of clients.
+  if (reading_.fetch_add(1) >= kMaxReading) {
+    reading_.fetch_sub(1);
+    no_thread_ = true;
+    return;
+  }
+  counted_ = true;
   if (!second_ && open_another_) {
     auto r = open_another_();
     if (r.ok()) second_ = std::move(r).value();
@@ -49,6 +59,7 @@ void ReadAhead::Start() {
   } catch (const std::system_error&) {
     if (workers_.empty()) {
       no_thread_ = true;  // read on this thread, as before the read-ahead
+      Release();
     } else {
       Stop();  // one worker with a stride of two would leave holes
       no_thread_ = true;
@@ -57,7 +68,8 @@ void ReadAhead::Start() {
 }
 
 void ReadAhead::Stop() {
-  if (workers_.empty()) return;
+  if (workers_.empty()) return Release();
+  Release();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
@@ -67,6 +79,11 @@ void ReadAhead::Stop() {
   workers_.clear();
   for (auto& [k, p] : ready_) free_.push_back(std::move(p.data));
   ready_.clear();
+}
+
+void ReadAhead::Release() {
+  if (counted_) reading_.fetch_sub(1);
+  counted_ = false;
 }
 
 void ReadAhead::Run(BlobReader& reader, uint64_t w, uint64_t workers) {

@@ -9,6 +9,7 @@
 // the disk either way; reads now go through the page cache (BlobReader).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -37,6 +38,8 @@ class ReadAhead {
  public:
   static constexpr uint64_t kReadAheadAfterBytes = 1 << 20;
   static constexpr size_t kPieces = 4;
+  // Readers whose workers may run at once, in the whole process.
+  static constexpr int kMaxReading = 4;
 
   // `open_another` opens a second reader of the same blob for the second
   // worker; without it (or when it fails) one worker decrypts every piece.
@@ -48,6 +51,8 @@ class ReadAhead {
   ReadAhead& operator=(const ReadAhead&) = delete;
 
   uint64_t size() const { return reader_->size(); }
+  // Whether workers decrypt ahead now.
+  bool reading_ahead() const { return !workers_.empty(); }
   Status Seek(uint64_t offset);
   // Up to `n` bytes at the current position; 0 at the end.
   Result<size_t> Read(char* out, size_t n);
@@ -63,6 +68,8 @@ class ReadAhead {
   };
   void Start();
   void Stop();
+  // Gives back this reader's place among the kMaxReading.
+  void Release();
   // Worker `w` of `workers`: pieces w, w + workers, … through `reader`.
   void Run(BlobReader& reader, uint64_t w, uint64_t workers);
   // The plaintext range of piece `k` since Start.
@@ -74,8 +81,10 @@ class ReadAhead {
   std::unique_ptr<BlobReader> second_;  // worker 1's, opened at the first Start
   uint64_t position_ = 0;               // the caller's
   uint64_t in_a_row_ = 0;               // bytes read since the last seek
-  bool no_thread_ = false;              // no thread could be started
-  uint64_t base_ = 0;                   // position_ at Start
+  bool no_thread_ = false;              // no thread could be started, or kMaxReading were busy
+  bool counted_ = false;                // holds a place among the kMaxReading
+  static std::atomic<int> reading_;
+  uint64_t base_ = 0;  // position_ at Start
 
   std::mutex mutex_;
   std::condition_variable changed_;

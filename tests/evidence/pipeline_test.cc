@@ -156,6 +156,27 @@ TEST_F(PipelineTest, ViewsGiveTheSameBytesAsReads) {
   EXPECT_TRUE(ahead.Next(1 << 20).value().empty());
 }
 
+// Past ReadAhead::kMaxReading downloads at once, the next one reads on the
+// caller's thread, and gives the same bytes; a place given back is taken
+// again.
+TEST_F(PipelineTest, AtMostKMaxReadingDownloadsReadAhead) {
+  std::string content = RandomBytes(3 * (1 << 20) + 77);
+  std::string name = Put(content);
+  std::vector<std::unique_ptr<ReadAhead>> readers;
+  std::string buffer(1 << 20, '\0');
+  for (int i = 0; i <= ReadAhead::kMaxReading; ++i) {
+    readers.push_back(OpenAhead(name, content.size()));
+    for (int k = 0; k < 2; ++k) ASSERT_TRUE(readers.back()->Read(buffer.data(), 1 << 20).ok());
+    EXPECT_EQ(readers.back()->reading_ahead(), i < ReadAhead::kMaxReading) << i;
+  }
+  EXPECT_EQ(ReadRest(*readers.back(), 1 << 20).value(), content.substr(2 << 20));
+  readers.front().reset();  // its place is free again
+  readers.push_back(OpenAhead(name, content.size()));
+  for (int k = 0; k < 2; ++k) ASSERT_TRUE(readers.back()->Read(buffer.data(), 1 << 20).ok());
+  EXPECT_TRUE(readers.back()->reading_ahead());
+  EXPECT_EQ(ReadRest(*readers.back(), 1 << 20).value(), content.substr(2 << 20));
+}
+
 // Through Read and through Next alike.
 TEST_F(PipelineTest, ACorruptChunkAheadIsReportedAfterTheGoodBytes) {
   std::string content = RandomBytes(5 * (1 << 20));
