@@ -8,10 +8,12 @@ namespace kuzot::storage {
 
 Status SqliteTransaction::InsertRow(const StoredRecord& r, const std::string& body,
                                     bool unless_there) {
-  Statement& s = Prepared(std::string("INSERT INTO records(id, type, revision, confidentiality, "
-                                      "body, created_at, created_by, updated_at, updated_by, "
-                                      "deleted) VALUES(?,?,?,?,?,?,?,?,?,?)") +
-                          (unless_there ? " ON CONFLICT(id) DO NOTHING" : ""));
+  // Built once, not per row (an import inserts millions).
+  static const std::string kInsert =
+      "INSERT INTO records(id, type, revision, confidentiality, body, created_at, created_by, "
+      "updated_at, updated_by, deleted) VALUES(?,?,?,?,?,?,?,?,?,?)";
+  static const std::string kInsertNew = kInsert + " ON CONFLICT(id) DO NOTHING";
+  Statement& s = Prepared(unless_there ? kInsertNew : kInsert);
   s.Bind(1, r.id).Bind(2, r.type).Bind(3, r.revision).Bind(4, r.confidentiality);
   s.Bind(5, body).Bind(6, r.created_at).Bind(7, r.created_by).Bind(8, r.updated_at);
   s.Bind(9, r.updated_by).Bind(10, static_cast<int64_t>(r.deleted));

@@ -7,6 +7,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <variant>
 
 #include "storage/sqlite_util.h"
@@ -37,10 +39,14 @@ class Connection {
   void ResetAll() {
     for (auto& [sql, statement] : cache_) statement->Reset();
   }
-  Statement& Prepared(const std::string& sql) {
+  // The statement of `sql`, compiled on first use. Looked up by hash
+  // without building a std::string: an ordered map compared the long,
+  // alike SQL texts of a bulk import over and over.
+  Statement& Prepared(std::string_view sql) {
     auto it = cache_.find(sql);
     if (it == cache_.end()) {
-      it = cache_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
+      std::string text(sql);
+      it = cache_.emplace(text, std::make_unique<Statement>(db_, text)).first;
     } else {
       it->second->Reset();
     }
@@ -48,8 +54,12 @@ class Connection {
   }
 
  private:
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
   sqlite3* db_;
-  std::map<std::string, std::unique_ptr<Statement>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> cache_;
 };
 
 class SqliteStore;
@@ -129,7 +139,7 @@ class SqliteTransaction : public Transaction {
 
  private:
   sqlite3* db() const { return connection_->db(); }
-  Statement& Prepared(const std::string& sql) { return connection_->Prepared(sql); }
+  Statement& Prepared(std::string_view sql) { return connection_->Prepared(sql); }
   // Seals the audit log's last entry in meta (see sqlite_accounts.cc).
   Status WriteAuditHead(int64_t seq, const std::string& hash, const std::string& key);
   // Inserts the row of `record` with its stored (sealed) `body`; with
