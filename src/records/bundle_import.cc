@@ -35,6 +35,8 @@ constexpr char kFormat[] = "kuzot-bundle";
 constexpr int kVersion = 1;
 // From this many records on, indexes are built once at the end (bulk mode).
 constexpr int64_t kBulkThreshold = 5000;
+// Records written together (Transaction::InsertNew).
+constexpr size_t kBatch = 256;
 
 Result<std::string> RequiredString(const Json& j, const char* field, const std::string& path) {
   if (!j.contains(field) || !j[field].is_string()) {
@@ -298,9 +300,11 @@ class RecordService::Importer {
     return Status::Ok();
   }
 
-  bool Known(const std::string& vocabulary, const std::string& code) const {
-    auto it = codes_.find(vocabulary);
-    return it != codes_.end() && it->second.count(code);
+  using Codes = std::map<std::string, std::set<std::string>>;
+
+  static bool Known(const Codes& codes, const std::string& vocabulary, const std::string& code) {
+    auto it = codes.find(vocabulary);
+    return it != codes.end() && it->second.count(code);
   }
 
   Status Vocabulary(const Json& t, size_t i) {
@@ -320,7 +324,17 @@ class RecordService::Importer {
     return Status::Ok();
   }
 
-  Status Record(Json& r, size_t i) {
+  // A record of the bundle, checked and made ready to store.
+  struct Prepared {
+    storage::NewRecord row;  // its body sealed
+    size_t index = 0;        // records[index]
+    bool unnamed = false;    // given a new id here, and it has references (paths_)
+    bool secret = false;     // sealed whole: its history is resealed at the end
+  };
+
+  // Everything a record needs but the writing: it reads only key_ids_,
+  // `codes` and the codec, so that it can run on the parsing thread.
+  Result<Prepared> Prepare(Json& r, size_t i, const Codes& codes) const {
     std::string path = "records[" + std::to_string(i) + "]";
     if (!r.is_object()) return Status::InvalidArgument("must be an object", path);
     KUZOT_ASSIGN_OR_RETURN(std::string type_name, RequiredString(r, "type", path));
@@ -331,11 +345,13 @@ class RecordService::Importer {
       return Status::InvalidArgument("is required and must be an object", path + ".body");
     }
     if (!key_ids_.empty()) KUZOT_RETURN_IF_ERROR(ResolveKeys(*body_it, key_ids_, path + ".body"));
-    auto valid = ValidateBody(*spec, *body_it, [this](const std::string& v, const std::string& c) {
-      return Known(v, c);
-    });
+    auto valid = ValidateBody(
+        *spec, *body_it,
+        [&codes](const std::string& v, const std::string& c) { return Known(codes, v, c); });
     if (!valid.ok()) return valid.status().WithFieldPrefix(path + ".body");
-    storage::StoredRecord record;
+    Prepared out;
+    out.index = i;
+    storage::StoredRecord& record = out.row.record;
     bool unnamed = false;  // given a new id here
     if (r.contains("key")) {
       if (!r["key"].is_string()) return Status::InvalidArgument("must be a string", path + ".key");
@@ -362,34 +378,68 @@ class RecordService::Importer {
     KUZOT_ASSIGN_OR_RETURN(record.updated_at, StringOr(r, "updated_at", record.created_at, path));
     KUZOT_ASSIGN_OR_RETURN(record.updated_by, StringOr(r, "updated_by", record.created_by, path));
     KUZOT_ASSIGN_OR_RETURN(record.deleted, BoolOr(r, "deleted", false, path));
-    if (!bulk_ && report_.records + 1 >= kBulkThreshold) {
-      KUZOT_RETURN_IF_ERROR(tx_.SetBulkMode(true));
-      bulk_ = true;
-    }
     const RecordCodec* codec = service_.codec_.get();
     StoredIndex index = IndexFor(*spec, record.confidentiality, valid.value(), codec);
-    // No revision yet: it comes from the bundle's history or, without one,
-    // from AddCreateRevisions at the end.
-    KUZOT_ASSIGN_OR_RETURN(
-        bool added, tx_.InsertNew(record, index.references, index.search_text, index.blind_terms));
-    if (!added) {  // already in the database (or earlier in this bundle): kept as it is
-      skipped_.insert(record.id);
-      ++report_.skipped;
-      return Status::Ok();
+    out.row.references = std::move(index.references);
+    out.row.search_text = std::move(index.search_text);
+    out.row.blind_terms = std::move(index.blind_terms);
+    // The codec the store was opened with (RecordService::Open).
+    if (codec) {
+      KUZOT_ASSIGN_OR_RETURN(record.body, codec->Seal(record));
     }
-    if (codec && codec->SealsWholeBody(record.confidentiality)) secret_ids_.push_back(record.id);
+    out.secret = codec && codec->SealsWholeBody(record.confidentiality);
     // A record the bundle names by id or key is found again in the text
     // should its references dangle (PathOf); keeping every path cost
     // ~100 bytes a record.
-    if (unnamed && !valid->references.empty()) paths_[record.id] = path;
-    ++report_.records;
-    if (progress_ && report_.records % 1000 == 0) progress_(report_.records, 0);
+    out.unnamed = unnamed && !valid->references.empty();
+    return out;
+  }
+
+  // A record read on this thread (held ones): prepared and queued.
+  Status Record(Json& r, size_t i) {
+    KUZOT_ASSIGN_OR_RETURN(Prepared prepared, Prepare(r, i, codes_));
+    return Add(std::move(prepared));
+  }
+
+  // Queues a prepared record; they are written kBatch at a time (Flush).
+  Status Add(Prepared prepared) {
+    pending_.push_back(std::move(prepared));
+    return pending_.size() >= kBatch ? Flush() : Status::Ok();
+  }
+
+  // Writes the queued records. Whatever reads records (references,
+  // revisions, the end of the import) flushes first.
+  Status Flush() {
+    if (pending_.empty()) return Status::Ok();
+    if (!bulk_ && report_.records + static_cast<int64_t>(pending_.size()) >= kBulkThreshold) {
+      KUZOT_RETURN_IF_ERROR(tx_.SetBulkMode(true));
+      bulk_ = true;
+    }
+    rows_.clear();
+    for (Prepared& p : pending_) rows_.push_back(std::move(p.row));
+    // No revision yet: it comes from the bundle's history or, without one,
+    // from AddCreateRevisions at the end.
+    KUZOT_ASSIGN_OR_RETURN(std::vector<bool> added, tx_.InsertNew(rows_));
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      const std::string& id = rows_[i].record.id;
+      if (!added[i]) {  // already in the database (or earlier in this bundle): kept as it is
+        skipped_.insert(id);
+        ++report_.skipped;
+        continue;
+      }
+      if (pending_[i].secret) secret_ids_.push_back(id);
+      if (pending_[i].unnamed) paths_[id] = "records[" + std::to_string(pending_[i].index) + "]";
+      ++report_.records;
+      if (progress_ && report_.records % 1000 == 0) progress_(report_.records, 0);
+    }
+    pending_.clear();
     return Status::Ok();
   }
 
   // References may point forward in the bundle: checked once all records
   // are in, with one anti-join over the whole reference table.
   Status CheckReferences() {
+    KUZOT_RETURN_IF_ERROR(Flush());
     std::string target;
     KUZOT_ASSIGN_OR_RETURN(auto dangling, tx_.FindDanglingReference(&target));
     if (!dangling) return Status::Ok();
@@ -426,6 +476,7 @@ class RecordService::Importer {
   }
 
   Status Revision(const Json& r, size_t i) {
+    KUZOT_RETURN_IF_ERROR(Flush());
     std::string path = "revisions[" + std::to_string(i) + "]";
     if (!r.is_object()) return Status::InvalidArgument("must be an object", path);
     KUZOT_ASSIGN_OR_RETURN(std::string id, RequiredString(r, "id", path));
@@ -479,7 +530,9 @@ class RecordService::Importer {
   bool format_seen_ = false;
   bool version_seen_ = false;
   int64_t revisions_seen_ = 0;
-  std::map<std::string, std::set<std::string>> codes_;
+  Codes codes_;
+  std::vector<Prepared> pending_;         // records not written yet (Flush)
+  std::vector<storage::NewRecord> rows_;  // their rows, as Flush hands them over
   std::map<std::string, std::string> key_ids_;
   std::set<std::string> skipped_;
   std::vector<std::string> secret_ids_;       // their whole history is sealed too

@@ -121,9 +121,7 @@ class SqliteTransaction : public Transaction {
                          const std::function<Status(const PersonFact&)>& fn) override;
   Result<FactMarks> LastFacts() override;
   Status PutBlindTerms(std::string_view id, const std::vector<BlindTerm>& terms) override;
-  Result<bool> InsertNew(const StoredRecord& record, const std::vector<Reference>& references,
-                         std::string_view search_text,
-                         const std::vector<BlindTerm>& blind_terms) override;
+  Result<std::vector<bool>> InsertNew(const std::vector<NewRecord>& records) override;
   Result<std::vector<SearchHit>> BlindSearch(const BlindQuery& query) override;
   Result<std::optional<std::string>> GetMeta(std::string_view key) override;
   Status SetMeta(std::string_view key, std::string_view value) override;
@@ -142,9 +140,8 @@ class SqliteTransaction : public Transaction {
   Statement& Prepared(std::string_view sql) { return connection_->Prepared(sql); }
   // Seals the audit log's last entry in meta (see sqlite_accounts.cc).
   Status WriteAuditHead(int64_t seq, const std::string& hash, const std::string& key);
-  // Inserts the row of `record` with its stored (sealed) `body`; with
-  // `unless_there`, nothing when its id is taken (sqlite_bulk.cc).
-  Status InsertRow(const StoredRecord& record, const std::string& body, bool unless_there);
+  // Inserts the row of `record` with its stored (sealed) `body` (sqlite_bulk.cc).
+  Status InsertRow(const StoredRecord& record, const std::string& body);
   // The rows beside a record's: its references, its text in the full-text
   // index (not in bulk mode: indexed all at once when it ends), its blind terms.
   Status InsertRefs(std::string_view id, const std::vector<Reference>& references);
