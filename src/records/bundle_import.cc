@@ -21,8 +21,10 @@
 #include <iterator>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "common/clock.h"
+#include "records/batch_queue.h"
 #include "records/keys.h"
 #include "records/sealing.h"
 #include "records/service.h"
@@ -35,8 +37,11 @@ constexpr char kFormat[] = "kuzot-bundle";
 constexpr int kVersion = 1;
 // From this many records on, indexes are built once at the end (bulk mode).
 constexpr int64_t kBulkThreshold = 5000;
-// Records written together (Transaction::InsertNew).
+// Records written together (Transaction::InsertNew), and items handed from
+// the parsing thread to the writing one together.
 constexpr size_t kBatch = 256;
+// Batches the parsing thread may be ahead of the writing one.
+constexpr size_t kQueuedBatches = 8;
 
 Result<std::string> RequiredString(const Json& j, const char* field, const std::string& path) {
   if (!j.contains(field) || !j[field].is_string()) {
@@ -235,28 +240,7 @@ class RecordService::Importer {
       KUZOT_ASSIGN_OR_RETURN(auto terms, tx_.Vocabulary(name));
       for (const auto& t : terms) codes_[name].insert(t.code);
     }
-    Walker walker;
-    KUZOT_RETURN_IF_ERROR(walker.Walk(
-        text,
-        [&](const std::string& member, size_t i, Json& value) -> Status {
-          int list = member == "vocabularies" ? 0
-                     : member == "records"    ? 1
-                     : member == "revisions"  ? 2
-                                              : -1;
-          if (list < 0) return Status::Ok();
-          if (list == 2) ++revisions_seen_;
-          bool hold = survey.late_header || (list == 1 && survey.hold_records) ||
-                      (list == 2 && survey.hold_revisions);
-          if (hold) {
-            held_[list].push_back(std::move(value));
-            return Status::Ok();
-          }
-          KUZOT_RETURN_IF_ERROR(CheckHeader());
-          if (list == 0) return Vocabulary(value, i);
-          if (list == 1) return Record(value, i);
-          return Revision(value, i);
-        },
-        [&](const std::string& member, const Json& value) { return Member(member, value); }));
+    KUZOT_RETURN_IF_ERROR(Walk(text, survey));
     KUZOT_RETURN_IF_ERROR(CheckHeader());
     for (size_t i = 0; i < held_[0].size(); ++i) KUZOT_RETURN_IF_ERROR(Vocabulary(held_[0][i], i));
     for (size_t i = 0; i < held_[1].size(); ++i) KUZOT_RETURN_IF_ERROR(Record(held_[1][i], i));
@@ -275,6 +259,141 @@ class RecordService::Importer {
   const ImportReport& report() const { return report_; }
 
  private:
+  using Codes = std::map<std::string, std::set<std::string>>;
+
+  static bool Known(const Codes& codes, const std::string& vocabulary, const std::string& code) {
+    auto it = codes.find(vocabulary);
+    return it != codes.end() && it->second.count(code);
+  }
+
+  // A record of the bundle, checked and made ready to store.
+  struct Prepared {
+    storage::NewRecord row;  // its body sealed
+    size_t index = 0;        // records[index]
+    bool unnamed = false;    // given a new id here, and it has references (paths_)
+    bool secret = false;     // sealed whole: its history is resealed at the end
+  };
+
+  // What the parsing thread hands over, in the order of the text.
+  struct Item {
+    enum class Kind { kMember, kElement, kRecord, kError };
+    Kind kind;
+    std::string member;  // kMember, kElement: the top-level member
+    size_t index = 0;    // kElement: its index in the member's list
+    Json value;          // kMember, kElement
+    Prepared record;     // kRecord, not held (see Survey)
+    Status status;       // kError: the walk stopped here
+  };
+
+  // 0, 1, 2 for the lists vocabularies, records, revisions; -1 otherwise.
+  static int ListOf(const std::string& member) {
+    return member == "vocabularies" ? 0 : member == "records" ? 1 : member == "revisions" ? 2 : -1;
+  }
+
+  // Whether elements of `list` are held until the whole text is read.
+  static bool Held(const Survey& survey, int list) {
+    return survey.late_header || (list == 1 && survey.hold_records) ||
+           (list == 2 && survey.hold_revisions);
+  }
+
+  // One pass over the text on two threads: a second thread parses the
+  // text and prepares each record (Prepare: checking, indexing, sealing,
+  // about half the work), handing items over in order, kBatch at a time,
+  // at most kQueuedBatches ahead; this thread, which owns the transaction,
+  // writes them and handles everything else. The first error in text
+  // order stops both, so the error reported is the one a single thread
+  // would report.
+  Status Walk(std::string_view text, const Survey& survey) {
+    BatchQueue<Item> queue(kQueuedBatches);
+    // The codes known now; vocabulary elements add theirs as the parser
+    // passes them (Parse), while this thread's codes_ changes under it.
+    std::thread parser([this, text, &survey, &queue, codes = codes_]() mutable {
+      Parse(text, survey, std::move(codes), queue);
+    });
+    struct Join {
+      BatchQueue<Item>& queue;
+      std::thread& thread;
+      ~Join() {
+        queue.Cancel();  // wakes the parser should it wait for room
+        thread.join();
+      }
+    } join{queue, parser};
+    std::vector<Item> batch;
+    while (queue.Pop(&batch)) {
+      for (Item& item : batch) KUZOT_RETURN_IF_ERROR(Handle(item, survey));
+    }
+    return Status::Ok();
+  }
+
+  // The parsing thread: reads only the text, key_ids_, `codes` and what
+  // Prepare reads.
+  void Parse(std::string_view text, const Survey& survey, Codes codes, BatchQueue<Item>& queue) {
+    std::vector<Item> batch;
+    auto send = [&](Item item) -> Status {
+      batch.push_back(std::move(item));
+      if (batch.size() < kBatch) return Status::Ok();
+      bool taken = queue.Push(std::move(batch));
+      batch.clear();
+      return taken ? Status::Ok() : Status::Unavailable("the import stopped");
+    };
+    Status walked;
+    try {
+      walked = Walker().Walk(
+          text,
+          [&](const std::string& member, size_t i, Json& value) -> Status {
+            int list = ListOf(member);
+            if (list < 0) return Status::Ok();
+            if (list == 1 && !Held(survey, list)) {
+              KUZOT_ASSIGN_OR_RETURN(Prepared prepared, Prepare(value, i, codes));
+              return send({Item::Kind::kRecord, {}, i, {}, std::move(prepared), {}});
+            }
+            // A term the writer will add (or fail on, which ends the import).
+            if (list == 0 && !Held(survey, list) && value.is_object()) {
+              auto vocabulary = value.find("vocabulary");
+              auto code = value.find("code");
+              if (vocabulary != value.end() && vocabulary->is_string() && code != value.end() &&
+                  code->is_string()) {
+                codes[vocabulary->get<std::string>()].insert(code->get<std::string>());
+              }
+            }
+            return send({Item::Kind::kElement, member, i, std::move(value), {}, {}});
+          },
+          [&](const std::string& member, const Json& value) {
+            return send({Item::Kind::kMember, member, 0, value, {}, {}});
+          });
+    } catch (const std::exception& e) {
+      walked = Status::Internal(std::string("reading the bundle failed: ") + e.what());
+    }
+    if (!walked.ok()) batch.push_back({Item::Kind::kError, {}, 0, {}, {}, walked});
+    queue.Push(std::move(batch));
+    queue.Close();
+  }
+
+  // An item on the writing thread, as a single pass would handle it.
+  Status Handle(Item& item, const Survey& survey) {
+    switch (item.kind) {
+      case Item::Kind::kError:
+        return item.status;
+      case Item::Kind::kMember:
+        return Member(item.member, item.value);
+      case Item::Kind::kRecord:
+        KUZOT_RETURN_IF_ERROR(CheckHeader());
+        return Add(std::move(item.record));
+      case Item::Kind::kElement:
+        break;
+    }
+    int list = ListOf(item.member);
+    if (list == 2) ++revisions_seen_;
+    if (Held(survey, list)) {
+      held_[list].push_back(std::move(item.value));
+      return Status::Ok();
+    }
+    KUZOT_RETURN_IF_ERROR(CheckHeader());
+    if (list == 0) return Vocabulary(item.value, item.index);
+    if (list == 1) return Record(item.value, item.index);
+    return Revision(item.value, item.index);
+  }
+
   // A top-level member other than the lists: format and version are
   // checked; the lists must be lists.
   Status Member(const std::string& member, const Json& value) {
@@ -300,13 +419,6 @@ class RecordService::Importer {
     return Status::Ok();
   }
 
-  using Codes = std::map<std::string, std::set<std::string>>;
-
-  static bool Known(const Codes& codes, const std::string& vocabulary, const std::string& code) {
-    auto it = codes.find(vocabulary);
-    return it != codes.end() && it->second.count(code);
-  }
-
   Status Vocabulary(const Json& t, size_t i) {
     std::string path = "vocabularies[" + std::to_string(i) + "]";
     if (!t.is_object()) return Status::InvalidArgument("must be an object", path);
@@ -323,14 +435,6 @@ class RecordService::Importer {
     ++report_.vocabulary_terms;
     return Status::Ok();
   }
-
-  // A record of the bundle, checked and made ready to store.
-  struct Prepared {
-    storage::NewRecord row;  // its body sealed
-    size_t index = 0;        // records[index]
-    bool unnamed = false;    // given a new id here, and it has references (paths_)
-    bool secret = false;     // sealed whole: its history is resealed at the end
-  };
 
   // Everything a record needs but the writing: it reads only key_ids_,
   // `codes` and the codec, so that it can run on the parsing thread.
@@ -385,7 +489,7 @@ class RecordService::Importer {
     out.row.blind_terms = std::move(index.blind_terms);
     // The codec the store was opened with (RecordService::Open).
     if (codec) {
-      KUZOT_ASSIGN_OR_RETURN(record.body, codec->Seal(record));
+      KUZOT_ASSIGN_OR_RETURN(record.body, codec->Seal(record, std::move(valid->body)));
     }
     out.secret = codec && codec->SealsWholeBody(record.confidentiality);
     // A record the bundle names by id or key is found again in the text
