@@ -2,7 +2,8 @@
 // each element of "records" and "revisions" parsed, checked and written on
 // its own and then dropped, all inside one write transaction. A bundle of
 // two million records used to be parsed whole into a document first (4.7 GB
-// for a 520 MB file); now only one record is held at a time.
+// for a 520 MB file); now only the records in flight between the two
+// threads (see Walk, at most a few thousand) are held at a time.
 //
 // What a single pass cannot know in advance is found in the raw text first
 // (see Survey): whether records are named by key (then a first pass gives
