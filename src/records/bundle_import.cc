@@ -2,7 +2,8 @@
 // each element of "records" and "revisions" parsed, checked and written on
 // its own and then dropped, all inside one write transaction. A bundle of
 // two million records used to be parsed whole into a document first (4.7 GB
-// for a 520 MB file); now only one record is held at a time.
+// for a 520 MB file); now only the records in flight between the two
+// threads (see Walk, at most a few thousand) are held at a time.
 //
 // What a single pass cannot know in advance is found in the raw text first
 // (see Survey): whether records are named by key (then a first pass gives
@@ -16,12 +17,15 @@
 // had none.
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <istream>
 #include <iterator>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "common/clock.h"
+#include "records/batch_queue.h"
 #include "records/keys.h"
 #include "records/sealing.h"
 #include "records/service.h"
@@ -34,6 +38,11 @@ constexpr char kFormat[] = "kuzot-bundle";
 constexpr int kVersion = 1;
 // From this many records on, indexes are built once at the end (bulk mode).
 constexpr int64_t kBulkThreshold = 5000;
+// Records written together (Transaction::InsertNew), and items handed from
+// the parsing thread to the writing one together.
+constexpr size_t kBatch = 256;
+// Batches the parsing thread may be ahead of the writing one.
+constexpr size_t kQueuedBatches = 8;
 
 Result<std::string> RequiredString(const Json& j, const char* field, const std::string& path) {
   if (!j.contains(field) || !j[field].is_string()) {
@@ -66,14 +75,22 @@ Result<bool> BoolOr(const Json& j, const char* field, bool fallback, const std::
   return j[field].get<bool>();
 }
 
+// string_view::find, but memmem: the survey reads the whole text several
+// times, and find, which compares at every '"', took 0.3 s per 50 MB.
+size_t Find(std::string_view text, std::string_view what, size_t from) {
+  if (from > text.size()) return std::string_view::npos;
+  const void* at = memmem(text.data() + from, text.size() - from, what.data(), what.size());
+  return at ? static_cast<const char*>(at) - text.data() : std::string_view::npos;
+}
+
 // Where the raw text first names `name` as an object member at or after
 // `from` (npos: nowhere): `"name"` not escaped and followed by a colon. A
 // nested member of the same name also counts; that only makes the import
 // take its slower, holding path.
 size_t MemberAt(std::string_view text, std::string_view name, size_t from = 0) {
   std::string quoted = "\"" + std::string(name) + "\"";
-  for (size_t at = text.find(quoted, from); at != std::string_view::npos;
-       at = text.find(quoted, at + 1)) {
+  for (size_t at = Find(text, quoted, from); at != std::string_view::npos;
+       at = Find(text, quoted, at + 1)) {
     if (at > 0 && text[at - 1] == '\\') continue;
     size_t after = at + quoted.size();
     while (after < text.size() && std::isspace(static_cast<unsigned char>(text[after]))) ++after;
@@ -224,28 +241,7 @@ class RecordService::Importer {
       KUZOT_ASSIGN_OR_RETURN(auto terms, tx_.Vocabulary(name));
       for (const auto& t : terms) codes_[name].insert(t.code);
     }
-    Walker walker;
-    KUZOT_RETURN_IF_ERROR(walker.Walk(
-        text,
-        [&](const std::string& member, size_t i, Json& value) -> Status {
-          int list = member == "vocabularies" ? 0
-                     : member == "records"    ? 1
-                     : member == "revisions"  ? 2
-                                              : -1;
-          if (list < 0) return Status::Ok();
-          if (list == 2) ++revisions_seen_;
-          bool hold = survey.late_header || (list == 1 && survey.hold_records) ||
-                      (list == 2 && survey.hold_revisions);
-          if (hold) {
-            held_[list].push_back(std::move(value));
-            return Status::Ok();
-          }
-          KUZOT_RETURN_IF_ERROR(CheckHeader());
-          if (list == 0) return Vocabulary(value, i);
-          if (list == 1) return Record(value, i);
-          return Revision(value, i);
-        },
-        [&](const std::string& member, const Json& value) { return Member(member, value); }));
+    KUZOT_RETURN_IF_ERROR(Walk(text, survey));
     KUZOT_RETURN_IF_ERROR(CheckHeader());
     for (size_t i = 0; i < held_[0].size(); ++i) KUZOT_RETURN_IF_ERROR(Vocabulary(held_[0][i], i));
     for (size_t i = 0; i < held_[1].size(); ++i) KUZOT_RETURN_IF_ERROR(Record(held_[1][i], i));
@@ -264,6 +260,141 @@ class RecordService::Importer {
   const ImportReport& report() const { return report_; }
 
  private:
+  using Codes = std::map<std::string, std::set<std::string>>;
+
+  static bool Known(const Codes& codes, const std::string& vocabulary, const std::string& code) {
+    auto it = codes.find(vocabulary);
+    return it != codes.end() && it->second.count(code);
+  }
+
+  // A record of the bundle, checked and made ready to store.
+  struct Prepared {
+    storage::NewRecord row;  // its body sealed
+    size_t index = 0;        // records[index]
+    bool unnamed = false;    // given a new id here, and it has references (paths_)
+    bool secret = false;     // sealed whole: its history is resealed at the end
+  };
+
+  // What the parsing thread hands over, in the order of the text.
+  struct Item {
+    enum class Kind { kMember, kElement, kRecord, kError };
+    Kind kind;
+    std::string member;  // kMember, kElement: the top-level member
+    size_t index = 0;    // kElement: its index in the member's list
+    Json value;          // kMember, kElement
+    Prepared record;     // kRecord, not held (see Survey)
+    Status status;       // kError: the walk stopped here
+  };
+
+  // 0, 1, 2 for the lists vocabularies, records, revisions; -1 otherwise.
+  static int ListOf(const std::string& member) {
+    return member == "vocabularies" ? 0 : member == "records" ? 1 : member == "revisions" ? 2 : -1;
+  }
+
+  // Whether elements of `list` are held until the whole text is read.
+  static bool Held(const Survey& survey, int list) {
+    return survey.late_header || (list == 1 && survey.hold_records) ||
+           (list == 2 && survey.hold_revisions);
+  }
+
+  // One pass over the text on two threads: a second thread parses the
+  // text and prepares each record (Prepare: checking, indexing, sealing,
+  // about half the work), handing items over in order, kBatch at a time,
+  // at most kQueuedBatches ahead; this thread, which owns the transaction,
+  // writes them and handles everything else. The first error in text
+  // order stops both, so the error reported is the one a single thread
+  // would report.
+  Status Walk(std::string_view text, const Survey& survey) {
+    BatchQueue<Item> queue(kQueuedBatches);
+    // The codes known now; vocabulary elements add theirs as the parser
+    // passes them (Parse), while this thread's codes_ changes under it.
+    std::thread parser([this, text, &survey, &queue, codes = codes_]() mutable {
+      Parse(text, survey, std::move(codes), queue);
+    });
+    struct Join {
+      BatchQueue<Item>& queue;
+      std::thread& thread;
+      ~Join() {
+        queue.Cancel();  // wakes the parser should it wait for room
+        thread.join();
+      }
+    } join{queue, parser};
+    std::vector<Item> batch;
+    while (queue.Pop(&batch)) {
+      for (Item& item : batch) KUZOT_RETURN_IF_ERROR(Handle(item, survey));
+    }
+    return Status::Ok();
+  }
+
+  // The parsing thread: reads only the text, key_ids_, `codes` and what
+  // Prepare reads.
+  void Parse(std::string_view text, const Survey& survey, Codes codes, BatchQueue<Item>& queue) {
+    std::vector<Item> batch;
+    auto send = [&](Item item) -> Status {
+      batch.push_back(std::move(item));
+      if (batch.size() < kBatch) return Status::Ok();
+      bool taken = queue.Push(std::move(batch));
+      batch.clear();
+      return taken ? Status::Ok() : Status::Unavailable("the import stopped");
+    };
+    Status walked;
+    try {
+      walked = Walker().Walk(
+          text,
+          [&](const std::string& member, size_t i, Json& value) -> Status {
+            int list = ListOf(member);
+            if (list < 0) return Status::Ok();
+            if (list == 1 && !Held(survey, list)) {
+              KUZOT_ASSIGN_OR_RETURN(Prepared prepared, Prepare(value, i, codes));
+              return send({Item::Kind::kRecord, {}, i, {}, std::move(prepared), {}});
+            }
+            // A term the writer will add (or fail on, which ends the import).
+            if (list == 0 && !Held(survey, list) && value.is_object()) {
+              auto vocabulary = value.find("vocabulary");
+              auto code = value.find("code");
+              if (vocabulary != value.end() && vocabulary->is_string() && code != value.end() &&
+                  code->is_string()) {
+                codes[vocabulary->get<std::string>()].insert(code->get<std::string>());
+              }
+            }
+            return send({Item::Kind::kElement, member, i, std::move(value), {}, {}});
+          },
+          [&](const std::string& member, const Json& value) {
+            return send({Item::Kind::kMember, member, 0, value, {}, {}});
+          });
+    } catch (const std::exception& e) {
+      walked = Status::Internal(std::string("reading the bundle failed: ") + e.what());
+    }
+    if (!walked.ok()) batch.push_back({Item::Kind::kError, {}, 0, {}, {}, walked});
+    queue.Push(std::move(batch));
+    queue.Close();
+  }
+
+  // An item on the writing thread, as a single pass would handle it.
+  Status Handle(Item& item, const Survey& survey) {
+    switch (item.kind) {
+      case Item::Kind::kError:
+        return item.status;
+      case Item::Kind::kMember:
+        return Member(item.member, item.value);
+      case Item::Kind::kRecord:
+        KUZOT_RETURN_IF_ERROR(CheckHeader());
+        return Add(std::move(item.record));
+      case Item::Kind::kElement:
+        break;
+    }
+    int list = ListOf(item.member);
+    if (list == 2) ++revisions_seen_;
+    if (Held(survey, list)) {
+      held_[list].push_back(std::move(item.value));
+      return Status::Ok();
+    }
+    KUZOT_RETURN_IF_ERROR(CheckHeader());
+    if (list == 0) return Vocabulary(item.value, item.index);
+    if (list == 1) return Record(item.value, item.index);
+    return Revision(item.value, item.index);
+  }
+
   // A top-level member other than the lists: format and version are
   // checked; the lists must be lists.
   Status Member(const std::string& member, const Json& value) {
@@ -289,11 +420,6 @@ class RecordService::Importer {
     return Status::Ok();
   }
 
-  bool Known(const std::string& vocabulary, const std::string& code) const {
-    auto it = codes_.find(vocabulary);
-    return it != codes_.end() && it->second.count(code);
-  }
-
   Status Vocabulary(const Json& t, size_t i) {
     std::string path = "vocabularies[" + std::to_string(i) + "]";
     if (!t.is_object()) return Status::InvalidArgument("must be an object", path);
@@ -311,7 +437,9 @@ class RecordService::Importer {
     return Status::Ok();
   }
 
-  Status Record(Json& r, size_t i) {
+  // Everything a record needs but the writing: it reads only key_ids_,
+  // `codes` and the codec, so that it can run on the parsing thread.
+  Result<Prepared> Prepare(Json& r, size_t i, const Codes& codes) const {
     std::string path = "records[" + std::to_string(i) + "]";
     if (!r.is_object()) return Status::InvalidArgument("must be an object", path);
     KUZOT_ASSIGN_OR_RETURN(std::string type_name, RequiredString(r, "type", path));
@@ -322,11 +450,13 @@ class RecordService::Importer {
       return Status::InvalidArgument("is required and must be an object", path + ".body");
     }
     if (!key_ids_.empty()) KUZOT_RETURN_IF_ERROR(ResolveKeys(*body_it, key_ids_, path + ".body"));
-    auto valid = ValidateBody(*spec, *body_it, [this](const std::string& v, const std::string& c) {
-      return Known(v, c);
-    });
+    auto valid = ValidateBody(
+        *spec, *body_it,
+        [&codes](const std::string& v, const std::string& c) { return Known(codes, v, c); });
     if (!valid.ok()) return valid.status().WithFieldPrefix(path + ".body");
-    storage::StoredRecord record;
+    Prepared out;
+    out.index = i;
+    storage::StoredRecord& record = out.row.record;
     bool unnamed = false;  // given a new id here
     if (r.contains("key")) {
       if (!r["key"].is_string()) return Status::InvalidArgument("must be a string", path + ".key");
@@ -353,34 +483,68 @@ class RecordService::Importer {
     KUZOT_ASSIGN_OR_RETURN(record.updated_at, StringOr(r, "updated_at", record.created_at, path));
     KUZOT_ASSIGN_OR_RETURN(record.updated_by, StringOr(r, "updated_by", record.created_by, path));
     KUZOT_ASSIGN_OR_RETURN(record.deleted, BoolOr(r, "deleted", false, path));
-    if (!bulk_ && report_.records + 1 >= kBulkThreshold) {
-      KUZOT_RETURN_IF_ERROR(tx_.SetBulkMode(true));
-      bulk_ = true;
-    }
     const RecordCodec* codec = service_.codec_.get();
     StoredIndex index = IndexFor(*spec, record.confidentiality, valid.value(), codec);
-    // No revision yet: it comes from the bundle's history or, without one,
-    // from AddCreateRevisions at the end.
-    KUZOT_ASSIGN_OR_RETURN(
-        bool added, tx_.InsertNew(record, index.references, index.search_text, index.blind_terms));
-    if (!added) {  // already in the database (or earlier in this bundle): kept as it is
-      skipped_.insert(record.id);
-      ++report_.skipped;
-      return Status::Ok();
+    out.row.references = std::move(index.references);
+    out.row.search_text = std::move(index.search_text);
+    out.row.blind_terms = std::move(index.blind_terms);
+    // The codec the store was opened with (RecordService::Open).
+    if (codec) {
+      KUZOT_ASSIGN_OR_RETURN(record.body, codec->Seal(record, std::move(valid->body)));
     }
-    if (codec && codec->SealsWholeBody(record.confidentiality)) secret_ids_.push_back(record.id);
+    out.secret = codec && codec->SealsWholeBody(record.confidentiality);
     // A record the bundle names by id or key is found again in the text
     // should its references dangle (PathOf); keeping every path cost
     // ~100 bytes a record.
-    if (unnamed && !valid->references.empty()) paths_[record.id] = path;
-    ++report_.records;
-    if (progress_ && report_.records % 1000 == 0) progress_(report_.records, 0);
+    out.unnamed = unnamed && !valid->references.empty();
+    return out;
+  }
+
+  // A record read on this thread (held ones): prepared and queued.
+  Status Record(Json& r, size_t i) {
+    KUZOT_ASSIGN_OR_RETURN(Prepared prepared, Prepare(r, i, codes_));
+    return Add(std::move(prepared));
+  }
+
+  // Queues a prepared record; they are written kBatch at a time (Flush).
+  Status Add(Prepared prepared) {
+    pending_.push_back(std::move(prepared));
+    return pending_.size() >= kBatch ? Flush() : Status::Ok();
+  }
+
+  // Writes the queued records. Whatever reads records (references,
+  // revisions, the end of the import) flushes first.
+  Status Flush() {
+    if (pending_.empty()) return Status::Ok();
+    if (!bulk_ && report_.records + static_cast<int64_t>(pending_.size()) >= kBulkThreshold) {
+      KUZOT_RETURN_IF_ERROR(tx_.SetBulkMode(true));
+      bulk_ = true;
+    }
+    rows_.clear();
+    for (Prepared& p : pending_) rows_.push_back(std::move(p.row));
+    // No revision yet: it comes from the bundle's history or, without one,
+    // from AddCreateRevisions at the end.
+    KUZOT_ASSIGN_OR_RETURN(std::vector<bool> added, tx_.InsertNew(rows_));
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      const std::string& id = rows_[i].record.id;
+      if (!added[i]) {  // already in the database (or earlier in this bundle): kept as it is
+        skipped_.insert(id);
+        ++report_.skipped;
+        continue;
+      }
+      if (pending_[i].secret) secret_ids_.push_back(id);
+      if (pending_[i].unnamed) paths_[id] = "records[" + std::to_string(pending_[i].index) + "]";
+      ++report_.records;
+      if (progress_ && report_.records % 1000 == 0) progress_(report_.records, 0);
+    }
+    pending_.clear();
     return Status::Ok();
   }
 
   // References may point forward in the bundle: checked once all records
   // are in, with one anti-join over the whole reference table.
   Status CheckReferences() {
+    KUZOT_RETURN_IF_ERROR(Flush());
     std::string target;
     KUZOT_ASSIGN_OR_RETURN(auto dangling, tx_.FindDanglingReference(&target));
     if (!dangling) return Status::Ok();
@@ -417,6 +581,7 @@ class RecordService::Importer {
   }
 
   Status Revision(const Json& r, size_t i) {
+    KUZOT_RETURN_IF_ERROR(Flush());
     std::string path = "revisions[" + std::to_string(i) + "]";
     if (!r.is_object()) return Status::InvalidArgument("must be an object", path);
     KUZOT_ASSIGN_OR_RETURN(std::string id, RequiredString(r, "id", path));
@@ -470,7 +635,9 @@ class RecordService::Importer {
   bool format_seen_ = false;
   bool version_seen_ = false;
   int64_t revisions_seen_ = 0;
-  std::map<std::string, std::set<std::string>> codes_;
+  Codes codes_;
+  std::vector<Prepared> pending_;         // records not written yet (Flush)
+  std::vector<storage::NewRecord> rows_;  // their rows, as Flush hands them over
   std::map<std::string, std::string> key_ids_;
   std::set<std::string> skipped_;
   std::vector<std::string> secret_ids_;       // their whole history is sealed too

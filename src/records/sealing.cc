@@ -1,5 +1,6 @@
 #include "records/sealing.h"
 
+#include <algorithm>
 #include <set>
 
 #include "linkage/linkage.h"
@@ -49,8 +50,18 @@ Result<std::string> RecordCodec::Seal(const storage::StoredRecord& record) const
   // A type without sensitive fields has nothing to hide below secret (most
   // acts of an import): stored as given, without parsing it.
   if (!whole && type && !HasSensitiveField(*type)) return record.body;
-  Json body = Json::parse(record.body, nullptr, false);
+  return Seal(record, Json::parse(record.body, nullptr, false));
+}
+
+Result<std::string> RecordCodec::Seal(const storage::StoredRecord& record, Json body) const {
+  bool whole = SealsWholeBody(record.confidentiality) || record.seal_whole;
+  const TypeSpec* type = FindType(record.type);
+  if (!whole && type && !HasSensitiveField(*type)) return record.body;
   if (!body.is_object()) return Status::Internal("a record body to seal is not a JSON object");
+  if (!whole && std::none_of(body.items().begin(), body.items().end(),
+                             [&](const auto& item) { return IsSensitive(type, item.key()); })) {
+    return record.body;  // nothing to hide: stored as given
+  }
   Json hidden = Json::object();
   Json kept = Json::object();
   for (auto& [key, value] : body.items()) {

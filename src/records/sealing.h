@@ -40,6 +40,9 @@ class RecordCodec : public storage::BodyCodec {
       : keyring_(std::move(keyring)) {}
 
   Result<std::string> Seal(const storage::StoredRecord& record) const override;
+  // Seal for a record whose body, record.body, is `body` parsed: without
+  // parsing it again (an import has it parsed already).
+  Result<std::string> Seal(const storage::StoredRecord& record, Json body) const;
   Result<std::string> Open(const storage::StoredRecord& stored) const override;
   bool SealsWholeBody(std::string_view confidentiality) const override {
     return confidentiality == "secret";

@@ -93,6 +93,12 @@ std::string Fields(const Kind& kind, const std::string& body) {
   return v;
 }
 
+// Adds the row of one revision: ?1..?5 the envelope, ?6 the stored body.
+std::string InsertSql(const Kind& kind) {
+  return std::string("INSERT INTO ") + kind.table + "(" + kind.columns +
+         ") VALUES(?1,?2,?3,?4,?5," + Fields(kind, "?6") + ")";
+}
+
 // Every revision of `kind` (of one record when `one` is set) as rows.
 std::string Backfill(const Kind& kind, bool one) {
   return std::string("INSERT INTO ") + kind.table + "(" + kind.columns +
@@ -193,8 +199,9 @@ Status MigrateFacts(sqlite3* db) {
 Status SqliteTransaction::InsertFact(const StoredRecord& r, const std::string& body) {
   const Kind* kind = r.type == "act" ? &kAct : r.type == "person" ? &kPerson : nullptr;
   if (!kind) return Status::Ok();
-  Statement& s = Prepared(std::string("INSERT INTO ") + kind->table + "(" + kind->columns +
-                          ") VALUES(?1,?2,?3,?4,?5," + Fields(*kind, "?6") + ")");
+  // Built once: this runs for every revision an import brings.
+  static const std::string kInsert[] = {InsertSql(kAct), InsertSql(kPerson)};
+  Statement& s = Prepared(kInsert[kind == &kAct ? 0 : 1]);
   s.Bind(1, r.id).Bind(2, r.revision).Bind(3, r.updated_at);
   s.Bind(4, static_cast<int64_t>(r.deleted)).Bind(5, r.confidentiality).Bind(6, body);
   return s.Run();

@@ -336,7 +336,7 @@ Status SqliteTransaction::Put(const StoredRecord& r, std::string_view op,
     KUZOT_RETURN_IF_ERROR(s.status());
   }
   if (seq == 0) {
-    KUZOT_RETURN_IF_ERROR(InsertRow(r, body, false));
+    KUZOT_RETURN_IF_ERROR(InsertRow(r, body));
     seq = sqlite3_last_insert_rowid(db());
   } else {
     Statement& s = Prepared(

@@ -7,6 +7,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <variant>
 
 #include "storage/sqlite_util.h"
@@ -37,10 +39,14 @@ class Connection {
   void ResetAll() {
     for (auto& [sql, statement] : cache_) statement->Reset();
   }
-  Statement& Prepared(const std::string& sql) {
+  // The statement of `sql`, compiled on first use. Looked up by hash
+  // without building a std::string: an ordered map compared the long,
+  // alike SQL texts of a bulk import over and over.
+  Statement& Prepared(std::string_view sql) {
     auto it = cache_.find(sql);
     if (it == cache_.end()) {
-      it = cache_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
+      std::string text(sql);
+      it = cache_.emplace(text, std::make_unique<Statement>(db_, text)).first;
     } else {
       it->second->Reset();
     }
@@ -48,8 +54,12 @@ class Connection {
   }
 
  private:
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
   sqlite3* db_;
-  std::map<std::string, std::unique_ptr<Statement>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> cache_;
 };
 
 class SqliteStore;
@@ -111,9 +121,7 @@ class SqliteTransaction : public Transaction {
                          const std::function<Status(const PersonFact&)>& fn) override;
   Result<FactMarks> LastFacts() override;
   Status PutBlindTerms(std::string_view id, const std::vector<BlindTerm>& terms) override;
-  Result<bool> InsertNew(const StoredRecord& record, const std::vector<Reference>& references,
-                         std::string_view search_text,
-                         const std::vector<BlindTerm>& blind_terms) override;
+  Result<std::vector<bool>> InsertNew(const std::vector<NewRecord>& records) override;
   Result<std::vector<SearchHit>> BlindSearch(const BlindQuery& query) override;
   Result<std::optional<std::string>> GetMeta(std::string_view key) override;
   Status SetMeta(std::string_view key, std::string_view value) override;
@@ -129,12 +137,11 @@ class SqliteTransaction : public Transaction {
 
  private:
   sqlite3* db() const { return connection_->db(); }
-  Statement& Prepared(const std::string& sql) { return connection_->Prepared(sql); }
+  Statement& Prepared(std::string_view sql) { return connection_->Prepared(sql); }
   // Seals the audit log's last entry in meta (see sqlite_accounts.cc).
   Status WriteAuditHead(int64_t seq, const std::string& hash, const std::string& key);
-  // Inserts the row of `record` with its stored (sealed) `body`; with
-  // `unless_there`, nothing when its id is taken (sqlite_bulk.cc).
-  Status InsertRow(const StoredRecord& record, const std::string& body, bool unless_there);
+  // Inserts the row of `record` with its stored (sealed) `body` (sqlite_bulk.cc).
+  Status InsertRow(const StoredRecord& record, const std::string& body);
   // The rows beside a record's: its references, its text in the full-text
   // index (not in bulk mode: indexed all at once when it ends), its blind terms.
   Status InsertRefs(std::string_view id, const std::vector<Reference>& references);

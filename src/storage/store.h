@@ -113,6 +113,14 @@ struct BlindTerm {
   int kind = 0;
 };
 
+// A record for Transaction::InsertNew, with what is stored beside it.
+struct NewRecord {
+  StoredRecord record;  // body as stored (sealed)
+  std::vector<Reference> references;
+  std::string search_text;
+  std::vector<BlindTerm> blind_terms;
+};
+
 // Records having, for every entry of `words`, at least one of its terms
 // (of one of `kinds`).
 struct BlindQuery {
@@ -405,13 +413,15 @@ class Transaction {
   virtual Status ScanPersonFacts(const FactScan& scan,
                                  const std::function<Status(const PersonFact&)>& fn) = 0;
   virtual Result<FactMarks> LastFacts() = 0;
-  // Adds a record that is not stored yet, with its references, search text
-  // and blind terms, but no revision (an import adds the history itself):
-  // false, and nothing written, when a record of this id is stored.
-  virtual Result<bool> InsertNew(const StoredRecord& record,
-                                 const std::vector<Reference>& references,
-                                 std::string_view search_text,
-                                 const std::vector<BlindTerm>& blind_terms) = 0;
+  // Adds records that are not stored yet, in order, each with its
+  // references, search text and blind terms but no revision (an import
+  // adds the history itself). Their bodies are stored as given: the caller
+  // seals them first with the store's codec (an import does so on another
+  // thread). added[i] is false, and nothing of records[i] written, when a
+  // record of its id is stored (or comes earlier in `records`). Many at
+  // once: one statement writes a few dozen rows, where a statement per row
+  // paid for opening every index of the table each time.
+  virtual Result<std::vector<bool>> InsertNew(const std::vector<NewRecord>& records) = 0;
   // Blind terms of a record (replacing those it had).
   virtual Status PutBlindTerms(std::string_view id, const std::vector<BlindTerm>& terms) = 0;
   // Live records matching a blind query, ordered by id.

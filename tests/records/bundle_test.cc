@@ -193,5 +193,79 @@ TEST_F(BundleTest, DanglingReferenceNamesItsRecordAndKnownRecordsAreSkipped) {
   EXPECT_EQ(kept.value()["title"], "Already here");
 }
 
+// A bundle of `n` events "Fictional event i" (unnamed), `extra` appended
+// to the records list, and `tail` appended to the top-level object.
+std::string EventBundle(int n, const std::string& extra = "", const std::string& tail = "") {
+  std::string text = R"({"format":"kuzot-bundle","version":1,"records":[)";
+  for (int i = 0; i < n; ++i) {
+    text += (i ? "," : "");
+    text += R"({"type":"event","body":{"title":"Fictional event )" + std::to_string(i) + R"("}})";
+  }
+  return text + extra + "]" + tail + "}";
+}
+
+// Large enough for bulk mode and many batches handed from the parsing
+// thread to the writing one: the records keep the bundle's order, an
+// error anywhere names its own element and leaves nothing written, and
+// one the writing thread meets stops the parsing thread.
+TEST_F(BundleTest, LargeBundlesKeepTheirOrderAndFailWhole) {
+  constexpr int kEvents = 6000;
+  auto bad = service_->ImportBundle(
+      std::string_view(EventBundle(kEvents, R"(,{"type":"event","body":{"title":7}})")), caller_);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().field(), "records[6000].body.title") << bad.status().ToString();
+  EXPECT_EQ(service_->CountRecords("event").value(), 0);
+
+  // Met by the writing thread while the parser is far ahead: a bad
+  // vocabulary term before the records.
+  std::string text = EventBundle(kEvents);
+  std::string bad_term = text;
+  bad_term.insert(bad_term.find("\"records\""),
+                  R"("vocabularies":[{"vocabulary":"act_type","code":"x"}],)");
+  bad = service_->ImportBundle(std::string_view(bad_term), caller_);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().field(), "vocabularies[0].labels");
+  EXPECT_EQ(service_->CountRecords("event").value(), 0);
+
+  // A reference to nothing from an unnamed record deep in the bundle.
+  bad = service_->ImportBundle(
+      std::string_view(EventBundle(
+          kEvents,
+          R"(,{"type":"act","body":{"type":"injury","object":{"kind":"house"},"event_id":"01ARZ3NDEKTSV4RRFFQ69G5FAX"}})")),
+      caller_);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().field(), "records[6000].body.event_id");
+  EXPECT_EQ(service_->CountRecords("event").value(), 0);
+
+  // The same id twice within one batch: written once, skipped once.
+  std::string twice = R"(,{"id":"01ARZ3NDEKTSV4RRFFQ69G5FAV","type":"event","body":{"title":"A"}},)"
+                      R"({"id":"01ARZ3NDEKTSV4RRFFQ69G5FAV","type":"event","body":{"title":"B"}})";
+  auto report = service_->ImportBundle(std::string_view(EventBundle(kEvents, twice)), caller_);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->records, kEvents + 1);
+  EXPECT_EQ(report->skipped, 1);
+  EXPECT_EQ(service_->Get(caller_, "event", "01ARZ3NDEKTSV4RRFFQ69G5FAV").value()["title"], "A");
+  // Written in the bundle's order, each with its create revision.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((dir_ / "kuzot.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db,
+                         "SELECT json_extract(body,'$.title'), (SELECT count(*) FROM revisions "
+                         "v WHERE v.record_id=r.id) FROM records r ORDER BY seq",
+                         -1, &stmt, nullptr),
+      SQLITE_OK);
+  int i = 0;
+  for (; sqlite3_step(stmt) == SQLITE_ROW; ++i) {
+    std::string title = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    ASSERT_EQ(title, i < kEvents ? "Fictional event " + std::to_string(i) : "A");
+    ASSERT_EQ(sqlite3_column_int(stmt, 1), 1) << title;
+  }
+  EXPECT_EQ(i, kEvents + 1);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
 }  // namespace
 }  // namespace kuzot::records
