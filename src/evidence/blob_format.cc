@@ -26,12 +26,12 @@ constexpr size_t kFlushBytes = 1 << 20;
 // O_DIRECT alignment of memory, offsets and lengths (a page: enough for any
 // logical block size in use).
 constexpr size_t kDirectAlign = 4096;
-// Largest staging: an unaligned carry, a flush's worth, one more chunk and
-// a segment header, rounded up to the alignment (aligned_alloc wants that).
 // How far ahead of a reader reading on the kernel is asked to fetch the
 // file (posix_fadvise WILLNEED), in steps of half of it: enough to keep
 // the disk busy while the segments before are decrypted and sent.
 constexpr uint64_t kAdviseBytes = 16 * kSegmentBytes;
+// Largest staging: an unaligned carry, a flush's worth, one more chunk and
+// a segment header, rounded up to the alignment (aligned_alloc wants that).
 constexpr size_t kStagingBytes =
     (kDirectAlign + kFlushBytes + 2 * (kChunkBytes + 64) + kDirectAlign - 1) / kDirectAlign *
     kDirectAlign;
