@@ -81,6 +81,14 @@ void ReadAhead::Stop() {
   ready_.clear();
 }
 
+void ReadAhead::TakeNext() {
+  auto it = ready_.find(next_);
+  free_.push_back(std::move(it->second.data));
+  ready_.erase(it);
+  ++next_;
+  changed_.notify_all();
+}
+
 void ReadAhead::Release() {
   if (counted_) reading_.fetch_sub(1);
   counted_ = false;
@@ -169,10 +177,7 @@ Result<size_t> ReadAhead::Read(char* out, size_t n) {
       if (done > 0) return done;
       return p.status;
     }
-    free_.push_back(std::move(p.data));
-    ready_.erase(next_);
-    ++next_;
-    changed_.notify_all();
+    TakeNext();
   }
   return done;
 }
@@ -191,10 +196,7 @@ Result<std::string_view> ReadAhead::Next(size_t n) {
   auto last = ready_.find(next_);
   if (last != ready_.end() && last->second.used == last->second.data.size() &&
       last->second.status.ok()) {
-    free_.push_back(std::move(last->second.data));
-    ready_.erase(last);
-    ++next_;
-    changed_.notify_all();
+    TakeNext();
   }
   if (position_ >= size()) return std::string_view();
   changed_.wait(lock, [&] { return ready_.count(next_) > 0; });

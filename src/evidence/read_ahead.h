@@ -68,6 +68,9 @@ class ReadAhead {
   };
   void Start();
   void Stop();
+  // Piece next_ is given out whole: its buffer goes back to free_ and the
+  // workers may go one piece further. With mutex_ held.
+  void TakeNext();
   // Gives back this reader's place among the kMaxReading.
   void Release();
   // Worker `w` of `workers`: pieces w, w + workers, … through `reader`.
