@@ -45,18 +45,21 @@ Json InSchemaOrder(const TypeSpec* type, Json body) {
 }  // namespace
 
 Result<std::string> RecordCodec::Seal(const storage::StoredRecord& record) const {
+  return SealBody(record, std::nullopt);
+}
+
+Result<std::string> RecordCodec::Seal(const storage::StoredRecord& record, Json body) const {
+  return SealBody(record, std::move(body));
+}
+
+Result<std::string> RecordCodec::SealBody(const storage::StoredRecord& record,
+                                          std::optional<Json> parsed) const {
   bool whole = SealsWholeBody(record.confidentiality) || record.seal_whole;
   const TypeSpec* type = FindType(record.type);
   // A type without sensitive fields has nothing to hide below secret (most
   // acts of an import): stored as given, without parsing it.
   if (!whole && type && !HasSensitiveField(*type)) return record.body;
-  return Seal(record, Json::parse(record.body, nullptr, false));
-}
-
-Result<std::string> RecordCodec::Seal(const storage::StoredRecord& record, Json body) const {
-  bool whole = SealsWholeBody(record.confidentiality) || record.seal_whole;
-  const TypeSpec* type = FindType(record.type);
-  if (!whole && type && !HasSensitiveField(*type)) return record.body;
+  Json body = parsed ? std::move(*parsed) : Json::parse(record.body, nullptr, false);
   if (!body.is_object()) return Status::Internal("a record body to seal is not a JSON object");
   if (!whole && std::none_of(body.items().begin(), body.items().end(),
                              [&](const auto& item) { return IsSensitive(type, item.key()); })) {
@@ -71,7 +74,6 @@ Result<std::string> RecordCodec::Seal(const storage::StoredRecord& record, Json 
       kept[key] = std::move(value);
     }
   }
-  if (hidden.empty() && !whole) return record.body;  // nothing to hide: stored as given
   KUZOT_ASSIGN_OR_RETURN(std::string sealed,
                          keyring_->Seal(hidden.dump(), Associated(record), generation()));
   kept[kSealedMember] = std::move(sealed);

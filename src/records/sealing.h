@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,9 @@ class RecordCodec : public storage::BodyCodec {
   const crypto::Keyring& keyring() const { return *keyring_; }
 
  private:
+  // Both Seals: `parsed` is record.body parsed, when the caller has it.
+  Result<std::string> SealBody(const storage::StoredRecord& record,
+                               std::optional<Json> parsed) const;
   std::shared_ptr<const crypto::Keyring> keyring_;
   std::atomic<uint32_t> generation_{0};
 };
