@@ -196,6 +196,11 @@ void AddServeCommand(CLI::App& app) {
       ->envname("KUZOT_REQUEST_TIMEOUT")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
+  cmd->add_option("--write-timeout", options->server.write_timeout_seconds,
+                  "seconds a client has to take each megabyte of an answer (downloads)")
+      ->envname("KUZOT_WRITE_TIMEOUT")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   cmd->add_option("--max-connections", options->server.max_connections,
                   "open connections at most; more are closed at once")
       ->envname("KUZOT_MAX_CONNECTIONS")

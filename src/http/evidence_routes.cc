@@ -133,7 +133,15 @@ class UploadBodySink : public BodySink {
     bool write_error = !body.ok() && body.code() != StatusCode::kInvalidArgument;
     auto info = sink_->Finish(body.ok());
     if (write_error) return tus_ ? TusError(body) : ErrorResponse(body);
-    if (!info.ok()) return tus_ ? TusError(info.status()) : ErrorResponse(info.status());
+    if (!info.ok()) {
+      // A body cut short says why first ("nothing came for 30 s"), then
+      // what became of the upload.
+      Status why = info.status();
+      if (!body.ok() && why.code() == StatusCode::kInvalidArgument) {
+        why = Status::InvalidArgument(body.message() + "; " + why.message());
+      }
+      return tus_ ? TusError(why) : ErrorResponse(why);
+    }
     if (!body.ok()) return tus_ ? TusError(body) : ErrorResponse(body);
     if (tus_) {
       Response r = UploadState(info.value(), 204);

@@ -81,10 +81,66 @@ Status ReadError(const boost::system::error_code& ec, size_t max_body_bytes) {
   return Status::InvalidArgument("malformed HTTP request: " + ec.message());
 }
 
+// A deadline: when it passes, the socket's pending operation is cancelled
+// (after a read, the socket stays open to answer 408). Shared with the
+// timer's handler, which may run after the connection is gone: it then does
+// nothing, because the deadline was disarmed.
+//
+// Streamed bodies use it too, armed once per megabyte piece, with the
+// stream's own expiry off: a beast::tcp_stream with an expiry arms and
+// cancels its timer on every partial read or write, and each cancel wakes
+// another of the server's threads. For a 1 GB download on loopback that was
+// ~40,000 context switches and a third of the server's CPU.
+struct Deadline {
+  explicit Deadline(asio::any_io_executor executor) : timer(std::move(executor)) {}
+  void Arm(std::chrono::steady_clock::time_point at, beast::tcp_stream& stream) {
+    uint64_t mine = ++armed;
+    timed_out = false;
+    timer.expires_at(at);
+    timer.async_wait([self = self_ref.lock(), mine, &stream](boost::system::error_code ec) {
+      if (ec || !self || self->armed != mine) return;
+      self->timed_out = true;
+      boost::system::error_code ignored;
+      stream.socket().cancel(ignored);
+    });
+  }
+  // Stops the deadline; true when it had passed.
+  bool Disarm() {
+    ++armed;
+    timer.cancel();
+    return timed_out;
+  }
+  // Awaits one read or write (`op`, made with kTuple) that must finish by
+  // `at`, with `stream`'s own expiry off; a passed deadline reads as
+  // beast::error::timeout.
+  template <class Op>
+  asio::awaitable<std::tuple<boost::system::error_code, size_t>> Within(
+      std::chrono::steady_clock::time_point at, beast::tcp_stream& stream, Op op) {
+    stream.expires_never();
+    Arm(at, stream);
+    auto [ec, n] = co_await std::move(op);
+    if (Disarm()) ec = beast::error::timeout;
+    co_return std::tuple{ec, n};
+  }
+  asio::steady_timer timer;
+  uint64_t armed = 0;
+  bool timed_out = false;
+  std::weak_ptr<Deadline> self_ref;
+};
+
 // --- Streamed bodies (evidence uploads and downloads): memory stays flat
 // whatever the size. Templates on the stream so that TLS streams fit too.
 
 constexpr size_t kPieceBytes = 1 << 20;
+
+// Why a streamed request body stopped before its end.
+Status BodyCutShort(const boost::system::error_code& ec, int idle_seconds) {
+  if (ec == beast::error::timeout) {
+    return Status::InvalidArgument("the request body stopped arriving: nothing came for " +
+                                   std::to_string(idle_seconds) + " s");
+  }
+  return Status::InvalidArgument("the request body did not arrive whole: " + ec.message());
+}
 
 // Reads the body of a request whose header is parsed into `header`, piece by
 // piece, into the route's sink. Returns the answer and whether the
@@ -92,7 +148,11 @@ constexpr size_t kPieceBytes = 1 << 20;
 template <class Stream>
 asio::awaitable<std::pair<Response, bool>> ReadIntoSink(
     Stream& stream, beast::flat_buffer& buffer, bhttp::request_parser<bhttp::empty_body>& header,
-    const Router& router, Request& request, int idle_seconds) {
+    const Router& router, Request& request, Deadline& deadline, int idle_seconds) {
+  auto& lowest = beast::get_lowest_layer(stream);
+  auto in_time = [idle_seconds] {
+    return std::chrono::steady_clock::now() + std::chrono::seconds(idle_seconds);
+  };
   StreamStart start = router.DispatchStream(request);
   const auto& req = header.get();
   if (!start.sink) {
@@ -103,14 +163,17 @@ asio::awaitable<std::pair<Response, bool>> ReadIntoSink(
     if (!chunked && (!length || *length <= (1u << 20))) {
       bhttp::request_parser<bhttp::string_body> rest(std::move(header));
       rest.body_limit(1u << 20);
-      auto [ec, n] = co_await bhttp::async_read(stream, buffer, rest, kTuple);
+      auto [ec, n] = co_await deadline.Within(in_time(), lowest,
+                                              bhttp::async_read(stream, buffer, rest, kTuple));
       co_return std::pair<Response, bool>{std::move(start.response), !ec && req.keep_alive()};
     }
     co_return std::pair<Response, bool>{std::move(start.response), false};
   }
   if (bhttp::token_list(req[bhttp::field::expect]).exists("100-continue")) {
     static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-    co_await asio::async_write(stream, asio::buffer(kContinue, sizeof kContinue - 1), kTuple);
+    co_await deadline.Within(
+        in_time(), lowest,
+        asio::async_write(stream, asio::buffer(kContinue, sizeof kContinue - 1), kTuple));
   }
   std::vector<char> piece(kPieceBytes);
   Status body;
@@ -128,13 +191,11 @@ asio::awaitable<std::pair<Response, bool>> ReadIntoSink(
     }
     while (body.ok() && left > 0) {
       size_t want = static_cast<size_t>(std::min<uint64_t>(left, piece.size()));
-      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(idle_seconds));
-      auto [ec, got] = co_await asio::async_read(stream, asio::buffer(piece.data(), want), kTuple);
+      auto [ec, got] = co_await deadline.Within(
+          in_time(), lowest, asio::async_read(stream, asio::buffer(piece.data(), want), kTuple));
       if (got > 0) body = start.sink->Write(std::string_view(piece.data(), got));
       left -= got;
-      if (ec && body.ok()) {
-        body = Status::InvalidArgument("the request body did not arrive whole: " + ec.message());
-      }
+      if (ec && body.ok()) body = BodyCutShort(ec, idle_seconds);
     }
     whole = body.ok() && left == 0;
   } else {
@@ -143,8 +204,8 @@ asio::awaitable<std::pair<Response, bool>> ReadIntoSink(
     while (!parser.is_done()) {
       parser.get().body().data = piece.data();
       parser.get().body().size = piece.size();
-      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(idle_seconds));
-      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+      auto [ec, n] = co_await deadline.Within(in_time(), lowest,
+                                              bhttp::async_read(stream, buffer, parser, kTuple));
       if (ec == bhttp::error::need_buffer) ec = {};
       size_t got = piece.size() - parser.get().body().size;
       if (got > 0) {
@@ -152,7 +213,7 @@ asio::awaitable<std::pair<Response, bool>> ReadIntoSink(
         if (!body.ok()) break;
       }
       if (ec) {
-        body = Status::InvalidArgument("the request body did not arrive whole: " + ec.message());
+        body = BodyCutShort(ec, idle_seconds);
         break;
       }
     }
@@ -166,7 +227,8 @@ asio::awaitable<std::pair<Response, bool>> ReadIntoSink(
 // connection must close (a read or write failed mid-way).
 template <class Stream>
 asio::awaitable<bool> WriteFromSource(Stream& stream, Response& r, unsigned version,
-                                      bool keep_alive, bool head, bool tls, int write_seconds) {
+                                      bool keep_alive, bool head, bool tls, Deadline& deadline,
+                                      int write_seconds) {
   bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(r.status), version};
   AddCommonHeaders(res);
   if (tls) res.set(bhttp::field::strict_transport_security, "max-age=31536000");
@@ -175,8 +237,12 @@ asio::awaitable<bool> WriteFromSource(Stream& stream, Response& r, unsigned vers
   res.keep_alive(keep_alive);
   res.content_length(r.source->size());
   bhttp::response_serializer<bhttp::empty_body> serializer{res};
-  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(write_seconds));
-  auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, kTuple);
+  auto& lowest = beast::get_lowest_layer(stream);
+  auto in_time = [write_seconds] {
+    return std::chrono::steady_clock::now() + std::chrono::seconds(write_seconds);
+  };
+  auto [ec, n] = co_await deadline.Within(in_time(), lowest,
+                                          bhttp::async_write_header(stream, serializer, kTuple));
   if (ec) co_return false;
   if (head) co_return keep_alive;
   uint64_t sent = 0;
@@ -187,9 +253,9 @@ asio::awaitable<bool> WriteFromSource(Stream& stream, Response& r, unsigned vers
       if (!piece.ok()) spdlog::error("streamed answer stopped: {}", piece.status().ToString());
       co_return false;
     }
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(write_seconds));
-    auto [wec, written] =
-        co_await asio::async_write(stream, asio::buffer(piece->data(), piece->size()), kTuple);
+    auto [wec, written] = co_await deadline.Within(
+        in_time(), lowest,
+        asio::async_write(stream, asio::buffer(piece->data(), piece->size()), kTuple));
     if (wec) co_return false;
     sent += piece->size();
   }
@@ -254,35 +320,6 @@ struct Server::Impl {
 
   // One connection: requests read with the header and body deadlines,
   // answered in order. `Stream` is a tcp_stream or an ssl_stream over one.
-  // A read deadline: when it passes, the socket's pending read is
-  // cancelled (the socket stays open to answer 408). Shared with the timer's
-  // handler, which may run after the connection is gone: it then does
-  // nothing, because the deadline was disarmed.
-  struct Deadline {
-    explicit Deadline(asio::any_io_executor executor) : timer(std::move(executor)) {}
-    void Arm(std::chrono::steady_clock::time_point at, beast::tcp_stream& stream) {
-      uint64_t mine = ++armed;
-      timed_out = false;
-      timer.expires_at(at);
-      timer.async_wait([self = self_ref.lock(), mine, &stream](boost::system::error_code ec) {
-        if (ec || !self || self->armed != mine) return;
-        self->timed_out = true;
-        boost::system::error_code ignored;
-        stream.socket().cancel(ignored);
-      });
-    }
-    // Stops the deadline; true when it had passed.
-    bool Disarm() {
-      ++armed;
-      timer.cancel();
-      return timed_out;
-    }
-    asio::steady_timer timer;
-    uint64_t armed = 0;
-    bool timed_out = false;
-    std::weak_ptr<Deadline> self_ref;
-  };
-
   template <typename Stream>
   asio::awaitable<void> Serve(Stream& stream, const std::string& remote) {
     auto& lowest = beast::get_lowest_layer(stream);
@@ -309,12 +346,9 @@ struct Server::Impl {
       // The request's deadlines are a timer that cancels the read, not the
       // stream's own expiry, which would close the socket before the 408.
       auto started = std::chrono::steady_clock::now();
-      lowest.expires_never();
-      deadline->Arm(started + std::chrono::seconds(options.header_timeout_seconds), lowest);
-      auto [hec, hbytes] = co_await bhttp::async_read_header(stream, buffer, header, kTuple);
-      bool timed_out = deadline->Disarm();
-      boost::system::error_code ec = hec;
-      if (timed_out) ec = beast::error::timeout;
+      auto [ec, hbytes] = co_await deadline->Within(
+          started + std::chrono::seconds(options.header_timeout_seconds), lowest,
+          bhttp::async_read_header(stream, buffer, header, kTuple));
       if (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
           ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
         break;
@@ -332,7 +366,7 @@ struct Server::Impl {
         if (router.StreamsBody(request.method, request.path)) {
           // Uploads: an idle deadline per piece, however long the file.
           auto [streamed, keep] = co_await ReadIntoSink(stream, buffer, header, router, request,
-                                                        options.read_timeout_seconds);
+                                                        *deadline, options.read_timeout_seconds);
           response = std::move(streamed);
           keep_alive = keep && header.get().keep_alive();
         } else if (auto length = header.content_length();
@@ -342,9 +376,10 @@ struct Server::Impl {
           bhttp::request_parser<bhttp::string_body> parser(std::move(header));
           parser.body_limit(options.max_body_bytes);
           if (!parser.is_done()) {
-            deadline->Arm(started + std::chrono::seconds(options.read_timeout_seconds), lowest);
-            auto [bec, bbytes] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
-            ec = deadline->Disarm() ? beast::error::timeout : bec;
+            auto [bec, bbytes] = co_await deadline->Within(
+                started + std::chrono::seconds(options.read_timeout_seconds), lowest,
+                bhttp::async_read(stream, buffer, parser, kTuple));
+            ec = bec;
           }
           if (!ec) {
             request.body = std::move(parser.get().body());
@@ -382,7 +417,7 @@ struct Server::Impl {
       CompressJson(request, response);
       if (response.source) {
         bool keep = co_await WriteFromSource(stream, response, version, keep_alive, head,
-                                             tls_enabled, options.write_timeout_seconds);
+                                             tls_enabled, *deadline, options.write_timeout_seconds);
         if (!keep) break;
         continue;
       }

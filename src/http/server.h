@@ -27,6 +27,8 @@ struct ServerOptions {
   int header_timeout_seconds = 10;
   int read_timeout_seconds = 30;
   int keep_alive_seconds = 75;  // an idle kept-alive connection is closed after this
+  // A client must take each megabyte of a streamed answer (a download)
+  // within write_timeout_seconds, or the connection is closed.
   int write_timeout_seconds = 60;
   // Connections beyond these are closed at once (a flood from one address
   // cannot starve the others).

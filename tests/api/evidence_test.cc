@@ -7,12 +7,17 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sodium.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/asio.hpp>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include "kuzot_process.h"
 
@@ -20,6 +25,7 @@ namespace kuzot::testing {
 namespace {
 
 namespace fs = std::filesystem;
+namespace asio = boost::asio;
 
 std::string RandomBytes(size_t n, unsigned seed) {
   std::mt19937 gen(seed);
@@ -352,6 +358,108 @@ TEST_F(EvidenceApiTest, TusRefusesBadPiecesAndAppendsNothing) {
     leftovers += e.is_regular_file();
   }
   EXPECT_EQ(leftovers, 0) << "nothing was stored";
+}
+
+// A connection to the server with a receive timeout, so that a test fails
+// instead of hanging when the server keeps a connection it should close.
+asio::ip::tcp::socket Connect(asio::io_context& io, int port, int receive_buffer = 0) {
+  asio::ip::tcp::socket socket(io);
+  socket.open(asio::ip::tcp::v4());
+  if (receive_buffer > 0) socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
+  timeval limit{20, 0};
+  setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  return socket;
+}
+
+// Reads until the server closes the connection (or 20 s pass without a
+// byte); returns what came and whether it was closed.
+std::pair<std::string, bool> ReadToClose(asio::ip::tcp::socket& socket) {
+  std::string got;
+  std::vector<char> buffer(1 << 16);
+  for (;;) {
+    boost::system::error_code ec;
+    size_t n = socket.read_some(asio::buffer(buffer), ec);
+    got.append(buffer.data(), n);
+    if (ec == asio::error::eof || ec == asio::error::connection_reset) return {got, true};
+    if (ec) return {got, false};  // the receive timeout: still open
+  }
+}
+
+// Uploads and downloads may last hours, so their deadlines are per
+// megabyte: a client that stops sending an upload, or stops reading a
+// download, is cut off after --request-timeout / --write-timeout seconds,
+// while the server (on one thread) goes on serving others. The stalled
+// upload leaves no record; a stalled tus upload keeps what arrived.
+TEST_F(EvidenceApiTest, StalledUploadsAndDownloadsAreCutOff) {
+  Start("stalled", {"--request-timeout", "2", "--write-timeout", "2", "--threads", "1"});
+  Identity admin;
+  ASSERT_TRUE(kuzot_->Login("admin", kAdminPassword, &admin));
+  std::string auth = "Cookie: " + admin.cookie + "\r\nX-CSRF-Token: " + admin.csrf + "\r\n";
+  std::string content = RandomBytes(24 << 20, 9);
+  std::string id = Simple(content)["id"];
+  asio::io_context io;
+  using Clock = std::chrono::steady_clock;
+  auto seconds_since = [](Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+  };
+
+  // A download nobody reads after its first bytes (a small receive window,
+  // so the server's writes block long before 24 MiB).
+  auto reader = Connect(io, kuzot_->port(), 16 << 10);
+  asio::write(reader, asio::buffer("GET /api/v1/evidence/" + id + "/file HTTP/1.1\r\nHost: x\r\n" +
+                                   auth + "\r\n"));
+  char first[4096];
+  size_t first_bytes = reader.read_some(asio::buffer(first));
+  EXPECT_EQ(std::string(first, first_bytes).rfind("HTTP/1.1 200", 0), 0u);
+  // A simple upload that stops after 1 MiB of the 8 MiB it announced.
+  auto writer = Connect(io, kuzot_->port());
+  asio::write(writer, asio::buffer("POST /api/v1/evidence/files?title=Stalled&filename=s.bin "
+                                   "HTTP/1.1\r\nHost: x\r\n" +
+                                   auth +
+                                   "Content-Type: application/octet-stream\r\n"
+                                   "Content-Length: 8388608\r\n\r\n" +
+                                   content.substr(0, 1 << 20)));
+  // A tus upload that stops after 300,000 of the 2,000,000 bytes of its PATCH.
+  std::string location = Create(2000000);
+  auto tus = Connect(io, kuzot_->port());
+  asio::write(tus, asio::buffer("PATCH " + location + " HTTP/1.1\r\nHost: x\r\n" + auth +
+                                "Tus-Resumable: 1.0.0\r\n"
+                                "Content-Type: application/offset+octet-stream\r\n"
+                                "Upload-Offset: 0\r\nContent-Length: 2000000\r\n\r\n" +
+                                content.substr(0, 300000)));
+  auto stalled = Clock::now();
+
+  // Meanwhile others are served.
+  int served = 0;
+  for (int i = 0; i < 20; ++i) {
+    if (kuzot_->Request("GET", "/api/v1/evidence/" + id).status == 200) ++served;
+  }
+  EXPECT_EQ(served, 20);
+
+  auto [upload_answer, upload_closed] = ReadToClose(writer);
+  EXPECT_TRUE(upload_closed) << "the stalled upload was never cut off";
+  EXPECT_LT(seconds_since(stalled), 15);
+  EXPECT_EQ(upload_answer.rfind("HTTP/1.1 400", 0), 0u) << upload_answer;
+  EXPECT_NE(upload_answer.find("the request body stopped arriving: nothing came for 2 s"),
+            std::string::npos)
+      << upload_answer;
+  auto [tus_answer, tus_closed] = ReadToClose(tus);
+  EXPECT_TRUE(tus_closed) << "the stalled tus upload was never cut off";
+  EXPECT_EQ(Offset(location), 300000u) << "what arrived is kept";
+
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // past the download's deadline
+  auto [rest, download_closed] = ReadToClose(reader);
+  EXPECT_TRUE(download_closed) << "the unread download was never cut off";
+  EXPECT_LT(first_bytes + rest.size(), content.size()) << "it was cut off before its end";
+  EXPECT_LT(seconds_since(stalled), 40);
+
+  // Only the first file was stored, and it is whole.
+  auto list = kuzot_->Request("GET", "/api/v1/evidence");
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_EQ(list.json()["items"].size(), 1u) << list.body;
+  auto file = kuzot_->Request("GET", "/api/v1/evidence/" + id + "/file");
+  EXPECT_TRUE(file.body == content) << "a whole download after the cut-off ones";
 }
 
 TEST_F(EvidenceApiTest, RangeDownloads) {
