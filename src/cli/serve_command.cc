@@ -10,13 +10,13 @@
 #include "casework/casework.h"
 #include "cli/commands.h"
 #include "cli/data_dir.h"
+#include "cli/evidence_setup.h"
 #include "http/api.h"
 #include "http/assets.h"
 #include "http/auth_routes.h"
 #include "http/casework_routes.h"
 #include "http/evidence_routes.h"
 #include "http/linkage_routes.h"
-#include "cli/evidence_setup.h"
 #include "http/server.h"
 #include "http/stats_routes.h"
 #include "http/web_routes.h"
@@ -32,7 +32,7 @@ struct ServeOptions {
   http::ServerOptions server;
   bool demo = false;
   bool secure_cookies = false;
-  uint64_t max_file_bytes = 20ull << 30;     // largest evidence file
+  uint64_t max_file_bytes = 20ull << 30;  // largest evidence file
   http::WebOptions web;
 };
 
@@ -60,8 +60,9 @@ Status LoadDemo(records::RecordService& records) {
                          records.ImportBundle(std::string_view(text), records::Caller{"demo"}));
   spdlog::info("loaded the demo data: {} records", report.records);
   // Submissions the demo records as sent get their package frozen.
-  KUZOT_RETURN_IF_ERROR(
-      casework::CaseworkService(records).FreezeRecordedSubmissions(Caller::System("demo")).status());
+  KUZOT_RETURN_IF_ERROR(casework::CaseworkService(records)
+                            .FreezeRecordedSubmissions(Caller::System("demo"))
+                            .status());
   return Status::Ok();
 }
 
@@ -118,8 +119,8 @@ int Serve(const ServeOptions& options) {
   }
   http::AddEvidenceRoutes(router, evidence.get());
   // The record-linkage workbench keeps ids and decisions beside the records.
-  auto linkage_store =
-      storage::LinkageStore::Open((std::filesystem::path(options.data_dir) / "linkage.db").string());
+  auto linkage_store = storage::LinkageStore::Open(
+      (std::filesystem::path(options.data_dir) / "linkage.db").string());
   if (!linkage_store.ok()) {
     std::cerr << "kuzot serve: " << linkage_store.status().message() << "\n";
     return 1;
@@ -196,6 +197,11 @@ void AddServeCommand(CLI::App& app) {
       ->envname("KUZOT_REQUEST_TIMEOUT")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
+  cmd->add_option("--keep-alive-timeout", options->server.keep_alive_seconds,
+                  "seconds an idle kept-alive connection stays open")
+      ->envname("KUZOT_KEEP_ALIVE_TIMEOUT")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   cmd->add_option("--write-timeout", options->server.write_timeout_seconds,
                   "seconds a client has to take each megabyte of an answer (downloads)")
       ->envname("KUZOT_WRITE_TIMEOUT")
@@ -216,7 +222,8 @@ void AddServeCommand(CLI::App& app) {
       ->envname("KUZOT_MAX_FILE_SIZE")
       ->capture_default_str();
   cmd->add_flag("--secure-cookies", options->secure_cookies,
-                "mark the session cookie Secure: set it when a TLS proxy serves Kuzot (always with --tls-cert)")
+                "mark the session cookie Secure: set it when a TLS proxy serves Kuzot (always with "
+                "--tls-cert)")
       ->envname("KUZOT_SECURE_COOKIES");
   AddKeyFileOption(cmd);
   cmd->add_flag("--demo", options->demo,

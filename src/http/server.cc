@@ -81,51 +81,74 @@ Status ReadError(const boost::system::error_code& ec, size_t max_body_bytes) {
   return Status::InvalidArgument("malformed HTTP request: " + ec.message());
 }
 
-// A deadline: when it passes, the socket's pending operation is cancelled
-// (after a read, the socket stays open to answer 408). Shared with the
-// timer's handler, which may run after the connection is gone: it then does
-// nothing, because the deadline was disarmed.
+// A connection's deadline: when it passes, the socket's pending operation
+// is cancelled (after a read, the socket stays open to answer 408).
 //
-// Streamed bodies use it too, armed once per megabyte piece, with the
-// stream's own expiry off: a beast::tcp_stream with an expiry arms and
-// cancels its timer on every partial read or write, and each cancel wakes
-// another of the server's threads. For a 1 GB download on loopback that was
-// ~40,000 context switches and a third of the server's CPU.
-struct Deadline {
-  explicit Deadline(asio::any_io_executor executor) : timer(std::move(executor)) {}
-  void Arm(std::chrono::steady_clock::time_point at, beast::tcp_stream& stream) {
-    uint64_t mine = ++armed;
-    timed_out = false;
-    timer.expires_at(at);
-    timer.async_wait([self = self_ref.lock(), mine, &stream](boost::system::error_code ec) {
-      if (ec || !self || self->armed != mine) return;
-      self->timed_out = true;
-      boost::system::error_code ignored;
-      stream.socket().cancel(ignored);
-    });
+// Every wait of a connection goes through it (the next request, its
+// headers and body, the answer, each megabyte of an upload or download),
+// and arming or disarming it touches no timer: it only sets `due`. The
+// timer ticks at most every kTick while something is armed and checks
+// `due`, so a deadline is enforced up to kTick late. A beast::tcp_stream
+// expiry instead arms and cancels a timer on every read and write, and
+// each cancel wakes another of the server's threads: three per small
+// request, and ~40,000 for a 1 GB download on loopback (a third of the
+// server's CPU).
+//
+// Shared with the timer's handler, which may run after the connection is
+// gone: it then finds nothing armed and stops.
+class Deadline : public std::enable_shared_from_this<Deadline> {
+ public:
+  using Clock = std::chrono::steady_clock;
+  static constexpr Clock::duration kTick = std::chrono::seconds(1);
+
+  explicit Deadline(asio::any_io_executor executor) : timer_(std::move(executor)) {}
+
+  // Arms the deadline for the operation about to start on `stream`.
+  void Arm(Clock::time_point at, beast::tcp_stream& stream) {
+    due_ = at;
+    stream_ = &stream;
+    timed_out_ = false;
+    if (!ticking_) Tick(Clock::now());
   }
   // Stops the deadline; true when it had passed.
   bool Disarm() {
-    ++armed;
-    timer.cancel();
-    return timed_out;
+    due_ = Clock::time_point::max();
+    return timed_out_;
   }
   // Awaits one read or write (`op`, made with kTuple) that must finish by
   // `at`, with `stream`'s own expiry off; a passed deadline reads as
   // beast::error::timeout.
   template <class Op>
-  asio::awaitable<std::tuple<boost::system::error_code, size_t>> Within(
-      std::chrono::steady_clock::time_point at, beast::tcp_stream& stream, Op op) {
+  asio::awaitable<std::tuple<boost::system::error_code, size_t>> Within(Clock::time_point at,
+                                                                        beast::tcp_stream& stream,
+                                                                        Op op) {
     stream.expires_never();
     Arm(at, stream);
     auto [ec, n] = co_await std::move(op);
     if (Disarm()) ec = beast::error::timeout;
     co_return std::tuple{ec, n};
   }
-  asio::steady_timer timer;
-  uint64_t armed = 0;
-  bool timed_out = false;
-  std::weak_ptr<Deadline> self_ref;
+
+ private:
+  void Tick(Clock::time_point now) {
+    ticking_ = true;
+    timer_.expires_at(std::min(due_, now + kTick));
+    timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      self->ticking_ = false;
+      if (ec || self->due_ == Clock::time_point::max()) return;  // nothing armed: stop
+      auto now = Clock::now();
+      if (now < self->due_) return self->Tick(now);
+      self->timed_out_ = true;
+      boost::system::error_code ignored;
+      self->stream_->socket().cancel(ignored);
+    });
+  }
+
+  asio::steady_timer timer_;
+  Clock::time_point due_ = Clock::time_point::max();
+  beast::tcp_stream* stream_ = nullptr;
+  bool timed_out_ = false;
+  bool ticking_ = false;
 };
 
 // --- Streamed bodies (evidence uploads and downloads): memory stays flat
@@ -324,7 +347,6 @@ struct Server::Impl {
   asio::awaitable<void> Serve(Stream& stream, const std::string& remote) {
     auto& lowest = beast::get_lowest_layer(stream);
     auto deadline = std::make_shared<Deadline>(co_await asio::this_coro::executor);
-    deadline->self_ref = deadline;
     beast::flat_buffer buffer;
     bool first = true;
     for (;;) {
@@ -336,9 +358,11 @@ struct Server::Impl {
       // Waiting for the next request of a kept-alive connection; then the
       // headers have their own, shorter deadline once the request began.
       if (!first && buffer.size() == 0) {
-        lowest.expires_after(std::chrono::seconds(options.keep_alive_seconds));
-        auto [ec, n] = co_await stream.async_read_some(
-            buffer.prepare(std::max<size_t>(1024, options.max_header_bytes / 4)), kTuple);
+        auto [ec, n] = co_await deadline->Within(
+            std::chrono::steady_clock::now() + std::chrono::seconds(options.keep_alive_seconds),
+            lowest,
+            stream.async_read_some(
+                buffer.prepare(std::max<size_t>(1024, options.max_header_bytes / 4)), kTuple));
         if (ec) break;
         buffer.commit(n);
       }
@@ -422,8 +446,9 @@ struct Server::Impl {
         continue;
       }
       auto res = ToBeast(std::move(response), version, keep_alive, head, tls_enabled);
-      lowest.expires_after(std::chrono::seconds(options.write_timeout_seconds));
-      auto [wec, written] = co_await bhttp::async_write(stream, res, kTuple);
+      auto [wec, written] = co_await deadline->Within(
+          std::chrono::steady_clock::now() + std::chrono::seconds(options.write_timeout_seconds),
+          lowest, bhttp::async_write(stream, res, kTuple));
       if (wec || !res.keep_alive()) break;
     }
   }

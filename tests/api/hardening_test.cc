@@ -214,6 +214,42 @@ TEST(HardeningTest, SlowClientsAreCutOffWithoutBlockingOthers) {
   EXPECT_EQ(kuzot.Request("GET", "/api/v1/health").status, 200);
 }
 
+// A kept-alive connection is closed once idle for --keep-alive-timeout,
+// counted from its last answer, not from when it opened: one that keeps
+// asking (every second, for three times the limit) stays open.
+TEST(HardeningTest, IdleKeptAliveConnectionsAreClosed) {
+  KuzotProcess kuzot(TestDir("idle") / "data", {"--keep-alive-timeout", "2"});
+  ASSERT_TRUE(kuzot.Start());
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(kuzot.port())});
+  const std::string request = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+  char buffer[4096];
+  for (int i = 0; i < 6; ++i) {
+    asio::write(socket, asio::buffer(request));
+    boost::system::error_code ec;
+    size_t n = socket.read_some(asio::buffer(buffer), ec);
+    ASSERT_FALSE(ec) << "closed while in use, after " << i << " s: " << ec.message();
+    EXPECT_EQ(std::string(buffer, n).rfind("HTTP/1.1 200", 0), 0u) << std::string(buffer, n);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  // Now idle: closed after about two seconds (the deadline is checked
+  // once a second), well before the test gives up.
+  auto idle_since = Clock::now();
+  socket.non_blocking(true);
+  bool closed = false;
+  while (!closed && Clock::now() - idle_since < std::chrono::seconds(20)) {
+    boost::system::error_code ec;
+    socket.read_some(asio::buffer(buffer), ec);
+    if (ec && ec != asio::error::would_block) closed = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  double seconds = std::chrono::duration<double>(Clock::now() - idle_since).count();
+  EXPECT_TRUE(closed) << "the idle connection was never closed";
+  EXPECT_GE(seconds, 1.0);
+  EXPECT_LT(seconds, 10.0);
+}
+
 TEST(HardeningTest, ConnectionsFromOneAddressAreCapped) {
   KuzotProcess kuzot(TestDir("flood") / "data",
                      {"--max-connections-per-address", "4", "--header-timeout", "30"});
