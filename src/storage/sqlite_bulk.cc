@@ -9,6 +9,9 @@
 // (type, filterable field) — some fifty, most of them for types a bundle
 // does not hold. A statement per row spent 7 µs of its ~20 on that; a
 // statement of kRowsPerInsert rows opens them once.
+#include <algorithm>
+#include <cstring>
+
 #include "storage/sqlite_store_impl.h"
 
 namespace kuzot::storage {
@@ -97,12 +100,83 @@ Result<std::vector<bool>> SqliteTransaction::InsertNew(const std::vector<NewReco
 
 Status SqliteTransaction::InsertRefs(std::string_view id,
                                      const std::vector<Reference>& references) {
+  if (bulk_ && refs_in_place_ >= bulk_refs_in_place()) {
+    bool held = true;
+    for (const Reference& ref : references) held &= StagedRefs::Fits(id, ref.field, ref.target_id);
+    if (held) {
+      for (const Reference& ref : references) staged_refs_.Add(id, ref.field, ref.target_id);
+      return Status::Ok();
+    }
+  }
+  if (bulk_) refs_in_place_ += references.size();
   for (const Reference& ref : references) {
     Statement& f = Prepared("INSERT OR IGNORE INTO refs(from_id, field, to_id) VALUES(?,?,?)");
     f.Bind(1, id).Bind(2, ref.field).Bind(3, ref.target_id);
     KUZOT_RETURN_IF_ERROR(f.Run());
   }
   return Status::Ok();
+}
+
+Status SqliteTransaction::SettleRefs() {
+  if (staged_refs_.empty()) return Status::Ok();
+  static const std::string kMany = MultiRow("INSERT OR IGNORE INTO refs(to_id, field, from_id)", 3,
+                                            kRowsPerInsert, "");  // built once
+  static const std::string kOne =
+      MultiRow("INSERT OR IGNORE INTO refs(to_id, field, from_id)", 3, 1, "");
+  const std::vector<StagedRefs::Row>& rows = staged_refs_.Sorted();
+  for (size_t at = 0; at < rows.size();) {
+    const size_t n = rows.size() - at >= kRowsPerInsert ? kRowsPerInsert : 1;
+    Statement& s = Prepared(n == 1 ? kOne : kMany);
+    for (size_t i = 0; i < n; ++i) {
+      const StagedRefs::Row& r = rows[at + i];
+      const int first = static_cast<int>(i) * 3 + 1;
+      s.BindStatic(first, r.to()).BindStatic(first + 1, r.field()).BindStatic(first + 2, r.from());
+    }
+    KUZOT_RETURN_IF_ERROR(s.Run());
+    at += n;
+  }
+  staged_refs_.Clear();
+  return Status::Ok();
+}
+
+void StagedRefs::Add(std::string_view from, std::string_view field, std::string_view to) {
+  const size_t size = from.size() + field.size() + to.size();
+  if (kBlock - used_ < size) {
+    blocks_.push_back(std::unique_ptr<char[]>(new char[std::max(kBlock, size)]));
+    used_ = 0;
+  }
+  char* at = blocks_.back().get() + used_;
+  std::memcpy(at, from.data(), from.size());
+  std::memcpy(at + from.size(), field.data(), field.size());
+  std::memcpy(at + from.size() + field.size(), to.data(), to.size());
+  used_ += size;
+  Row row{{0, 0},
+          at,
+          static_cast<uint16_t>(from.size()),
+          static_cast<uint16_t>(field.size()),
+          static_cast<uint16_t>(to.size())};
+  for (size_t i = 0; i < 16 && i < to.size(); ++i) {
+    row.to_prefix[i / 8] |= uint64_t{static_cast<unsigned char>(to[i])} << (8 * (7 - i % 8));
+  }
+  rows_.push_back(row);
+}
+
+std::vector<StagedRefs::Row>& StagedRefs::Sorted() {
+  std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
+    // Zero padding sorts a shorter prefix first, as the full comparison does.
+    if (a.to_prefix[0] != b.to_prefix[0]) return a.to_prefix[0] < b.to_prefix[0];
+    if (a.to_prefix[1] != b.to_prefix[1]) return a.to_prefix[1] < b.to_prefix[1];
+    if (int c = a.to().compare(b.to())) return c < 0;
+    if (int c = a.field().compare(b.field())) return c < 0;
+    return a.from() < b.from();
+  });
+  return rows_;
+}
+
+void StagedRefs::Clear() {
+  rows_ = {};
+  blocks_.clear();
+  used_ = kBlock;
 }
 
 Status SqliteTransaction::InsertBlindTerms(int64_t seq, const std::vector<BlindTerm>& terms) {

@@ -205,6 +205,7 @@ class SqliteStore : public Store {
   const std::string& path() const override { return options_.path; }
   const std::string& audit_key() const { return options_.audit_key; }
   const BodyCodec* codec() const { return options_.codec.get(); }
+  size_t bulk_refs_in_place() const { return options_.bulk_refs_in_place; }
   void SetAuditKey(std::string key) override { options_.audit_key = std::move(key); }
 
   Status Compact(bool vacuum) override {
@@ -259,6 +260,7 @@ class SqliteStore : public Store {
 
 const std::string& SqliteTransaction::audit_key() const { return store_->audit_key(); }
 const BodyCodec* SqliteTransaction::codec() const { return store_->codec(); }
+size_t SqliteTransaction::bulk_refs_in_place() const { return store_->bulk_refs_in_place(); }
 
 Result<StoredRecord> SqliteTransaction::Decoded(StoredRecord record) const {
   if (codec()) {
@@ -326,7 +328,10 @@ Status SqliteTransaction::Put(const StoredRecord& r, std::string_view op,
                               const std::vector<Reference>& references,
                               std::string_view search_text) {
   if (!write_) return Status::Internal("write in a read transaction");
-  if (bulk_) KUZOT_RETURN_IF_ERROR(DropTypeIndexes(r.type));
+  if (bulk_) {
+    KUZOT_RETURN_IF_ERROR(DropTypeIndexes(r.type));
+    KUZOT_RETURN_IF_ERROR(SettleRefs());  // it may replace a record's references
+  }
   KUZOT_ASSIGN_OR_RETURN(std::string body, Encoded(r));
   int64_t seq = 0;
   {
@@ -798,9 +803,11 @@ Status SqliteTransaction::SetBulkMode(bool on) {
     // 256 MiB: with the indexes dropped the rows are appended; at two
     // million records 1 GiB was no faster and 0.8 GB more resident.
     KUZOT_RETURN_IF_ERROR(Exec(db(), "PRAGMA cache_size=-262144"));
+    refs_in_place_ = 0;
     bulk_ = true;
     return Status::Ok();
   }
+  KUZOT_RETURN_IF_ERROR(SettleRefs());
   type_indexes_.clear();  // those still there were never dropped
   for (const auto& sql : dropped_indexes_) KUZOT_RETURN_IF_ERROR(Exec(db(), sql));
   dropped_indexes_.clear();
@@ -812,6 +819,7 @@ Status SqliteTransaction::SetBulkMode(bool on) {
 }
 
 Result<std::optional<Backlink>> SqliteTransaction::FindDanglingReference(std::string* target_id) {
+  KUZOT_RETURN_IF_ERROR(SettleRefs());
   Statement s(db(),
               "SELECT f.from_id, f.field, f.to_id FROM refs f LEFT JOIN records r ON r.id=f.to_id "
               // Blind references ("~...") stand for ids checked before they were blinded.
