@@ -95,18 +95,39 @@ Status ReadError(const boost::system::error_code& ec, size_t max_body_bytes) {
 // server's CPU).
 //
 // Shared with the timer's handler, which may run after the connection is
-// gone: it then finds nothing armed and stops.
+// gone: it then finds nothing armed and stops without touching the stream.
 class Deadline : public std::enable_shared_from_this<Deadline> {
  public:
   using Clock = std::chrono::steady_clock;
   static constexpr Clock::duration kTick = std::chrono::seconds(1);
 
-  explicit Deadline(asio::any_io_executor executor) : timer_(std::move(executor)) {}
+  // `stream` is the connection's lowest layer; it outlives every operation
+  // awaited through Within.
+  Deadline(asio::any_io_executor executor, beast::tcp_stream& stream)
+      : timer_(std::move(executor)), stream_(stream) {}
 
-  // Arms the deadline for the operation about to start on `stream`.
-  void Arm(Clock::time_point at, beast::tcp_stream& stream) {
+  // Awaits one read or write on the connection (`op`, made with kTuple)
+  // that must finish by `at`, with the stream's own expiry off; a passed
+  // deadline reads as beast::error::timeout.
+  template <class Op>
+  asio::awaitable<std::tuple<boost::system::error_code, size_t>> Within(Clock::time_point at,
+                                                                        Op op) {
+    stream_.expires_never();
+    Arm(at);
+    auto [ec, n] = co_await std::move(op);
+    if (Disarm()) ec = beast::error::timeout;
+    co_return std::tuple{ec, n};
+  }
+  // The same, finishing within `limit` from now.
+  template <class Op>
+  asio::awaitable<std::tuple<boost::system::error_code, size_t>> Within(Clock::duration limit,
+                                                                        Op op) {
+    return Within(Clock::now() + limit, std::move(op));
+  }
+
+ private:
+  void Arm(Clock::time_point at) {
     due_ = at;
-    stream_ = &stream;
     timed_out_ = false;
     if (!ticking_) Tick(Clock::now());
   }
@@ -115,21 +136,7 @@ class Deadline : public std::enable_shared_from_this<Deadline> {
     due_ = Clock::time_point::max();
     return timed_out_;
   }
-  // Awaits one read or write (`op`, made with kTuple) that must finish by
-  // `at`, with `stream`'s own expiry off; a passed deadline reads as
-  // beast::error::timeout.
-  template <class Op>
-  asio::awaitable<std::tuple<boost::system::error_code, size_t>> Within(Clock::time_point at,
-                                                                        beast::tcp_stream& stream,
-                                                                        Op op) {
-    stream.expires_never();
-    Arm(at, stream);
-    auto [ec, n] = co_await std::move(op);
-    if (Disarm()) ec = beast::error::timeout;
-    co_return std::tuple{ec, n};
-  }
 
- private:
   void Tick(Clock::time_point now) {
     ticking_ = true;
     timer_.expires_at(std::min(due_, now + kTick));
@@ -140,13 +147,13 @@ class Deadline : public std::enable_shared_from_this<Deadline> {
       if (now < self->due_) return self->Tick(now);
       self->timed_out_ = true;
       boost::system::error_code ignored;
-      self->stream_->socket().cancel(ignored);
+      self->stream_.socket().cancel(ignored);
     });
   }
 
   asio::steady_timer timer_;
+  beast::tcp_stream& stream_;
   Clock::time_point due_ = Clock::time_point::max();
-  beast::tcp_stream* stream_ = nullptr;
   bool timed_out_ = false;
   bool ticking_ = false;
 };
@@ -172,10 +179,7 @@ template <class Stream>
 asio::awaitable<std::pair<Response, bool>> ReadIntoSink(
     Stream& stream, beast::flat_buffer& buffer, bhttp::request_parser<bhttp::empty_body>& header,
     const Router& router, Request& request, Deadline& deadline, int idle_seconds) {
-  auto& lowest = beast::get_lowest_layer(stream);
-  auto in_time = [idle_seconds] {
-    return std::chrono::steady_clock::now() + std::chrono::seconds(idle_seconds);
-  };
+  const std::chrono::seconds idle(idle_seconds);
   StreamStart start = router.DispatchStream(request);
   const auto& req = header.get();
   if (!start.sink) {
@@ -186,8 +190,8 @@ asio::awaitable<std::pair<Response, bool>> ReadIntoSink(
     if (!chunked && (!length || *length <= (1u << 20))) {
       bhttp::request_parser<bhttp::string_body> rest(std::move(header));
       rest.body_limit(1u << 20);
-      auto [ec, n] = co_await deadline.Within(in_time(), lowest,
-                                              bhttp::async_read(stream, buffer, rest, kTuple));
+      auto [ec, n] =
+          co_await deadline.Within(idle, bhttp::async_read(stream, buffer, rest, kTuple));
       co_return std::pair<Response, bool>{std::move(start.response), !ec && req.keep_alive()};
     }
     co_return std::pair<Response, bool>{std::move(start.response), false};
@@ -195,8 +199,7 @@ asio::awaitable<std::pair<Response, bool>> ReadIntoSink(
   if (bhttp::token_list(req[bhttp::field::expect]).exists("100-continue")) {
     static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
     co_await deadline.Within(
-        in_time(), lowest,
-        asio::async_write(stream, asio::buffer(kContinue, sizeof kContinue - 1), kTuple));
+        idle, asio::async_write(stream, asio::buffer(kContinue, sizeof kContinue - 1), kTuple));
   }
   std::vector<char> piece(kPieceBytes);
   Status body;
@@ -215,7 +218,7 @@ asio::awaitable<std::pair<Response, bool>> ReadIntoSink(
     while (body.ok() && left > 0) {
       size_t want = static_cast<size_t>(std::min<uint64_t>(left, piece.size()));
       auto [ec, got] = co_await deadline.Within(
-          in_time(), lowest, asio::async_read(stream, asio::buffer(piece.data(), want), kTuple));
+          idle, asio::async_read(stream, asio::buffer(piece.data(), want), kTuple));
       if (got > 0) body = start.sink->Write(std::string_view(piece.data(), got));
       left -= got;
       if (ec && body.ok()) body = BodyCutShort(ec, idle_seconds);
@@ -227,8 +230,8 @@ asio::awaitable<std::pair<Response, bool>> ReadIntoSink(
     while (!parser.is_done()) {
       parser.get().body().data = piece.data();
       parser.get().body().size = piece.size();
-      auto [ec, n] = co_await deadline.Within(in_time(), lowest,
-                                              bhttp::async_read(stream, buffer, parser, kTuple));
+      auto [ec, n] =
+          co_await deadline.Within(idle, bhttp::async_read(stream, buffer, parser, kTuple));
       if (ec == bhttp::error::need_buffer) ec = {};
       size_t got = piece.size() - parser.get().body().size;
       if (got > 0) {
@@ -260,12 +263,9 @@ asio::awaitable<bool> WriteFromSource(Stream& stream, Response& r, unsigned vers
   res.keep_alive(keep_alive);
   res.content_length(r.source->size());
   bhttp::response_serializer<bhttp::empty_body> serializer{res};
-  auto& lowest = beast::get_lowest_layer(stream);
-  auto in_time = [write_seconds] {
-    return std::chrono::steady_clock::now() + std::chrono::seconds(write_seconds);
-  };
-  auto [ec, n] = co_await deadline.Within(in_time(), lowest,
-                                          bhttp::async_write_header(stream, serializer, kTuple));
+  const std::chrono::seconds limit(write_seconds);
+  auto [ec, n] =
+      co_await deadline.Within(limit, bhttp::async_write_header(stream, serializer, kTuple));
   if (ec) co_return false;
   if (head) co_return keep_alive;
   uint64_t sent = 0;
@@ -277,8 +277,7 @@ asio::awaitable<bool> WriteFromSource(Stream& stream, Response& r, unsigned vers
       co_return false;
     }
     auto [wec, written] = co_await deadline.Within(
-        in_time(), lowest,
-        asio::async_write(stream, asio::buffer(piece->data(), piece->size()), kTuple));
+        limit, asio::async_write(stream, asio::buffer(piece->data(), piece->size()), kTuple));
     if (wec) co_return false;
     sent += piece->size();
   }
@@ -346,7 +345,7 @@ struct Server::Impl {
   template <typename Stream>
   asio::awaitable<void> Serve(Stream& stream, const std::string& remote) {
     auto& lowest = beast::get_lowest_layer(stream);
-    auto deadline = std::make_shared<Deadline>(co_await asio::this_coro::executor);
+    auto deadline = std::make_shared<Deadline>(co_await asio::this_coro::executor, lowest);
     beast::flat_buffer buffer;
     bool first = true;
     for (;;) {
@@ -359,8 +358,7 @@ struct Server::Impl {
       // headers have their own, shorter deadline once the request began.
       if (!first && buffer.size() == 0) {
         auto [ec, n] = co_await deadline->Within(
-            std::chrono::steady_clock::now() + std::chrono::seconds(options.keep_alive_seconds),
-            lowest,
+            std::chrono::seconds(options.keep_alive_seconds),
             stream.async_read_some(
                 buffer.prepare(std::max<size_t>(1024, options.max_header_bytes / 4)), kTuple));
         if (ec) break;
@@ -370,9 +368,9 @@ struct Server::Impl {
       // The request's deadlines are a timer that cancels the read, not the
       // stream's own expiry, which would close the socket before the 408.
       auto started = std::chrono::steady_clock::now();
-      auto [ec, hbytes] = co_await deadline->Within(
-          started + std::chrono::seconds(options.header_timeout_seconds), lowest,
-          bhttp::async_read_header(stream, buffer, header, kTuple));
+      auto [ec, hbytes] =
+          co_await deadline->Within(started + std::chrono::seconds(options.header_timeout_seconds),
+                                    bhttp::async_read_header(stream, buffer, header, kTuple));
       if (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
           ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
         break;
@@ -401,7 +399,7 @@ struct Server::Impl {
           parser.body_limit(options.max_body_bytes);
           if (!parser.is_done()) {
             auto [bec, bbytes] = co_await deadline->Within(
-                started + std::chrono::seconds(options.read_timeout_seconds), lowest,
+                started + std::chrono::seconds(options.read_timeout_seconds),
                 bhttp::async_read(stream, buffer, parser, kTuple));
             ec = bec;
           }
@@ -446,9 +444,9 @@ struct Server::Impl {
         continue;
       }
       auto res = ToBeast(std::move(response), version, keep_alive, head, tls_enabled);
-      auto [wec, written] = co_await deadline->Within(
-          std::chrono::steady_clock::now() + std::chrono::seconds(options.write_timeout_seconds),
-          lowest, bhttp::async_write(stream, res, kTuple));
+      auto [wec, written] =
+          co_await deadline->Within(std::chrono::seconds(options.write_timeout_seconds),
+                                    bhttp::async_write(stream, res, kTuple));
       if (wec || !res.keep_alive()) break;
     }
   }
