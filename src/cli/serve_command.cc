@@ -187,26 +187,22 @@ void AddServeCommand(CLI::App& app) {
       ->envname("KUZOT_TLS_CERT");
   cmd->add_option("--tls-key", options->server.tls_key_file, "the certificate's private key (PEM)")
       ->envname("KUZOT_TLS_KEY");
-  cmd->add_option("--header-timeout", options->server.header_timeout_seconds,
-                  "seconds a client has to send a request's headers")
-      ->envname("KUZOT_HEADER_TIMEOUT")
-      ->check(CLI::Range(1, 3600))
-      ->capture_default_str();
-  cmd->add_option("--request-timeout", options->server.read_timeout_seconds,
-                  "seconds a client has to send a whole request")
-      ->envname("KUZOT_REQUEST_TIMEOUT")
-      ->check(CLI::Range(1, 3600))
-      ->capture_default_str();
-  cmd->add_option("--keep-alive-timeout", options->server.keep_alive_seconds,
-                  "seconds an idle kept-alive connection stays open")
-      ->envname("KUZOT_KEEP_ALIVE_TIMEOUT")
-      ->check(CLI::Range(1, 3600))
-      ->capture_default_str();
-  cmd->add_option("--write-timeout", options->server.write_timeout_seconds,
-                  "seconds a client has to take each megabyte of an answer (downloads)")
-      ->envname("KUZOT_WRITE_TIMEOUT")
-      ->check(CLI::Range(1, 3600))
-      ->capture_default_str();
+  // The connection time limits: whole seconds, up to an hour.
+  auto add_timeout = [cmd](const char* name, int& seconds, const char* help, const char* env) {
+    cmd->add_option(name, seconds, help)
+        ->envname(env)
+        ->check(CLI::Range(1, 3600))
+        ->capture_default_str();
+  };
+  add_timeout("--header-timeout", options->server.header_timeout_seconds,
+              "seconds a client has to send a request's headers", "KUZOT_HEADER_TIMEOUT");
+  add_timeout("--request-timeout", options->server.read_timeout_seconds,
+              "seconds a client has to send a whole request", "KUZOT_REQUEST_TIMEOUT");
+  add_timeout("--keep-alive-timeout", options->server.keep_alive_seconds,
+              "seconds an idle kept-alive connection stays open", "KUZOT_KEEP_ALIVE_TIMEOUT");
+  add_timeout("--write-timeout", options->server.write_timeout_seconds,
+              "seconds a client has to take each megabyte of an answer (downloads)",
+              "KUZOT_WRITE_TIMEOUT");
   cmd->add_option("--max-connections", options->server.max_connections,
                   "open connections at most; more are closed at once")
       ->envname("KUZOT_MAX_CONNECTIONS")
