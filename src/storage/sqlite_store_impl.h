@@ -184,10 +184,10 @@ class SqliteTransaction : public Transaction {
   // references InsertNew adds (staged_refs_) instead of inserting each at
   // its place in refs, whose key starts with the target: random places in
   // a b-tree grown past the page cache (holding them took the pass over a
-  // two-million-record bundle from 29.6 to 17.8 s, the sorted insert 3.5
-  // s). SettleRefs inserts them sorted by that
-  // key, each next to the one before; it runs before anything reads refs
-  // (FindDanglingReference, Put, the end of bulk mode).
+  // two-million-record bundle from 29.6 to 17.8 s, the sorted insert 3.5 s).
+  // SettleRefs inserts them sorted by that key, each next to the one
+  // before; it runs before anything reads refs (FindDanglingReference,
+  // Put, the end of bulk mode).
   Status SettleRefs();
   Status IndexText(int64_t seq, std::string_view text);
   Status InsertBlindTerms(int64_t seq, const std::vector<BlindTerm>& terms);
